@@ -1,0 +1,395 @@
+"""Datasets: the built-in generators, the shipped CSV files and the user's own CSVs.
+
+Every dataset ends up as a ``Dataset``: a float64 feature matrix X (n x d) and
+a target vector y, float64 for regression and int64 class indices 0..k-1 for
+classification, with the names of its features, target and classes.
+Generated datasets are drawn from a seeded generator, so the same seed gives
+the same rows; the linear ones also record the true parameters they were
+drawn from.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from lossplay.errors import LossplayError, did_you_mean
+from lossplay.seeding import stream
+
+TASKS = ("regression", "binary", "multiclass")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A table of features X (n x d) and targets y, with the names that go with them."""
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple
+    target_name: str
+    task: str
+    classes: tuple | None = None
+    true_params: dict | None = None
+    source: str = "generated"
+    true_curve: tuple | None = None
+
+    @property
+    def n_rows(self):
+        return self.X.shape[0]
+
+    @property
+    def n_features(self):
+        return self.X.shape[1]
+
+    @property
+    def n_classes(self):
+        return None if self.classes is None else len(self.classes)
+
+
+@dataclass(frozen=True)
+class Generator:
+    """A built-in dataset drawn from a formula."""
+
+    name: str
+    task: str
+    n_features: int
+    samples: int
+    noise: float | None
+    good_for: str
+    draw: object = field(repr=False)
+    fixed: bool = False
+
+    kind = "built-in"
+
+    @property
+    def n_rows(self):
+        return self.samples
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """A real dataset shipped as a CSV file inside the package."""
+
+    name: str
+    task: str
+    filename: str
+    target: str
+    n_rows: int
+    n_features: int
+    good_for: str
+
+    kind = "shipped"
+
+
+def _linear(samples, noise, rng):
+    x = rng.uniform(-3.0, 3.0, size=samples)
+    y = 3.0 * x + 2.0 + noise * rng.standard_normal(samples)
+    return x[:, None], y, ("x",), {"weights": [3.0], "bias": 2.0}, None
+
+
+def _multi(samples, noise, rng):
+    scales = np.array([1.0, 10.0, 0.5, 3.0, 2.0])
+    weights = np.array([2.0, -0.3, 4.0, 1.0, 0.0])
+    X = rng.standard_normal((samples, 5)) * scales
+    y = X @ weights + 5.0 + noise * rng.standard_normal(samples)
+    names = tuple(f"x{j}" for j in range(1, 6))
+    return X, y, names, {"weights": weights.tolist(), "bias": 5.0}, None
+
+
+def _sine_curve(x):
+    return np.sin(2 * np.pi * x)
+
+
+def _sine(samples, noise, rng):
+    x = np.sort(rng.uniform(0.0, 1.0, size=samples))
+    y = _sine_curve(x) + noise * rng.standard_normal(samples)
+    return x[:, None], y, ("x",), None, None
+
+
+def _clusters(centres, counts, spread, rng):
+    X = np.concatenate([c + spread * rng.standard_normal((m, len(c))) for c, m in zip(centres, counts)])
+    y = np.repeat(np.arange(len(centres)), counts)
+    order = rng.permutation(len(y))
+    return X[order], y[order]
+
+
+def _blobs(samples, noise, rng):
+    half = samples // 2
+    X, y = _clusters(np.array([[-1.5, -1.0], [1.5, 1.0]]), [samples - half, half], noise, rng)
+    return X, y, ("x1", "x2"), None, ("0", "1")
+
+
+def _imbalanced(samples, noise, rng):
+    rare = max(2, round(0.05 * samples))
+    X, y = _clusters(np.array([[0.0, 0.0], [2.0, 1.5]]), [samples - rare, rare], noise, rng)
+    return X, y, ("x1", "x2"), None, ("0", "1")
+
+
+def _blobs3(samples, noise, rng):
+    centres = np.array([[0.0, 2.0], [-2.0, -1.2], [2.0, -1.2]])
+    counts = [samples // 3 + (1 if i < samples % 3 else 0) for i in range(3)]
+    X, y = _clusters(centres, counts, noise, rng)
+    return X, y, ("x1", "x2"), None, ("0", "1", "2")
+
+
+_TINY_X = np.array([0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5])
+_TINY_Y = np.array([1.2, 1.9, 3.1, 3.8, 5.2, 5.9, 7.1, 8.0])
+
+
+def _tiny(samples, noise, rng):
+    return _TINY_X[:, None].copy(), _TINY_Y.copy(), ("x",), {"weights": [2.0], "bias": 1.0}, None
+
+
+GENERATORS = {
+    g.name: g
+    for g in (
+        Generator("linear", "regression", 1, 200, 1.0,
+                  "a straight line y = 3x + 2 plus noise: the first regression", _linear),
+        Generator("multi", "regression", 5, 200, 1.0,
+                  "5 features on different scales, one useless: standardising, L1 vs L2", _multi),
+        Generator("sine", "regression", 1, 30, 0.25,
+                  "few noisy points of a sine: overfitting with --poly-degree", _sine),
+        Generator("blobs", "binary", 2, 200, 1.0,
+                  "two overlapping clouds of points: logistic regression, BCE", _blobs),
+        Generator("imbalanced", "binary", 2, 400, 1.0,
+                  "about 95% of one class: accuracy that flatters, recall that does not", _imbalanced),
+        Generator("blobs3", "multiclass", 2, 300, 1.0,
+                  "three clouds of points: softmax regression, CCE", _blobs3),
+        Generator("tiny", "regression", 1, len(_TINY_X), None,
+                  "8 fixed rows near y = 2x + 1: small enough to follow by hand", _tiny, fixed=True),
+    )
+}
+
+# the noise-free function behind a 1-feature generated dataset, as (label, function), for the plots
+TRUE_CURVES = {"sine": ("true curve: y = sin(2πx)", _sine_curve)}
+
+SHIPPED = {
+    s.name: s
+    for s in (
+        Shipped("iris", "multiclass", "iris.csv", "species", 150, 4,
+                "Fisher's irises, 3 species from 4 flower measurements: real multi-class data"),
+        Shipped("breast_cancer", "binary", "breast_cancer.csv", "diagnosis", 569, 30,
+                "tumour measurements, malignant (1) or benign (0): real binary data, many features"),
+        Shipped("diabetes", "regression", "diabetes.csv", "progression", 442, 10,
+                "disease progression after one year from 10 measurements: real, noisy regression"),
+    )
+}
+
+CATALOG = {**GENERATORS, **SHIPPED}
+
+
+def default_for_task(task):
+    """The built-in dataset a loss of this task uses when none is named."""
+    return {"regression": "linear", "binary": "blobs", "multiclass": "blobs3"}[task]
+
+
+def looks_like_path(name):
+    """A dataset name with a separator or a .csv suffix is a file path, not a built-in name."""
+    return name.lower().endswith((".csv", ".txt", ".tsv")) or "/" in name or "\\" in name
+
+
+def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0, task=None):
+    """Load a built-in or shipped dataset by name, or a CSV file by path.
+
+    ``samples`` and ``noise`` apply to generated datasets only; ``target``
+    to CSV files only (default: the last column). ``task`` forces how a
+    CSV's target is read ("regression", "binary" or "multiclass"); by
+    default it is inferred: text labels or only 0/1 mean classification.
+    """
+    if name in GENERATORS:
+        if target is not None:
+            raise LossplayError(f"--target applies to CSV files; '{name}' is a generated dataset.")
+        return _generate(GENERATORS[name], samples, noise, stream(seed, "data"))
+    for option, value in (("--samples", samples), ("--noise", noise)):
+        if value is not None:
+            raise LossplayError(
+                f"{option} applies to generated datasets ({', '.join(GENERATORS)}), not to '{name}'."
+            )
+    if name in SHIPPED:
+        info = SHIPPED[name]
+        text = resources.files("lossplay.datasets").joinpath(info.filename).read_text(encoding="utf-8")
+        if task is None and target in (None, info.target):
+            task = info.task
+        return read_csv(text, name=name, target=target or info.target, task=task, source="shipped")
+    if looks_like_path(name) or Path(name).exists():
+        return load_csv(name, target=target, task=task)
+    raise LossplayError(
+        f"Unknown dataset '{name}'.{did_you_mean(name, CATALOG)} "
+        f"Run 'lossplay datasets' for the list, or give the path of a CSV file."
+    )
+
+
+def _generate(info, samples, noise, rng):
+    if info.fixed:
+        if samples is not None or noise is not None:
+            raise LossplayError(f"The '{info.name}' dataset is fixed: --samples and --noise do not apply.")
+    else:
+        samples = info.samples if samples is None else samples
+        noise = info.noise if noise is None else noise
+        if samples < 4:
+            raise LossplayError(f"--samples must be at least 4, got {samples}.")
+        if noise < 0:
+            raise LossplayError(f"--noise must be >= 0, got {noise}.")
+    X, y, features, true_params, classes = info.draw(samples, noise, rng)
+    if classes is not None:
+        y = y.astype(np.int64)
+    curve = TRUE_CURVES.get(info.name)
+    return Dataset(info.name, np.ascontiguousarray(X, dtype=np.float64), y, features, "y", info.task,
+                   classes, true_params, source="generated", true_curve=curve)
+
+
+def load_csv(path, *, target=None, task=None):
+    """Read a CSV file with a header row; see ``read_csv``."""
+    path = Path(path)
+    if path.is_dir():
+        raise LossplayError(f"Dataset path '{path}' is a folder; give the path of a CSV file.")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise LossplayError(f"Dataset file '{path}' does not exist.") from None
+    except UnicodeDecodeError:
+        raise LossplayError(f"Dataset file '{path}' is not UTF-8 text; save it as a UTF-8 CSV.") from None
+    except OSError as e:
+        raise LossplayError(f"Cannot read dataset file '{path}': {e.strerror}.") from None
+    return read_csv(text, name=str(path), target=target, task=task, source="csv")
+
+
+def _sniff_delimiter(header_line):
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def read_csv(text, *, name, target=None, task=None, source="csv"):
+    """Parse CSV text: header row first, one numeric column per feature, then a target.
+
+    The target is the column named ``target`` (default: the last). Text
+    labels in the target become classes 0..k-1 in sorted order.
+    Raises ``LossplayError`` naming the line and column of the first
+    problem (missing cell, text in a feature column, ragged row).
+    """
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise LossplayError(f"'{name}' is empty: a CSV needs a header row and at least one data row.")
+    delimiter = _sniff_delimiter(lines[0])
+    header = [h.strip() for h in next(csv.reader([lines[0]], delimiter=delimiter))]
+    if all(_is_number(h) for h in header):
+        raise LossplayError(
+            f"'{name}' has no header row: its first line holds numbers. Add a line of column names."
+        )
+    if len(header) < 2:
+        raise LossplayError(f"'{name}' has {len(header)} column; it needs at least one feature and a target.")
+    if len(lines) < 2:
+        raise LossplayError(f"'{name}' has a header row but no data rows.")
+    if target is None:
+        t = len(header) - 1
+    elif target in header:
+        t = header.index(target)
+    else:
+        raise LossplayError(
+            f"'{name}' has no column '{target}'.{did_you_mean(target, header)} Columns: {', '.join(header)}."
+        )
+    rows = list(csv.reader(lines[1:], delimiter=delimiter))
+    for i, row in enumerate(rows):
+        if len(row) != len(header):
+            raise LossplayError(
+                f"'{name}' line {i + 2} has {len(row)} cells but the header has {len(header)}."
+            )
+    table = np.array(rows, dtype=object) if rows else np.empty((0, len(header)), dtype=object)
+    features = [j for j in range(len(header)) if j != t]
+    X = np.empty((len(rows), len(features)))
+    for out, j in enumerate(features):
+        X[:, out] = _numeric_column(table[:, j], header[j], name)
+    y, classes, task = _target_column(table[:, t], header[t], name, task)
+    return Dataset(Path(name).stem if source == "csv" else name, X, y,
+                   tuple(header[j] for j in features), header[t], task, classes, None, source=source)
+
+
+def _is_number(cell):
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _numeric_column(cells, column, name):
+    values = np.empty(len(cells))
+    for i, cell in enumerate(cells):
+        cell = cell.strip()
+        if cell == "":
+            raise LossplayError(f"'{name}' has a missing value in column '{column}' at line {i + 2}.")
+        try:
+            values[i] = float(cell)
+        except ValueError:
+            raise LossplayError(
+                f"'{name}' column '{column}' line {i + 2} holds '{cell}', which is not a number."
+            ) from None
+        if not np.isfinite(values[i]):
+            raise LossplayError(
+                f"'{name}' column '{column}' line {i + 2} holds '{cell}': values must be finite numbers."
+            )
+    return values
+
+
+def _target_column(cells, column, name, task):
+    cells = [c.strip() for c in cells]
+    for i, cell in enumerate(cells):
+        if cell == "":
+            raise LossplayError(f"'{name}' has a missing target in column '{column}' at line {i + 2}.")
+    numeric = all(_is_number(c) for c in cells)
+    if numeric:
+        values = np.array([float(c) for c in cells])
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise LossplayError(
+                f"'{name}' column '{column}' line {bad[0] + 2} holds '{cells[bad[0]]}': "
+                "targets must be finite numbers."
+            )
+    if task is None:
+        if not numeric:
+            task = "binary" if len(set(cells)) == 2 else "multiclass"
+        elif set(np.unique(values)) <= {0.0, 1.0}:
+            task = "binary"
+        else:
+            task = "regression"
+    if task == "regression":
+        if not numeric:
+            first = next(i for i, c in enumerate(cells) if not _is_number(c))
+            count = len(set(cells))
+            fix = "--loss bce (or cce)" if count == 2 else "--loss cce"
+            raise LossplayError(
+                f"'{name}' target '{column}' holds text ('{cells[first]}' at line {first + 2}), "
+                f"so it is a classification target with {count} classes: use {fix}."
+            )
+        return values, None, task
+    if numeric:
+        whole = values == np.round(values)
+        if not whole.all():
+            first = int(np.flatnonzero(~whole)[0])
+            raise LossplayError(
+                f"Classification needs class labels, but '{column}' line {first + 2} holds "
+                f"{cells[first]}. Use a regression loss (mse, mae, huber) for a numeric target."
+            )
+        labels = np.unique(values.astype(np.int64))
+        y = np.searchsorted(labels, values.astype(np.int64))
+        classes = tuple(str(v) for v in labels)
+    else:
+        labels = sorted(set(cells))
+        index = {label: i for i, label in enumerate(labels)}
+        y = np.array([index[c] for c in cells], dtype=np.int64)
+        classes = tuple(labels)
+    if len(classes) < 2:
+        raise LossplayError(f"'{column}' holds only one class ({classes[0]}): a classifier needs two or more.")
+    if task == "binary" and len(classes) != 2:
+        raise LossplayError(
+            f"Binary classification needs 2 classes, but '{column}' has {len(classes)} "
+            f"({', '.join(classes[:6])}{', ...' if len(classes) > 6 else ''}). Use --loss cce."
+        )
+    return y.astype(np.int64), classes, task

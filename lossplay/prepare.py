@@ -1,0 +1,188 @@
+"""From a dataset to the arrays the model trains on.
+
+The order is fixed: split into training and validation rows (seeded), corrupt
+a fraction of the training targets when outliers are asked for (validation
+stays clean), expand polynomial features, then standardise with the mean and
+standard deviation of the training split only, so that nothing about the
+validation rows leaks into training.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lossplay.errors import LossplayError
+
+
+@dataclass(frozen=True)
+class FeatureTransform:
+    """Raw features -> model features: powers 1..degree of each feature, then (x - mean) / std.
+
+    ``mean`` and ``std`` are None when the features are not standardised. A
+    feature that is constant on the training split keeps std = 1 (it is
+    centred, not divided by zero); its index is in ``constant``.
+    """
+
+    degree: int
+    raw_names: tuple
+    names: tuple
+    mean: np.ndarray | None
+    std: np.ndarray | None
+    constant: tuple = ()
+
+    def expand(self, X):
+        """[x_1, x_1^2, ..., x_1^degree, x_2, ...]: the polynomial features, not yet standardised."""
+        if self.degree == 1:
+            return X
+        powers = np.arange(1, self.degree + 1)
+        return (X[:, :, None] ** powers).reshape(X.shape[0], -1)
+
+    def transform(self, X):
+        """The model's input for raw rows X."""
+        X = self.expand(np.asarray(X, dtype=np.float64))
+        if self.mean is None:
+            return np.ascontiguousarray(X)
+        return (X - self.mean) / self.std
+
+    def to_original_units(self, weights, bias):
+        """Weights and bias that give the same z on the unstandardised (expanded) features.
+
+        z = sum_j w_j (x_j - mean_j) / std_j + b  =  sum_j (w_j / std_j) x_j + (b - sum_j w_j mean_j / std_j)
+        """
+        weights = np.asarray(weights, dtype=np.float64)
+        if self.mean is None:
+            return weights, np.asarray(bias, dtype=np.float64)
+        scale = self.std if weights.ndim == 1 else self.std[:, None]
+        shift = self.mean if weights.ndim == 1 else self.mean[:, None]
+        original = weights / scale
+        return original, bias - (original * shift).sum(axis=0)
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """Everything the loop and the plots need about the data of one run."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray | None
+    y_val: np.ndarray | None
+    raw_train: np.ndarray
+    raw_val: np.ndarray | None
+    train_rows: np.ndarray
+    val_rows: np.ndarray | None
+    outliers: np.ndarray
+    transform: FeatureTransform
+    target_name: str
+    task: str
+    classes: tuple | None
+    true_params: dict | None
+    true_curve: tuple | None = None
+
+    @property
+    def n_train(self):
+        return self.X_train.shape[0]
+
+    @property
+    def n_val(self):
+        return 0 if self.X_val is None else self.X_val.shape[0]
+
+    @property
+    def n_features(self):
+        return self.X_train.shape[1]
+
+    @property
+    def n_classes(self):
+        return None if self.classes is None else len(self.classes)
+
+    @property
+    def feature_names(self):
+        return self.transform.names
+
+
+def split(dataset, val_split, rng):
+    """(train_rows, val_rows) as sorted row indices; val_rows is None when val_split is 0.
+
+    For classification the split is stratified: each class gives the same
+    fraction of its rows to validation.
+    """
+    n = dataset.n_rows
+    if val_split == 0:
+        return np.arange(n), None
+    if dataset.task == "regression":
+        groups = [np.arange(n)]
+    else:
+        groups = [np.flatnonzero(dataset.y == c) for c in range(dataset.n_classes)]
+    val = []
+    for rows in groups:
+        take = int(round(val_split * len(rows)))
+        val.append(rng.permutation(rows)[:take])
+    val = np.sort(np.concatenate(val))
+    if val.size == 0:
+        val = np.sort(rng.permutation(n)[:1])
+    if val.size >= n:
+        raise LossplayError(
+            f"--val-split {val_split} leaves no training rows out of {n}; use a smaller fraction."
+        )
+    train = np.setdiff1d(np.arange(n), val, assume_unique=True)
+    return train, val
+
+
+def corrupt(y, task, fraction, n_classes, rng):
+    """(corrupted copy of y, boolean mask of the corrupted rows).
+
+    Regression: the chosen targets are pushed up by 3 to 6 standard deviations
+    of y, all in the same direction, as a faulty sensor or a typo would.
+    Classification: the chosen labels are flipped to another class.
+    """
+    n = y.shape[0]
+    count = min(n, max(1, int(round(fraction * n))))
+    rows = rng.choice(n, size=count, replace=False)
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True
+    y = y.copy()
+    if task == "regression":
+        spread = float(np.std(y)) or 1.0
+        y[rows] += rng.uniform(3.0, 6.0, size=count) * spread
+    else:
+        y[rows] = (y[rows] + rng.integers(1, n_classes, size=count)) % n_classes
+    return y, mask
+
+
+def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, poly_degree=1,
+            standardize=True, split_rng, outlier_rng):
+    """Split, corrupt, expand and standardise ``dataset``; see the module docstring for the order."""
+    train_rows, val_rows = split(dataset, val_split, split_rng)
+    y_train = dataset.y[train_rows]
+    mask = np.zeros(train_rows.size, dtype=bool)
+    if outliers:
+        y_train, mask = corrupt(y_train, dataset.task, outlier_fraction, dataset.n_classes, outlier_rng)
+    raw_train = dataset.X[train_rows]
+    raw_val = None if val_rows is None else dataset.X[val_rows]
+    names = tuple(dataset.feature_names)
+    if poly_degree > 1:
+        names = tuple(n if p == 1 else f"{n}^{p}" for n in names for p in range(1, poly_degree + 1))
+    transform = FeatureTransform(poly_degree, tuple(dataset.feature_names), names, None, None)
+    if standardize:
+        expanded = transform.expand(raw_train)
+        mean = expanded.mean(axis=0)
+        std = expanded.std(axis=0)
+        constant = tuple(int(j) for j in np.flatnonzero(std == 0))
+        std[std == 0] = 1.0
+        transform = FeatureTransform(poly_degree, transform.raw_names, names, mean, std, constant)
+    return PreparedData(
+        X_train=transform.transform(raw_train),
+        y_train=y_train,
+        X_val=None if raw_val is None else transform.transform(raw_val),
+        y_val=None if val_rows is None else dataset.y[val_rows],
+        raw_train=raw_train,
+        raw_val=raw_val,
+        train_rows=train_rows,
+        val_rows=val_rows,
+        outliers=mask,
+        transform=transform,
+        target_name=dataset.target_name,
+        task=dataset.task,
+        classes=dataset.classes,
+        true_params=dataset.true_params,
+        true_curve=dataset.true_curve,
+    )
