@@ -1,0 +1,254 @@
+"""Every option of a training run, in one place.
+
+``TrainConfig`` is the single list of options: the command line builds its
+flags from it, a TOML file (``--config``) fills it with the same names, and
+``lossplay.train(**options)`` takes them as keyword arguments. Each field
+carries its help text and the section it is listed under.
+
+Precedence: the defaults here, then the TOML file, then the command line.
+Options whose default depends on another one (the model and dataset follow
+the loss, the learning rate follows the optimizer) stay None until a run is
+built; see ``experiment.resolve``.
+"""
+
+import dataclasses
+import tomllib
+import typing
+from dataclasses import dataclass, field
+
+from lossplay.errors import LossplayError, did_you_mean
+from lossplay.losses import LOSSES
+from lossplay.models import MODELS
+from lossplay.optimizers import OPTIMIZERS
+
+LOSS_NAMES = tuple(LOSSES)
+OPTIMIZER_NAMES = tuple(OPTIMIZERS)
+MODEL_NAMES = tuple(MODELS)
+INIT_NAMES = ("zeros", "normal")
+
+DEFAULT_LR = {"sgd": 0.1, "adam": 0.05, "rmsprop": 0.03}
+
+SECTIONS = ("Data", "Model and loss", "Optimizer", "Training loop", "Output")
+
+
+def option(default, section, help, *, metavar=None, flag=None, shown=None):
+    """A config field with its command-line help.
+
+    ``flag`` is the click spelling of a boolean (e.g. "--shuffle/--no-shuffle");
+    ``shown`` replaces the default printed in the help.
+    """
+    return field(default=default, metadata={
+        "section": section, "help": help, "metavar": metavar, "flag": flag, "shown": shown,
+    })
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The options of one training run; see ``lossplay train --help`` for each one."""
+
+    # Data
+    dataset: str | None = option(
+        None, "Data",
+        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV file with a header row.",
+        metavar="NAME|PATH", shown="linear; blobs for bce, blobs3 for cce")
+    target: str | None = option(
+        None, "Data", "Target column of a CSV file.", metavar="COLUMN", shown="the last column")
+    samples: int | None = option(
+        None, "Data", "Rows to generate (generated datasets only).", metavar="N",
+        shown="the dataset's own, e.g. 200")
+    noise: float | None = option(
+        None, "Data",
+        "Noise of a generated dataset: the standard deviation of the target noise (regression) "
+        "or of each cloud of points (classification).", metavar="F", shown="the dataset's own, e.g. 1.0")
+    val_split: float = option(
+        0.2, "Data", "Fraction of rows held out for validation; 0 trains on every row, in file order.",
+        metavar="F")
+    standardize: bool = option(
+        True, "Data", "Rescale each feature to mean 0 and standard deviation 1, fitted on the training rows.",
+        flag="--standardize/--no-standardize")
+    poly_degree: int = option(
+        1, "Data", "Add the powers 2..N of each feature (polynomial features) to let a linear model bend.",
+        metavar="N")
+    outliers: bool = option(
+        False, "Data", "Corrupt a fraction of the training targets (the validation rows stay clean).",
+        flag="--outliers")
+    outlier_fraction: float = option(
+        0.1, "Data", "Fraction of training rows corrupted by --outliers, in (0, 0.5].", metavar="F")
+    seed: int = option(
+        0, "Data", "Seed of every random choice: data, split, outliers, initial weights, batch order.",
+        metavar="N")
+
+    # Model and loss
+    loss: str | None = option(
+        None, "Model and loss", f"Loss function: {', '.join(LOSS_NAMES)}.", metavar="NAME",
+        shown="mse; bce or cce for a classification dataset")
+    model: str | None = option(
+        None, "Model and loss", f"Model: {', '.join(MODEL_NAMES)}.", metavar="NAME",
+        shown="from the loss: linear for mse/mae/huber, logistic for bce, softmax for cce")
+    delta: float = option(
+        1.0, "Model and loss", "Huber's threshold: quadratic below it, linear above.", metavar="F")
+    init: str = option(
+        "zeros", "Model and loss", "Initial weights: zeros, or normal (small random values, std 0.01).",
+        metavar="NAME")
+    l1: float = option(
+        0.0, "Model and loss", "L1 penalty λ: objective = cost + λ·Σ|w| (the bias is not penalised).",
+        metavar="F")
+    l2: float = option(
+        0.0, "Model and loss", "L2 penalty λ: objective = cost + λ·½Σw² (the bias is not penalised).",
+        metavar="F")
+
+    # Optimizer
+    optimizer: str = option(
+        "sgd", "Optimizer", f"Optimizer: {', '.join(OPTIMIZER_NAMES)}.", metavar="NAME")
+    lr: float | None = option(
+        None, "Optimizer", "Learning rate: the size of each step.", metavar="F",
+        shown=", ".join(f"{v} for {k}" for k, v in DEFAULT_LR.items()))
+    momentum: float = option(
+        0.0, "Optimizer", "SGD momentum μ in [0, 1): b = μb + g, step = −lr·b.", metavar="F")
+    nesterov: bool = option(
+        False, "Optimizer", "Use Nesterov momentum with SGD (needs --momentum > 0).", flag="--nesterov")
+    beta1: float = option(0.9, "Optimizer", "Adam's decay rate of the mean gradient m.", metavar="F")
+    beta2: float = option(0.999, "Optimizer", "Adam's decay rate of the mean squared gradient v.", metavar="F")
+    eps: float = option(
+        1e-8, "Optimizer", "Adam's and RMSprop's ε, added after the square root.", metavar="F")
+    rho: float = option(0.99, "Optimizer", "RMSprop's decay rate of the mean squared gradient.", metavar="F")
+
+    # Training loop
+    epochs: int = option(100, "Training loop", "Passes over the training rows.", metavar="N")
+    batch_size: int = option(
+        32, "Training loop", "Rows per update; 0 means all training rows (full-batch gradient descent).",
+        metavar="N")
+    shuffle: bool = option(
+        True, "Training loop", "Shuffle the training rows before each epoch (seeded).",
+        flag="--shuffle/--no-shuffle")
+
+    # Output
+    out: str | None = option(
+        None, "Output", "Folder for the run's files.", metavar="DIR",
+        shown="runs/<timestamp>-<loss>-<optimizer>")
+    force: bool = option(
+        False, "Output", "Allow --out to name a folder that already holds files (they are replaced).",
+        flag="--force")
+    log_every: int | None = option(
+        None, "Output", "Print a table row every N epochs.", metavar="N", shown="about 10 rows in all")
+    quiet: bool = option(False, "Output", "Print only the summary: no table, no progress bar.", flag="--quiet")
+    no_plot: bool = option(False, "Output", "Do not draw the PNG pictures.", flag="--no-plot")
+
+    def replace(self, **changes):
+        """A copy with some options changed."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self):
+        """Every option as a plain dict (the ``config`` of run.json)."""
+        return dataclasses.asdict(self)
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
+
+_RANGES = {
+    # name: (test, what is expected)
+    "samples": (lambda v: v >= 4, "at least 4"),
+    "noise": (lambda v: v >= 0, ">= 0"),
+    "val_split": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "poly_degree": (lambda v: 1 <= v <= 30, "between 1 and 30"),
+    "outlier_fraction": (lambda v: 0 < v <= 0.5, "in (0, 0.5]"),
+    "seed": (lambda v: v >= 0, ">= 0"),
+    "delta": (lambda v: v > 0, "> 0"),
+    "l1": (lambda v: v >= 0, ">= 0"),
+    "l2": (lambda v: v >= 0, ">= 0"),
+    "lr": (lambda v: v > 0, "> 0"),
+    "momentum": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "beta1": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "beta2": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "eps": (lambda v: v > 0, "> 0"),
+    "rho": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "epochs": (lambda v: v >= 1, "at least 1"),
+    "batch_size": (lambda v: v >= 0, ">= 0 (0 means full batch)"),
+    "log_every": (lambda v: v >= 1, "at least 1"),
+}
+
+_NAMES = {"loss": LOSS_NAMES, "optimizer": OPTIMIZER_NAMES, "model": MODEL_NAMES, "init": INIT_NAMES}
+
+
+def flag_name(name):
+    """The command-line spelling of an option: batch_size -> --batch-size."""
+    return "--" + name.replace("_", "-")
+
+
+def value_type(name):
+    """The type of an option's values, without its None: float for ``float | None``."""
+    annotation = FIELDS[name].type
+    return next(a for a in typing.get_args(annotation) or (annotation,) if a is not type(None))
+
+
+def check_types(values, origin):
+    """Check that every value has its option's type; ints are accepted where floats are expected."""
+    for name, value in values.items():
+        if value is None:
+            continue
+        kind = value_type(name)
+        ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            ok = True
+        if not ok:
+            raise LossplayError(
+                f"{origin}: '{name}' must be {_TYPE_WORDS[kind]}, got {type(value).__name__} {value!r}."
+            )
+
+
+_TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a text"}
+
+
+def check_unknown(keys, origin, known=FIELDS):
+    for key in keys:
+        if key not in known:
+            raise LossplayError(f"{origin}: unknown option '{key}'.{did_you_mean(key, known)}")
+
+
+def validate(config):
+    """Raise ``LossplayError`` for the first option out of its range or not a known name."""
+    for name, (test, expected) in _RANGES.items():
+        value = getattr(config, name)
+        if value is not None and not test(value):
+            raise LossplayError(f"{flag_name(name)} must be {expected}, got {value}.")
+    for name, choices in _NAMES.items():
+        value = getattr(config, name)
+        if value is not None and value not in choices:
+            raise LossplayError(
+                f"Unknown {name} '{value}'.{did_you_mean(value, choices)} Choose from: {', '.join(choices)}."
+            )
+    if config.nesterov and config.momentum == 0:
+        raise LossplayError("--nesterov needs a momentum: add --momentum 0.9, for example.")
+    return config
+
+
+def make_config(**options):
+    """A validated ``TrainConfig`` from keyword options (unknown names are an error)."""
+    check_unknown(options, "lossplay.train")
+    check_types(options, "lossplay.train")
+    return validate(TrainConfig(**{k: float(v) if value_type(k) is float and v is not None else v
+                                   for k, v in options.items()}))
+
+
+def read_toml(path, known=FIELDS):
+    """The options in a TOML file, as a dict; errors name the file, the line and the key."""
+    try:
+        with open(path, "rb") as f:
+            values = tomllib.load(f)
+    except FileNotFoundError:
+        raise LossplayError(f"Config file '{path}' does not exist.") from None
+    except IsADirectoryError:
+        raise LossplayError(f"Config file '{path}' is a folder, not a TOML file.") from None
+    except OSError as e:
+        raise LossplayError(f"Cannot read config file '{path}': {e.strerror}.") from None
+    except UnicodeDecodeError:
+        raise LossplayError(f"Config file '{path}' is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as e:
+        raise LossplayError(f"Config file '{path}' is not valid TOML: {e}.") from None
+    origin = f"Config file '{path}'"
+    for key, value in values.items():
+        if isinstance(value, dict):
+            raise LossplayError(f"{origin}: [{key}] tables are not options; write 'key = value' lines.")
+    check_unknown(values, origin, known)
+    check_types({k: v for k, v in values.items() if k in FIELDS}, origin)
+    return values

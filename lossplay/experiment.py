@@ -1,0 +1,146 @@
+"""From a config to everything a run needs: data, model, loss, optimizer, penalty, initial parameters.
+
+This is where the options that depend on each other are resolved: a loss
+picks its model and default dataset, a dataset picks its loss, an optimizer
+picks its learning rate. Every check that needs the data happens here, before
+any training starts and before any file is written.
+"""
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lossplay.config import DEFAULT_LR
+from lossplay.data import CATALOG, GENERATORS, default_for_task, load_dataset
+from lossplay.errors import LossplayError
+from lossplay.loop import TrainingLoop
+from lossplay.losses import LOSSES, make_loss
+from lossplay.models import MODELS
+from lossplay.optimizers import make_optimizer
+from lossplay.penalties import Penalty
+from lossplay.prepare import prepare
+from lossplay.seeding import stream
+
+MODEL_FOR_TASK = {"regression": "linear", "binary": "logistic", "multiclass": "softmax"}
+LOSS_FOR_TASK = {"regression": "mse", "binary": "bce", "multiclass": "cce"}
+TASK_WORDS = {"regression": "regression", "binary": "binary classification",
+              "multiclass": "multi-class classification"}
+
+
+@dataclass
+class Experiment:
+    """A resolved config with its data and its parts, ready to train."""
+
+    config: object
+    dataset: object
+    data: object
+    model: object
+    loss: object
+    optimizer: object
+    penalty: Penalty
+    theta0: np.ndarray
+    notes: list = field(default_factory=list)
+
+    def training_loop(self):
+        """A fresh loop over this experiment's data, with its own shuffling stream."""
+        c = self.config
+        return TrainingLoop(
+            self.model, self.loss, self.optimizer, self.penalty, self.data,
+            lr=c.lr, epochs=c.epochs, batch_size=c.batch_size, shuffle=c.shuffle,
+            rng=stream(c.seed, "shuffle"),
+        )
+
+
+def _check_task(loss_name, dataset):
+    """Raise when the loss cannot learn this dataset's target."""
+    needs = LOSSES[loss_name].task
+    has = dataset.task
+    if needs == has or (needs == "multiclass" and has == "binary"):
+        return
+    label = f"'{dataset.name}'"
+    if needs == "regression":
+        fix = LOSS_FOR_TASK[has]
+        raise LossplayError(
+            f"--loss {loss_name} is a regression loss, but the {label} dataset is {TASK_WORDS[has]}: "
+            f"use --loss {fix}, or a regression dataset such as --dataset linear."
+        )
+    if has == "regression":
+        raise LossplayError(
+            f"--loss {loss_name} needs class labels, but the {label} dataset is regression: "
+            f"use --dataset {default_for_task(needs)}, or a regression loss (mse, mae, huber)."
+        )
+    raise LossplayError(
+        f"--loss bce needs two classes, but the {label} dataset has {dataset.n_classes}: use --loss cce."
+    )
+
+
+def resolve(config, dataset=None):
+    """(resolved config, dataset): every None option that depends on another gets its value."""
+    loss_name = config.loss
+    if dataset is None:
+        task = LOSSES[loss_name].task if loss_name else None
+        name = config.dataset or (default_for_task(task) if task else "linear")
+        # a CSV file's target is read the way the loss needs; catalog datasets know their own task
+        dataset = load_dataset(name, target=config.target, samples=config.samples, noise=config.noise,
+                               seed=config.seed, task=None if name in CATALOG else task)
+    if loss_name is None:
+        loss_name = LOSS_FOR_TASK[dataset.task]
+    _check_task(loss_name, dataset)
+    task = LOSSES[loss_name].task
+    if dataset.task != task:
+        dataset = dataclasses.replace(dataset, task=task)
+    model_name = config.model or MODEL_FOR_TASK[task]
+    if MODELS[model_name].task != task:
+        raise LossplayError(
+            f"--loss {loss_name} does not fit --model {model_name}: {loss_name} needs "
+            f"--model {MODEL_FOR_TASK[task]}, whose output is "
+            f"{MODELS[MODEL_FOR_TASK[task]].output}."
+        )
+    generator = GENERATORS.get(dataset.name) if dataset.source == "generated" else None
+    resolved = config.replace(
+        dataset=dataset.name if dataset.name in CATALOG else config.dataset,
+        samples=config.samples if generator is None or config.samples else generator.samples,
+        noise=config.noise if generator is None or config.noise is not None else generator.noise,
+        loss=loss_name,
+        model=model_name,
+        lr=config.lr if config.lr is not None else DEFAULT_LR[config.optimizer],
+    )
+    return resolved, dataset
+
+
+def build(config, dataset=None):
+    """The ``Experiment`` for a validated config (and optionally an already loaded dataset)."""
+    config, dataset = resolve(config, dataset)
+    notes = []
+    data = prepare(
+        dataset, val_split=config.val_split, outliers=config.outliers,
+        outlier_fraction=config.outlier_fraction, poly_degree=config.poly_degree,
+        standardize=config.standardize, split_rng=stream(config.seed, "split"),
+        outlier_rng=stream(config.seed, "outliers"),
+    )
+    if data.task != "regression" and np.unique(data.y_train).size < 2:
+        raise LossplayError(
+            f"The training rows of '{dataset.name}' hold a single class; a classifier needs two or more."
+        )
+    if config.batch_size > data.n_train:
+        notes.append(
+            f"--batch-size {config.batch_size} is more than the {data.n_train} training rows: "
+            "every update uses all of them (full batch)."
+        )
+        config = config.replace(batch_size=0)
+    for j in data.transform.constant:
+        notes.append(f"Feature '{data.feature_names[j]}' is constant on the training rows; it is kept, "
+                     "centred but not rescaled.")
+    if data.n_features + 1 >= data.n_train:
+        notes.append(
+            f"The model has {data.n_features + 1} parameters per output for {data.n_train} training rows: "
+            "it can fit the training rows exactly, so expect overfitting."
+        )
+    model = MODELS[config.model]()
+    loss = make_loss(config.loss, delta=config.delta)
+    optimizer = make_optimizer(config.optimizer, momentum=config.momentum, nesterov=config.nesterov,
+                               beta1=config.beta1, beta2=config.beta2, eps=config.eps, rho=config.rho)
+    penalty = Penalty(l1=config.l1, l2=config.l2)
+    theta0 = model.init(data.n_features, data.n_classes, config.init, stream(config.seed, "init"))
+    return Experiment(config, dataset, data, model, loss, optimizer, penalty, theta0, notes)

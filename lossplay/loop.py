@@ -1,0 +1,341 @@
+"""The training loop: forward pass, loss, backward pass, update, again and again.
+
+One step on a batch (X_b, y_b):
+
+    z      = model.raw(theta, X_b)                 forward pass
+    dL/dz  = loss.derivative(z, y_b)               how each row's loss moves with z
+    g      = model.backward(X_b, dL/dz) + penalty  gradient of the objective
+    step, state = optimizer.update(g, state, lr)
+    theta  = theta + step
+
+After every epoch, and once before the first update (epoch 0), the loop
+evaluates the current parameters on the whole training split and the whole
+validation split: cost, objective, gradient norm and metrics. With full-batch
+gradient descent that evaluation *is* the next step's forward and backward
+pass, so it is computed once and used twice.
+
+The loop never prints. It produces records (``EpochRecord`` after each
+epoch, ``StepRecord`` after each step when step detail is asked for), and
+observers (the history, the divergence guard, the live table) listen to them.
+A step record is only built when an observer asks for it, so the fast path
+pays nothing for the step-by-step view.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lossplay import metrics
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """The state of training at the end of an epoch (epoch 0: before any update)."""
+
+    epoch: int
+    steps: int
+    lr: float
+    train_loss: float
+    val_loss: float | None
+    objective: float
+    grad_norm: float
+    train_metrics: dict
+    val_metrics: dict | None
+    params: np.ndarray
+
+    @property
+    def finite(self):
+        """True when the cost, the objective and the gradient norm are finite numbers."""
+        return bool(np.isfinite(self.train_loss) and np.isfinite(self.objective) and np.isfinite(self.grad_norm))
+
+    def row(self):
+        """The record as one flat row of history.csv (see ``history_columns``)."""
+        row = {"epoch": self.epoch, "steps": self.steps, "train_loss": self.train_loss,
+               "val_loss": self.val_loss, "objective": self.objective, "grad_norm": self.grad_norm,
+               "lr": self.lr}
+        for name, value in self.train_metrics.items():
+            row[f"train_{name}"] = value
+        for name in self.train_metrics:
+            row[f"val_{name}"] = None if self.val_metrics is None else self.val_metrics[name]
+        return row
+
+
+def history_columns(task):
+    """The columns of history.csv for a task, in order."""
+    names = metrics.names(task)
+    return ["epoch", "steps", "train_loss", "val_loss", "objective", "grad_norm", "lr",
+            *(f"train_{m}" for m in names), *(f"val_{m}" for m in names)]
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """Every number of one update, for the step-by-step view. Built only on request."""
+
+    step: int
+    epoch: int
+    lr: float
+    rows: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
+    params_before: np.ndarray
+    z: np.ndarray
+    losses: np.ndarray
+    cost: float
+    penalty: float
+    dz: np.ndarray
+    grad: np.ndarray
+    state_before: object
+    state_after: object
+    trace: dict
+    update: np.ndarray
+    params_after: np.ndarray
+    batch_cost_after: float
+    train_cost_before: float
+    train_cost_after: float
+
+    @property
+    def objective(self):
+        """The batch objective: batch cost + penalty."""
+        return self.cost + self.penalty
+
+
+@dataclass(frozen=True)
+class Stop:
+    """An observer's request to end training, with the status to record and why.
+
+    ``params`` replaces the final parameters (early stopping restores the best ones).
+    """
+
+    status: str
+    message: str
+    params: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a run ended: the final parameters, the status and the counts."""
+
+    theta: np.ndarray
+    status: str
+    message: str | None
+    epochs_run: int
+    steps: int
+
+
+@dataclass
+class StopSignal:
+    """A flag set from outside (a Ctrl-C handler) and checked by the loop after every step."""
+
+    requested: bool = False
+
+
+@dataclass
+class _Evaluation:
+    record: EpochRecord
+    z: np.ndarray
+    dz: np.ndarray
+    grad: np.ndarray
+    penalty: float
+
+
+def batches(n, batch_size, shuffle, rng):
+    """The row positions of each batch of one epoch.
+
+    Full batch (batch_size 0 or >= n): one slice of every row. Otherwise
+    consecutive batches of ``batch_size`` rows (the last may be shorter),
+    taken in order or from a fresh permutation drawn from ``rng``.
+    """
+    if batch_size == 0 or batch_size >= n:
+        return [slice(0, n)]
+    if not shuffle:
+        return [slice(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+    order = rng.permutation(n)
+    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+
+
+def row_positions(rows, n):
+    """Row positions as an index array, whether given as a slice or as indices."""
+    return np.arange(n)[rows] if isinstance(rows, slice) else rows
+
+
+class TrainingLoop:
+    """Runs one training run; ``theta``, ``state``, ``epoch`` and ``steps`` hold where it is."""
+
+    def __init__(self, model, loss, optimizer, penalty, data, *, lr, epochs, batch_size, shuffle, rng):
+        self.model = model
+        self.loss = loss
+        self.optimizer = optimizer
+        self.penalty = penalty
+        self.data = data
+        self.lr = float(lr)
+        self.epochs = int(epochs)
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.rng = rng
+        self.theta = None
+        self.state = None
+        self.epoch = 0
+        self.steps = 0
+
+    @property
+    def full_batch(self):
+        return self.batch_size == 0 or self.batch_size >= self.data.n_train
+
+    # -- the math -----------------------------------------------------------------
+
+    def gradient(self, theta, X, y):
+        """(z, cost, dL/dz, gradient of the objective, penalty) on rows X, y."""
+        z = self.model.raw(theta, X)
+        cost, dz = self.loss.cost_and_derivative(z, y)
+        grad = self.model.backward(X, dz)
+        penalty = 0.0
+        if self.penalty.active:
+            weights = theta[:-1]
+            self.penalty.add_gradient(weights, grad[:-1])
+            penalty = self.penalty.value(weights)
+        return z, cost, dz, grad, penalty
+
+    def cost(self, theta, X, y):
+        """The cost (mean loss) of parameters theta on rows X, y."""
+        return self.loss.cost(self.model.raw(theta, X), y)
+
+    def evaluate(self, theta):
+        """Cost, objective, gradient norm and metrics of theta on the training and validation splits."""
+        data = self.data
+        with np.errstate(all="ignore"):
+            z, cost, dz, grad, penalty = self.gradient(theta, data.X_train, data.y_train)
+            grad_norm = float(np.sqrt(np.vdot(grad, grad)))
+            train_metrics = metrics.compute(data.task, data.y_train, z)
+            val_loss = val_metrics = None
+            if data.X_val is not None:
+                z_val = self.model.raw(theta, data.X_val)
+                val_loss = self.loss.cost(z_val, data.y_val)
+                val_metrics = metrics.compute(data.task, data.y_val, z_val)
+        record = EpochRecord(
+            epoch=self.epoch, steps=self.steps, lr=self.lr, train_loss=cost, val_loss=val_loss,
+            objective=cost + penalty, grad_norm=grad_norm, train_metrics=train_metrics, val_metrics=val_metrics,
+            params=theta.copy(),
+        )
+        return _Evaluation(record, z, dz, grad, penalty)
+
+    def _update(self, grad, trace=None):
+        step, self.state = self.optimizer.update(grad, self.state, self.lr, trace)
+        self.theta += step
+        self.steps += 1
+        return step
+
+    def _detailed_step(self, rows, evaluation):
+        """One update with every intermediate number kept, as a ``StepRecord``."""
+        data = self.data
+        theta_before = self.theta.copy()
+        state_before = self.state
+        X = data.X_train[rows]
+        y = data.y_train[rows]
+        if self.full_batch:
+            z, cost, dz, grad, penalty = evaluation.z, evaluation.record.train_loss, evaluation.dz, \
+                evaluation.grad, evaluation.penalty
+            train_cost_before = cost
+        else:
+            z, cost, dz, grad, penalty = self.gradient(self.theta, X, y)
+            train_cost_before = self.cost(self.theta, data.X_train, data.y_train)
+        losses = self.loss.losses(z, y)
+        trace = {}
+        step = self._update(grad, trace)
+        return StepRecord(
+            step=self.steps, epoch=self.epoch, lr=self.lr, rows=row_positions(rows, data.n_train),
+            X=X, y=y, params_before=theta_before, z=z, losses=losses, cost=cost, penalty=penalty, dz=dz,
+            grad=grad.copy(), state_before=state_before, state_after=self.state, trace=trace, update=step,
+            params_after=self.theta.copy(), batch_cost_after=self.cost(self.theta, X, y),
+            train_cost_before=train_cost_before,
+            train_cost_after=self.cost(self.theta, data.X_train, data.y_train),
+        )
+
+    # -- the loop -----------------------------------------------------------------
+
+    def records(self, theta, *, detail=False, stop=None):
+        """Train from theta, yielding an ``EpochRecord`` per epoch and, with ``detail``, a ``StepRecord`` per step.
+
+        Stops early when ``stop.requested`` becomes true: the current step is
+        finished and the parameters reached are evaluated in a last record.
+        """
+        self.theta = np.array(theta, dtype=np.float64)
+        self.state = self.optimizer.init(self.theta)
+        self.epoch = self.steps = 0
+        evaluation = self.evaluate(self.theta)
+        yield evaluation.record
+        n = self.data.n_train
+        for epoch in range(1, self.epochs + 1):
+            self.epoch = epoch
+            if self.full_batch:
+                schedule = [slice(0, n)]
+            else:
+                schedule = batches(n, self.batch_size, self.shuffle, self.rng)
+            if detail:
+                interrupted = False
+                for rows in schedule:
+                    with np.errstate(all="ignore"):
+                        record = self._detailed_step(rows, evaluation)
+                    yield record
+                    if stop is not None and stop.requested:
+                        interrupted = True
+                        break
+            else:
+                interrupted = self._fast_epoch(schedule, evaluation, stop)
+            evaluation = self.evaluate(self.theta)
+            yield evaluation.record
+            if interrupted:
+                return
+
+    def _fast_epoch(self, schedule, evaluation, stop):
+        """The updates of one epoch with nothing kept; True when a stop was requested."""
+        with np.errstate(all="ignore"):
+            if self.full_batch:
+                self._update(evaluation.grad)
+                return stop is not None and stop.requested
+            X, y = self.data.X_train, self.data.y_train
+            model, loss, penalty = self.model, self.loss, self.penalty
+            for rows in schedule:
+                Xb = X[rows]
+                grad = model.backward(Xb, loss.derivative(model.raw(self.theta, Xb), y[rows]))
+                if penalty.active:
+                    penalty.add_gradient(self.theta[:-1], grad[:-1])
+                self._update(grad)
+                if stop is not None and stop.requested:
+                    return True
+        return False
+
+    def run(self, theta, observers=(), stop=None):
+        """Train from theta, passing every record to the observers; returns an ``Outcome``.
+
+        An observer's ``on_epoch_end`` (or ``on_step_end``) may return a
+        ``Stop`` to end training; the first one wins.
+        """
+        detail = any(getattr(o, "wants_steps", False) for o in observers)
+        for observer in observers:
+            observer.on_train_begin(self)
+        verdict = None
+        last = None
+        records = self.records(theta, detail=detail, stop=stop)
+        for record in records:
+            is_step = isinstance(record, StepRecord)
+            if not is_step:
+                last = record
+            for observer in observers:
+                answer = observer.on_step_end(record) if is_step else observer.on_epoch_end(record)
+                verdict = verdict or answer
+            if verdict is not None:
+                records.close()
+                break
+        if verdict is None and stop is not None and stop.requested:
+            verdict = Stop("interrupted", f"interrupted during epoch {self.epoch}, after {self.steps} updates")
+        theta = self.theta if verdict is None or verdict.params is None else verdict.params
+        outcome = Outcome(
+            theta=theta,
+            status="completed" if verdict is None else verdict.status,
+            message=None if verdict is None else verdict.message,
+            epochs_run=0 if last is None else last.epoch,
+            steps=self.steps,
+        )
+        for observer in observers:
+            observer.on_train_end(outcome)
+        return outcome

@@ -1,0 +1,134 @@
+"""Observers of the training loop: they listen to its records and never do I/O.
+
+An observer implements any of ``on_train_begin(loop)``, ``on_epoch_end(record)``,
+``on_step_end(record)`` and ``on_train_end(outcome)``; ``on_epoch_end`` and
+``on_step_end`` may return a ``Stop`` to end training. Setting
+``wants_steps = True`` asks the loop for a ``StepRecord`` after every update.
+"""
+
+import math
+
+import numpy as np
+
+from lossplay.loop import Stop
+
+
+class Observer:
+    """Does nothing; subclasses override the hooks they need."""
+
+    wants_steps = False
+
+    def on_train_begin(self, loop):
+        pass
+
+    def on_epoch_end(self, record):
+        return None
+
+    def on_step_end(self, record):
+        return None
+
+    def on_train_end(self, outcome):
+        pass
+
+
+class History(Observer):
+    """Keeps every epoch record, in order, and reads them: best epoch, overfitting."""
+
+    def __init__(self, records=None):
+        self.records = list(records or [])
+
+    def on_epoch_end(self, record):
+        self.records.append(record)
+
+    def __len__(self):
+        return len(self.records)
+
+    def __getitem__(self, index):
+        return self.records[index]
+
+    def __iter__(self):
+        return iter(self.records)
+
+    def rows(self):
+        """Every record as a flat dict, the rows of history.csv."""
+        return [record.row() for record in self.records]
+
+    def column(self, name):
+        """One column of the history as a float array (None becomes NaN)."""
+        return np.array([np.nan if (v := record.row()[name]) is None else v for record in self.records],
+                        dtype=float)
+
+    def _monitored(self):
+        finite = [r for r in self.records if r.finite]
+        has_val = bool(finite) and finite[0].val_loss is not None
+        key = (lambda r: r.val_loss) if has_val else (lambda r: r.train_loss)
+        return [r for r in finite if math.isfinite(key(r))], key
+
+    def best(self):
+        """The record with the lowest validation cost (training cost without a validation split)."""
+        records, key = self._monitored()
+        return min(records, key=key) if records else None
+
+    def overfitting(self, rise=0.1):
+        """Whether the validation cost rose clearly above its minimum while the training cost kept falling.
+
+        Clearly means: the last validation cost is more than ``rise`` (10%) above
+        the lowest one, and the last training cost is below the training cost at
+        the epoch of that lowest validation cost. Returns
+        ``{"detected": bool, "began_at_epoch": epoch of the minimum or None}``.
+        """
+        records, _ = self._monitored()
+        if not records or records[0].val_loss is None:
+            return {"detected": False, "began_at_epoch": None}
+        best = min(records, key=lambda r: r.val_loss)
+        last = records[-1]
+        detected = (
+            last.epoch > best.epoch
+            and last.val_loss - best.val_loss > rise * abs(best.val_loss)
+            and last.train_loss < best.train_loss
+        )
+        return {"detected": bool(detected), "began_at_epoch": best.epoch if detected else None}
+
+
+class DivergenceGuard(Observer):
+    """Stops training when it has clearly diverged.
+
+    Diverged means: the cost, the objective or the gradient norm is not finite,
+    or the training objective has grown to more than ``growth`` (a million)
+    times its value before the first update. A run that grows that much is
+    overshooting further at every step; waiting for the overflow to infinity
+    would only waste epochs.
+    """
+
+    def __init__(self, growth=1e6):
+        self.growth = growth
+        self.first = None
+        self.last_finite = None
+
+    def on_epoch_end(self, record):
+        if self.first is None:
+            self.first = record
+        if not record.finite:
+            what = "cost" if not math.isfinite(record.train_loss) else "gradient"
+            if self.last_finite is None:
+                return Stop("diverged", f"the {what} is not finite at the initial parameters")
+            last = self.last_finite
+            return Stop(
+                "diverged",
+                f"the training {what} became infinite or NaN during epoch {record.epoch} "
+                f"(last finite cost {last.train_loss:.4g} at epoch {last.epoch}); "
+                f"{self._advice(record)}",
+            )
+        self.last_finite = record
+        start = self.first.objective
+        if start > 0 and record.objective > self.growth * start:
+            return Stop(
+                "diverged",
+                f"the training objective grew from {start:.4g} to {record.objective:.4g} by epoch "
+                f"{record.epoch}, more than {self.growth:.0e} times its starting value; {self._advice(record)}",
+            )
+        return None
+
+    @staticmethod
+    def _advice(record):
+        return f"each step overshoots, so the learning rate {record.lr:g} is too large: try {record.lr / 10:g}"

@@ -1,0 +1,143 @@
+"""The run folder: where it goes, and how its files are written without ever lying.
+
+A run folder holds ``history.csv``, the pictures and ``run.json``. Each file is
+written under a temporary name and renamed into place, and ``run.json`` comes
+last: a folder with a run.json always holds the files it lists. A new default
+folder is created exclusively, so two runs started in the same second get two
+folders; an existing non-empty folder is only reused with ``force``.
+"""
+
+import csv
+import io
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from lossplay.errors import LossplayError
+
+RUNS_DIR = "runs"
+RUN_FILES = ("run.json", "history.csv", "loss_curve.png", "fit.png")
+
+
+def timestamp(moment):
+    """YYYYmmdd-HHMMSS, the start of a default run folder's name."""
+    return moment.strftime("%Y%m%d-%H%M%S")
+
+
+def check_destination(out, force=False):
+    """Refuse, before any training, an --out that cannot hold a run; returns it as a Path."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise LossplayError(f"--out '{out}' is a file; give the path of a folder.")
+    if path.is_dir() and any(path.iterdir()) and not force:
+        raise LossplayError(
+            f"--out '{out}' already holds files; choose another folder or add --force to replace the run there."
+        )
+    parent = path if path.is_dir() else _existing_parent(path)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise LossplayError(f"Cannot write to '{parent}': permission denied. Choose another --out.")
+    return path
+
+
+def _existing_parent(path):
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise LossplayError(f"Cannot create '{path}': '{parent}' is a file.")
+    return parent
+
+
+def new_folder(name, base=RUNS_DIR):
+    """Create and return base/name, or base/name-2, -3, ... if that name is taken."""
+    base = Path(base)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise LossplayError(f"Cannot create the runs folder '{base}': {e.strerror}.") from None
+    for attempt in range(1, 1000):
+        folder = base / (name if attempt == 1 else f"{name}-{attempt}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise LossplayError(f"Cannot create the run folder '{folder}': {e.strerror}.") from None
+        return folder
+    raise LossplayError(f"Too many runs named '{name}' in '{base}'.")
+
+
+def open_folder(out, force=False):
+    """Create --out (checked again, in case it changed during training) and return it."""
+    path = check_destination(out, force)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise LossplayError(f"Cannot create the run folder '{path}': {e.strerror}.") from None
+    return path
+
+
+def write_atomic(path, data):
+    """Write bytes or text to ``path`` through a temporary file and a rename."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise LossplayError(f"Cannot write '{path}': {e.strerror}.") from None
+
+
+def plain(value):
+    """A JSON-ready copy: numpy arrays and numbers become lists and floats; NaN and infinity become None."""
+    if isinstance(value, dict):
+        return {key: plain(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist())
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    return value
+
+
+def to_json(document):
+    """Indented JSON text of a document (see ``plain``)."""
+    return json.dumps(plain(document), indent=2) + "\n"
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def history_csv(columns, rows):
+    """history.csv as text: a header, then one row per epoch; empty cells for missing values."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row[c]) for c in columns])
+    return text.getvalue()
+
+
+def remove_stale(folder, written):
+    """With --force: remove the run files of an earlier run that this run did not write."""
+    for name in RUN_FILES:
+        if name not in written:
+            (Path(folder) / name).unlink(missing_ok=True)

@@ -1,0 +1,173 @@
+"""The Python API: lossplay.train, the Run it returns and the run folder it writes."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+import lossplay
+from lossplay.errors import LossplayError
+
+RUN_JSON_KEYS = ["lossplay_version", "status", "config", "data", "params", "epochs_run", "best_epoch",
+                 "overfitting", "metrics", "files"]
+
+
+@pytest.fixture(scope="module")
+def huber_run():
+    return lossplay.train(loss="huber", optimizer="adam", epochs=30)
+
+
+def test_train_returns_a_run_with_resolved_config_and_metrics(huber_run):
+    run = huber_run
+    assert run.status == "completed" and run.epochs_run == 30
+    assert run.config.model == "linear" and run.config.dataset == "linear" and run.config.lr == 0.05
+    assert set(run.metrics["train"]) == {"loss", "mse", "rmse", "mae", "r2"}
+    assert run.metrics["val"]["loss"] == run.history[-1].val_loss
+    assert run.params["weights"].shape == (1,) and isinstance(run.params["bias"], float)
+    weights, bias = run.original_params()
+    assert weights[0] == pytest.approx(3.0, abs=0.2) and bias == pytest.approx(2.0, abs=0.3)
+
+
+def test_the_api_writes_nothing_by_default(huber_run, in_tmp):
+    lossplay.train(epochs=2)
+    assert list(in_tmp.iterdir()) == []
+
+
+def test_loss_curve_and_fit_are_figures(huber_run):
+    from matplotlib.figure import Figure
+
+    assert isinstance(huber_run.plot_loss_curve(), Figure)
+    assert isinstance(huber_run.plot_fit(), Figure)
+    assert lossplay.train(dataset="multi", epochs=2).plot_fit() is None
+
+
+def test_run_folder_files_follow_the_design(huber_run, tmp_path):
+    folder = huber_run.save(tmp_path / "run")
+    document = json.loads((folder / "run.json").read_text())
+    assert list(document) == RUN_JSON_KEYS
+    assert document["status"] == "completed"
+    assert document["config"]["loss"] == "huber" and document["config"]["lr"] == 0.05
+    assert set(document["config"]) == set(lossplay.TrainConfig.__dataclass_fields__)
+    data = document["data"]
+    assert (data["task"], data["n_train"], data["n_val"], data["features"], data["target"], data["classes"]) == \
+        ("regression", 160, 40, ["x"], "y", None)
+    assert set(data["standardization"]) == {"mean", "std"}
+    assert document["params"]["weights"] == pytest.approx(list(huber_run.params["weights"]))
+    assert document["files"] == {"history": "history.csv", "loss_curve": "loss_curve.png", "fit": "fit.png"}
+    assert set(document["metrics"]["val"]) == {"loss", "mse", "rmse", "mae", "r2"}
+    with open(folder / "history.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["epoch", "steps", "train_loss", "val_loss", "objective", "grad_norm", "lr",
+                             "train_mse", "train_rmse", "train_mae", "train_r2",
+                             "val_mse", "val_rmse", "val_mae", "val_r2"]
+    assert len(rows) == 31 and rows[0]["epoch"] == "0" and rows[0]["steps"] == "0"
+    assert float(rows[-1]["val_loss"]) == huber_run.history[-1].val_loss
+    for name in ("loss_curve.png", "fit.png"):
+        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_classification_run_json_has_classes_and_softmax_weights(tmp_path):
+    run = lossplay.train(dataset="iris", epochs=5, out=str(tmp_path / "iris"))
+    document = json.loads((tmp_path / "iris" / "run.json").read_text())
+    assert document["data"]["classes"] == ["setosa", "versicolor", "virginica"]
+    assert document["data"]["task"] == "multiclass"
+    weights = document["params"]["weights"]
+    assert len(weights) == 4 and all(len(row) == 3 for row in weights)  # weights[feature][class]
+    assert len(document["params"]["bias"]) == 3
+    assert set(document["metrics"]["train"]) == {"loss", "accuracy", "precision", "recall", "f1", "log_loss"}
+    assert "fit" not in document["files"]  # 4 features: no picture of the fit
+    assert run.config.loss == "cce" and run.config.model == "softmax"
+
+
+def test_no_validation_split(tmp_path):
+    run = lossplay.train(val_split=0, epochs=3)
+    assert run.metrics["val"] is None and run.data.n_val == 0
+    document = json.loads((run.save(tmp_path / "r") / "run.json").read_text())
+    assert document["metrics"]["val"] is None and document["data"]["n_val"] == 0
+    with open(tmp_path / "r" / "history.csv") as f:
+        row = next(csv.DictReader(f))
+    assert row["val_loss"] == "" and row["val_r2"] == ""
+
+
+def test_diverged_run_is_saved_honestly(tmp_path):
+    run = lossplay.train(lr=50.0, batch_size=0, epochs=100)
+    assert run.status == "diverged"
+    document = json.loads((run.save(tmp_path / "d") / "run.json").read_text())
+    assert document["status"] == "diverged"
+    assert (tmp_path / "d" / "loss_curve.png").exists()
+    text = (tmp_path / "d" / "run.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+
+
+def test_default_folders_never_collide(huber_run, in_tmp):
+    first, second = huber_run.save(), huber_run.save()
+    assert first != second and first.resolve().parent == second.resolve().parent == in_tmp / "runs"
+    assert first.name.endswith("-huber-adam") and second.name == first.name + "-2"
+
+
+def test_out_folder_with_files_is_refused_without_force(huber_run, tmp_path):
+    target = tmp_path / "busy"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    with pytest.raises(LossplayError, match="--force"):
+        lossplay.train(epochs=1, out=str(target))
+    lossplay.train(epochs=1, out=str(target), force=True, dataset="multi")
+    assert (target / "notes.txt").read_text() == "mine"
+    assert (target / "run.json").exists() and not (target / "fit.png").exists()
+
+
+def test_force_removes_stale_pictures_of_the_earlier_run(huber_run, tmp_path):
+    target = tmp_path / "again"
+    lossplay.train(epochs=1, out=str(target))
+    assert (target / "fit.png").exists()
+    lossplay.train(epochs=1, out=str(target), force=True, no_plot=True)
+    assert not (target / "fit.png").exists() and not (target / "loss_curve.png").exists()
+    assert json.loads((target / "run.json").read_text())["files"] == {"history": "history.csv"}
+
+
+def test_predict_works_in_original_units(huber_run):
+    x = np.array([[0.0], [1.0]])
+    weights, bias = huber_run.original_params()
+    np.testing.assert_allclose(huber_run.predict(x), x[:, 0] * weights[0] + bias)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"los": "mse"}, "unknown option 'los'. Did you mean 'loss'"),
+    ({"loss": "hubr"}, "Did you mean 'huber'"),
+    ({"lr": -1.0}, "--lr must be > 0"),
+    ({"epochs": 0}, "--epochs must be at least 1"),
+    ({"val_split": 1.0}, r"--val-split must be in \[0, 1\)"),
+    ({"loss": "bce", "dataset": "linear"}, "needs class labels"),
+    ({"loss": "mse", "dataset": "iris"}, "regression loss"),
+    ({"loss": "bce", "dataset": "iris"}, "needs two classes"),
+    ({"loss": "bce", "model": "linear"}, "does not fit --model linear"),
+    ({"epochs": "ten"}, "must be a whole number"),
+    ({"nesterov": True}, "--nesterov needs a momentum"),
+])
+def test_bad_options_raise_a_clear_error(options, message):
+    with pytest.raises(LossplayError, match=message):
+        lossplay.train(**options)
+
+
+def test_loss_picks_its_dataset_and_model_and_dataset_picks_its_loss():
+    assert lossplay.train(loss="bce", epochs=1).config.dataset == "blobs"
+    assert lossplay.train(loss="cce", epochs=1).config.dataset == "blobs3"
+    run = lossplay.train(dataset="breast_cancer", epochs=1)
+    assert (run.config.loss, run.config.model) == ("bce", "logistic")
+    two_class_softmax = lossplay.train(dataset="blobs", loss="cce", epochs=1)
+    assert two_class_softmax.params["weights"].shape == (2, 2)
+
+
+def test_batch_larger_than_the_data_means_full_batch_with_a_note():
+    run = lossplay.train(batch_size=1000, epochs=2)
+    assert run.config.batch_size == 0 and run.outcome.steps == 2
+    assert any("full batch" in note for note in run.notes)
+
+
+def test_least_squares_reference_matches_the_trained_mse_model():
+    run = lossplay.train(loss="mse", batch_size=0, epochs=400, l2=0.1)
+    weights, bias = run.least_squares()
+    np.testing.assert_allclose(run.params["weights"], weights, rtol=1e-6)
+    assert run.params["bias"] == pytest.approx(bias)

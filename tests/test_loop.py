@@ -1,0 +1,153 @@
+"""The training loop: it learns, it is reproducible, and its shortcuts change nothing."""
+
+import functools
+
+import numpy as np
+import pytest
+
+from lossplay.config import make_config
+from lossplay.experiment import build
+from lossplay.loop import StepRecord, StopSignal, batches
+from lossplay.observers import DivergenceGuard, History, Observer
+from lossplay.reference import mse_minimum
+
+
+def history_of(**options):
+    experiment = build(make_config(**options))
+    history = History()
+    outcome = experiment.training_loop().run(experiment.theta0, [history, DivergenceGuard()])
+    return experiment, history, outcome
+
+
+@functools.cache
+def best_reachable_cost(loss):
+    """The training cost after a long, careful full-batch Adam run: the target to get close to."""
+    _, history, _ = history_of(loss=loss, optimizer="adam", lr=0.01, epochs=3000, batch_size=0)
+    return history[-1].train_loss
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "rmsprop"])
+@pytest.mark.parametrize("loss", ["mse", "mae", "huber", "bce", "cce"])
+def test_every_default_combination_converges(loss, optimizer):
+    _, history, outcome = history_of(loss=loss, optimizer=optimizer)
+    assert outcome.status == "completed"
+    assert history[-1].train_loss < 0.5 * history[0].train_loss
+    assert history[-1].train_loss < 1.3 * best_reachable_cost(loss)
+
+
+def test_full_batch_mse_reaches_the_least_squares_solution():
+    experiment, history, outcome = history_of(loss="mse", batch_size=0, epochs=500)
+    data = experiment.data
+    np.testing.assert_allclose(outcome.theta, mse_minimum(data.X_train, data.y_train), rtol=1e-6)
+    assert history[-1].grad_norm < 1e-6
+
+
+def test_same_seed_same_history_and_another_seed_differs():
+    def losses(seed):
+        return [r.train_loss for r in history_of(loss="huber", optimizer="adam", epochs=20, seed=seed)[1]]
+
+    assert losses(3) == losses(3)
+    assert losses(3) != losses(4)
+
+
+def test_epoch_zero_is_before_any_update_and_records_are_consistent():
+    experiment, history, outcome = history_of(epochs=5, l2=0.1)
+    first = history[0]
+    assert first.epoch == 0 and first.steps == 0
+    np.testing.assert_array_equal(first.params, experiment.theta0)
+    assert [r.epoch for r in history] == list(range(6))
+    assert [r.steps for r in history] == [5 * i for i in range(6)]  # 160 rows / 32 = 5 batches
+    last = history[-1]
+    weights = last.params[:-1]
+    assert last.objective == pytest.approx(last.train_loss + 0.1 * 0.5 * float(weights @ weights))
+    assert outcome.steps == 25 and outcome.epochs_run == 5
+
+
+def test_batches_cover_every_row_once_per_epoch():
+    rng = np.random.default_rng(0)
+    shuffled = batches(10, 3, True, rng)
+    assert [len(b) for b in shuffled] == [3, 3, 3, 1]
+    assert sorted(np.concatenate(shuffled)) == list(range(10))
+    in_order = batches(10, 4, False, rng)
+    assert in_order == [slice(0, 4), slice(4, 8), slice(8, 10)]
+    assert batches(10, 0, True, rng) == [slice(0, 10)] == batches(10, 99, True, rng)
+
+
+class Steps(Observer):
+    wants_steps = True
+
+    def __init__(self):
+        self.records = []
+
+    def on_step_end(self, record):
+        self.records.append(record)
+
+
+@pytest.mark.parametrize("options", [
+    {"loss": "huber", "optimizer": "adam"},
+    {"loss": "bce", "optimizer": "sgd", "momentum": 0.9, "l1": 0.01},
+    {"loss": "cce", "optimizer": "rmsprop", "batch_size": 0},
+])
+def test_step_detail_changes_nothing_and_its_numbers_add_up(options):
+    options = {**options, "epochs": 3}
+    _, fast, fast_outcome = history_of(**options)
+    experiment = build(make_config(**options))
+    steps, history = Steps(), History()
+    outcome = experiment.training_loop().run(experiment.theta0, [history, steps])
+    np.testing.assert_array_equal(outcome.theta, fast_outcome.theta)
+    assert [r.train_loss for r in history] == [r.train_loss for r in fast]
+    loss, model = experiment.loss, experiment.model
+    for record in steps.records:
+        assert isinstance(record, StepRecord)
+        np.testing.assert_allclose(record.z, model.raw(record.params_before, record.X))
+        assert record.cost == pytest.approx(np.mean(record.losses))
+        np.testing.assert_allclose(record.params_after, record.params_before + record.update)
+        np.testing.assert_allclose(record.dz, loss.derivative(record.z, record.y))
+    assert steps.records[0].train_cost_before == pytest.approx(history[0].train_loss)
+
+
+def test_a_stop_signal_ends_training_after_the_current_step():
+    experiment = build(make_config(epochs=50))
+    stop = StopSignal()
+
+    class PressCtrlC(Observer):
+        wants_steps = True
+
+        def on_step_end(self, record):
+            if record.step == 7:
+                stop.requested = True
+
+    history = History()
+    outcome = experiment.training_loop().run(experiment.theta0, [history, PressCtrlC()], stop=stop)
+    assert outcome.status == "interrupted" and outcome.steps == 7
+    assert history[-1].steps == 7 and history[-1].epoch == 2
+    np.testing.assert_array_equal(history[-1].params, outcome.theta)
+
+
+def test_too_large_a_learning_rate_diverges_with_a_clear_message():
+    _, history, outcome = history_of(lr=1.5, batch_size=0, epochs=200)
+    assert outcome.status == "diverged"
+    assert "grew from" in outcome.message and "learning rate 1.5 is too large" in outcome.message
+    assert history[-1].objective > 1e6 * history[0].objective > history[-2].objective
+    assert outcome.epochs_run == history[-1].epoch < 200
+
+
+def test_a_cost_that_overflows_is_divergence_too():
+    guard = DivergenceGuard(growth=float("inf"))
+    experiment = build(make_config(lr=50.0, batch_size=0, epochs=500))
+    history = History()
+    outcome = experiment.training_loop().run(experiment.theta0, [history, guard])
+    assert outcome.status == "diverged" and "infinite or NaN" in outcome.message
+    assert not history[-1].finite and history[-2].finite
+
+
+def test_overfitting_is_detected_on_polynomial_sine_and_not_with_l2():
+    options = dict(dataset="sine", poly_degree=9, epochs=3000, batch_size=0, optimizer="adam", lr=0.05,
+                   val_split=0.5, samples=20, noise=0.3, seed=0)
+    _, history, _ = history_of(**options)
+    found = history.overfitting()
+    assert found["detected"] and 0 < found["began_at_epoch"] < 1000
+    assert history[-1].val_loss > 2 * history.best().val_loss
+    _, regularised, _ = history_of(**{**options, "l2": 0.01})
+    assert not regularised.overfitting()["detected"]
+    assert regularised[-1].val_loss < 0.5 * history[-1].val_loss
