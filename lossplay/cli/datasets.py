@@ -1,0 +1,19 @@
+"""lossplay datasets: every dataset lossplay can load by name."""
+
+from lossplay.cli import cli
+
+
+@cli.command()
+def datasets():
+    """List the built-in and shipped datasets: task, size, features, what each is good for.
+
+    Use one with --dataset NAME, or give the path of your own CSV file
+    (a header row, numeric feature columns, the target last or named with --target).
+    """
+    from lossplay import render
+    from lossplay.data import CATALOG
+
+    console = render.make_console()
+    console.print(render.datasets_table(CATALOG))
+    console.print("Built-in datasets are generated from --seed; --samples and --noise change their size "
+                  "and noise. Shipped ones are real measurements (sources in datasets/README.md).")

@@ -1,0 +1,241 @@
+"""Every picture lossplay draws, with matplotlib imported only when a picture is made.
+
+The figures are plain ``matplotlib.figure.Figure`` objects (no pyplot, no
+GUI backend): a notebook shows them as they are, and ``save_png`` writes them.
+They are made for a projector: large type, thick lines, every axis labelled.
+"""
+
+import io
+
+import numpy as np
+
+STYLE = {
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "legend.fontsize": 10.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+}
+
+TRAIN_COLOR = "#1f77b4"
+VAL_COLOR = "#ff7f0e"
+FIT_COLOR = "#d62728"
+CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
+CLASS_MARKERS = ("o", "^", "s", "D", "v", "P", "X", "*")
+
+
+def _figure(width=8.0, height=5.0):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _styled(function):
+    """Run a drawing function with the lossplay style."""
+    def draw(*args, **kwargs):
+        import matplotlib
+
+        with matplotlib.rc_context(STYLE):
+            return function(*args, **kwargs)
+    draw.__doc__ = function.__doc__
+    draw.__name__ = function.__name__
+    return draw
+
+
+def png_bytes(figure):
+    """The figure as PNG bytes."""
+    import matplotlib
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def run_title(config):
+    """'huber loss · adam (lr 0.05) · linear model · dataset linear'."""
+    return (f"{config.loss} loss · {config.optimizer} (lr {config.lr:g}) · "
+            f"{config.model} model · dataset {config.dataset}")
+
+
+@_styled
+def loss_curve(run):
+    """Training and validation cost per epoch, the best epoch marked, overfitting shaded."""
+    history = run.history
+    fig = _figure()
+    ax = fig.add_subplot()
+    epochs = history.column("epoch")
+    train, val, objective = (_finite_or_nan(history.column(name))
+                             for name in ("train_loss", "val_loss", "objective"))
+    shown = np.concatenate([train[np.isfinite(train)], val[np.isfinite(val)]])
+    log_scale = shown.size and shown.min() > 0 and shown.max() / shown.min() > 30
+    if log_scale:
+        # a diverging cost climbs to 1e308: twelve decades above the lowest cost are plenty to watch
+        # it go, and the points above the top of the axes are drawn just beyond it
+        top = min(shown.max() * 2, shown.min() * 1e12)
+        train, val, objective = (np.minimum(v, top * 10) for v in (train, val, objective))
+    ax.plot(epochs, train, color=TRAIN_COLOR, lw=2.2, label="training cost")
+    has_val = np.isfinite(val).any()
+    if has_val:
+        ax.plot(epochs, val, color=VAL_COLOR, lw=2.2, label="validation cost")
+    if run.experiment.penalty.active:
+        ax.plot(epochs, objective, color=TRAIN_COLOR, lw=1.5, ls="--",
+                label="training objective (cost + penalty)")
+    best = history.best()
+    if best is not None and has_val:
+        ax.axvline(best.epoch, color="0.4", ls=":", lw=1.5)
+        ax.plot([best.epoch], [best.val_loss], "o", color=VAL_COLOR, ms=9, mec="black", zorder=5,
+                label=f"lowest validation cost {best.val_loss:.4g} (epoch {best.epoch})")
+    overfitting = history.overfitting()
+    if overfitting["detected"]:
+        ax.axvspan(overfitting["began_at_epoch"], epochs[-1], color=FIT_COLOR, alpha=0.08,
+                   label=f"overfitting: validation cost rising from epoch {overfitting['began_at_epoch']}")
+    if log_scale:
+        ax.set_yscale("log")
+        ax.set_ylim(shown.min() / 2, top)
+        ax.set_ylabel(f"cost: mean {run.config.loss} loss (log scale)")
+    else:
+        ax.set_ylabel(f"cost: mean {run.config.loss} loss")
+    if run.status == "diverged":
+        ax.text(0.5, 0.5, f"diverged during epoch {epochs[-1]:.0f}:\nthe cost became infinite",
+                transform=ax.transAxes, ha="center", va="center", color=FIT_COLOR, fontsize=14,
+                bbox={"facecolor": "white", "edgecolor": FIT_COLOR})
+    ax.set_xlabel("epoch (passes over the training rows)")
+    ax.set_xlim(epochs[0], max(epochs[-1], 1))
+    fig.suptitle("Loss curve", fontweight="bold")
+    ax.set_title(run_title(run.config), fontsize=11)
+    ax.legend(loc="upper right")
+    return fig
+
+
+def _finite_or_nan(values):
+    """The values with infinities replaced by NaN, which matplotlib leaves out of lines and limits."""
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def can_draw_fit(data):
+    """A fit picture exists for 1-feature regression and 2-feature classification (raw features)."""
+    d = len(data.transform.raw_names)
+    return (data.task == "regression" and d == 1) or (data.task != "regression" and d == 2)
+
+
+@_styled
+def fit(run):
+    """The data with the fitted line (regression) or the decision regions (classification)."""
+    data = run.experiment.data
+    if data.task == "regression":
+        return _regression_fit(run, data)
+    return _decision_regions(run, data)
+
+
+def _span(values, margin=0.06):
+    low, high = float(np.min(values)), float(np.max(values))
+    pad = (high - low) * margin or 1.0
+    return low - pad, high + pad
+
+
+def _regression_fit(run, data):
+    fig = _figure()
+    ax = fig.add_subplot()
+    x_train = data.raw_train[:, 0]
+    clean = ~data.outliers
+    ax.scatter(x_train[clean], data.y_train[clean], s=28, color=TRAIN_COLOR, alpha=0.75, label="training rows")
+    if data.outliers.any():
+        ax.scatter(x_train[data.outliers], data.y_train[data.outliers], s=70, marker="X", color=FIT_COLOR,
+                   edgecolor="black", lw=0.6, label="corrupted training targets (outliers)")
+    xs = [x_train]
+    if data.raw_val is not None:
+        ax.scatter(data.raw_val[:, 0], data.y_val, s=34, marker="s", facecolor="none", edgecolor=VAL_COLOR,
+                   lw=1.4, label="validation rows")
+        xs.append(data.raw_val[:, 0])
+    low, high = _span(np.concatenate(xs))
+    grid = np.linspace(low, high, 400)
+    with np.errstate(all="ignore"):
+        predicted = run.predict(grid[:, None])
+    if np.isfinite(predicted).all():
+        ax.plot(grid, predicted, color=FIT_COLOR, lw=2.6, label=_fit_label(run))
+    targets = [data.y_train] if data.y_val is None else [data.y_train, data.y_val]
+    ax.set_ylim(*_span(np.concatenate(targets), margin=0.1))
+    true = data.true_params
+    if true is not None and len(true["weights"]) == 1:
+        ax.plot(grid, true["weights"][0] * grid + true["bias"], color="black", lw=1.5, ls="--",
+                label=f"true line: y = {true['weights'][0]:g}x {_signed(true['bias'])}")
+    elif data.true_curve is not None:
+        label, function = data.true_curve
+        ax.plot(grid, function(grid), color="black", lw=1.5, ls="--", label=label)
+    ax.set_xlabel(data.transform.raw_names[0])
+    ax.set_ylabel(data.target_name)
+    fig.suptitle(f"The fit after {run.epochs_run} epochs", fontweight="bold")
+    ax.set_title(run_title(run.config), fontsize=11)
+    ax.legend(loc="best")
+    return fig
+
+
+def _signed(value):
+    return f"+ {value:.4g}" if value >= 0 else f"− {-value:.4g}"
+
+
+def _fit_label(run):
+    if run.status == "diverged":
+        return "fitted line when training diverged"
+    if run.config.poly_degree > 1:
+        return f"fitted curve (polynomial of degree {run.config.poly_degree})"
+    weights, bias = run.original_params()
+    if not np.isfinite(weights).all():
+        return "fitted line"
+    return f"fitted line: y = {weights[0]:.4g}x {_signed(float(bias))}"
+
+
+def _decision_regions(run, data):
+    from matplotlib.colors import ListedColormap
+
+    fig = _figure(8.0, 6.0)
+    ax = fig.add_subplot()
+    points = data.raw_train if data.raw_val is None else np.vstack([data.raw_train, data.raw_val])
+    (x0, x1), (y0, y1) = _span(points[:, 0]), _span(points[:, 1])
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 300), np.linspace(y0, y1, 300))
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    with np.errstate(all="ignore"):
+        probabilities = run.predict(grid)
+    k = data.n_classes
+    names = data.classes or tuple(str(c) for c in range(k))
+    if np.isfinite(probabilities).all():
+        if probabilities.ndim == 1:
+            p = probabilities.reshape(gx.shape)
+            shading = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+            fig.colorbar(shading, ax=ax, label=f"probability of class {names[1]}")
+            ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=2.2)
+            ax.plot([], [], color="black", lw=2.2, label="decision boundary (p = 0.5)")
+        else:
+            labels = np.argmax(probabilities, axis=1).reshape(gx.shape)
+            colors = ListedColormap([CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)])
+            ax.contourf(gx, gy, labels, levels=np.arange(k + 1) - 0.5, cmap=colors, alpha=0.18)
+            ax.contour(gx, gy, labels, levels=np.arange(k) + 0.5, colors="black", linewidths=1.8)
+            ax.plot([], [], color="black", lw=1.8, label="decision boundaries")
+    for c in range(k):
+        color, marker = CLASS_COLORS[c % len(CLASS_COLORS)], CLASS_MARKERS[c % len(CLASS_MARKERS)]
+        rows = (data.y_train == c) & ~data.outliers
+        ax.scatter(*data.raw_train[rows].T, s=30, color=color, marker=marker, edgecolor="white", lw=0.5,
+                   label=f"class {names[c]} (training)")
+        if data.raw_val is not None:
+            rows = data.y_val == c
+            ax.scatter(*data.raw_val[rows].T, s=40, marker=marker, facecolor="none", edgecolor=color, lw=1.5,
+                       label=f"class {names[c]} (validation)")
+    if data.outliers.any():
+        ax.scatter(*data.raw_train[data.outliers].T, s=70, marker="X", color="black",
+                   label="flipped training labels (outliers)")
+    ax.set_xlabel(data.transform.raw_names[0])
+    ax.set_ylabel(data.transform.raw_names[1])
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.grid(False)
+    accuracy = run.metrics["val" if run.metrics["val"] else "train"]["accuracy"]
+    split_word = "validation" if run.metrics["val"] else "training"
+    fig.suptitle(f"Decision regions after {run.epochs_run} epochs ({split_word} accuracy {accuracy:.1%})",
+                 fontweight="bold")
+    ax.set_title(run_title(run.config), fontsize=11)
+    ax.legend(loc="best", fontsize=9, framealpha=0.9)
+    return fig

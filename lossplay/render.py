@@ -1,0 +1,254 @@
+"""Everything lossplay prints: the live training table, the summary, the catalogs.
+
+This is the only module that imports rich. It reads records and runs; it
+never changes them. Numbers are shown with 4 significant digits.
+"""
+
+import math
+
+import numpy as np
+from rich import box
+from rich.console import Console, Group
+from rich.live import Live
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from lossplay.observers import Observer
+from lossplay.reference import stable_lr_limit
+
+STATUS_STYLE = {"completed": "green", "early_stopped": "green", "diverged": "red", "interrupted": "yellow"}
+STATUS_TITLE = {
+    "completed": "Training completed",
+    "early_stopped": "Training stopped early",
+    "diverged": "Training diverged",
+    "interrupted": "Training interrupted",
+}
+
+
+def make_console(stderr=False):
+    """The console every command prints to (colour and width follow the terminal)."""
+    return Console(stderr=stderr, highlight=False)
+
+
+def number(value, digits=4):
+    """A number with ``digits`` significant digits; '—' for None, 'nan'/'inf' as such."""
+    if value is None:
+        return "—"
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:.{digits}g}"
+
+
+def main_metric(task):
+    """The metric shown in the live table: R² for regression, accuracy for classification."""
+    return ("r2", "R²") if task == "regression" else ("accuracy", "accuracy")
+
+
+def describe_run(console, experiment):
+    """One paragraph saying what is about to be trained, then any notes."""
+    c, data = experiment.config, experiment.data
+    batch = "full batch" if c.batch_size == 0 else f"batches of {c.batch_size}"
+    val = f"{data.n_val} validation rows" if data.n_val else "no validation rows"
+    features = f"{data.n_features} feature{'s' if data.n_features != 1 else ''}"
+    extras = []
+    if c.outliers:
+        extras.append(f"{int(data.outliers.sum())} corrupted training targets")
+    if c.l1 or c.l2:
+        extras.append("penalty " + " + ".join(f"{k} {v:g}" for k, v in (("L1", c.l1), ("L2", c.l2)) if v))
+    console.print(
+        f"Training a [bold]{c.model}[/] model with [bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] "
+        f"(lr {c.lr:g}) on [bold]{c.dataset}[/]: {data.n_train} training rows, {val}, {features}; "
+        f"{c.epochs} epochs, {batch}" + "".join(f"; {e}" for e in extras) + "."
+    )
+    print_notes(console, experiment.notes)
+
+
+def print_notes(console, notes):
+    for note in notes:
+        console.print(f"[yellow]Note:[/] {note}")
+
+
+class LiveTraining(Observer):
+    """A progress bar and a table row every ``log_every`` epochs, redrawn at most 8 times a second."""
+
+    def __init__(self, console, epochs, task, log_every=None):
+        self.console = console
+        self.epochs = epochs
+        self.log_every = log_every or max(1, math.ceil(epochs / 10))
+        self.metric, metric_label = main_metric(task)
+        self.table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+        for label in ("epoch", "train cost", "val cost", "objective", f"val {metric_label}", "‖gradient‖"):
+            self.table.add_column(label, justify="right")
+        self.progress = Progress(
+            TextColumn("[bold]training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
+            TimeElapsedColumn(), console=console,
+        )
+        self.task_id = self.progress.add_task("training", total=epochs)
+        self.live = None
+        self.last_row = None
+        self.latest = None
+
+    def on_train_begin(self, loop):
+        self.live = Live(Group(self.table, self.progress), console=self.console, refresh_per_second=8,
+                         transient=False)
+        self.live.start()
+
+    def _add_row(self, record):
+        split = record.val_metrics if record.val_metrics is not None else record.train_metrics
+        style = None if record.finite else "red"
+        self.table.add_row(
+            str(record.epoch), number(record.train_loss), number(record.val_loss), number(record.objective),
+            number(split[self.metric]), number(record.grad_norm), style=style,
+        )
+        self.last_row = record.epoch
+
+    def on_epoch_end(self, record):
+        self.progress.update(self.task_id, completed=record.epoch)
+        if record.epoch % self.log_every == 0 or record.epoch == self.epochs or not record.finite:
+            self._add_row(record)
+        self.latest = record
+
+    def on_train_end(self, outcome):
+        record = self.latest
+        if record is not None and record.epoch != self.last_row:
+            self._add_row(record)
+        if self.live is not None:
+            self.live.update(self.table, refresh=True)
+            self.live.stop()
+            if not self.console.is_terminal:
+                self.console.line()
+
+
+def _metrics_table(run):
+    names = ["loss", *run.history[-1].train_metrics]
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=None)
+    table.add_column("metric")
+    table.add_column("training", justify="right")
+    table.add_column("validation", justify="right")
+    train, val = run.metrics["train"], run.metrics["val"]
+    for name in names:
+        label = f"loss ({run.config.loss} cost)" if name == "loss" else name
+        table.add_row(label, number(train[name]), number(None if val is None else val[name]))
+    return table
+
+
+def _params_table(run):
+    """Learned parameters of a small model, with the references that exist; None for a large one."""
+    weights = run.params["weights"]
+    if weights.shape[0] > 12:
+        return None
+    if weights.ndim == 1:
+        return _vector_params(run)
+    if weights.shape[1] <= 4:
+        return _matrix_params(run)
+    return None
+
+
+def _parameter_names(data):
+    return [escape(f"w[{name}]") for name in data.feature_names] + ["b (bias)"]
+
+
+def _vector_params(run):
+    """One row per weight and the bias: learned, in original units, least squares, true."""
+    data, config = run.data, run.config
+    weights, bias = run.params["weights"], run.params["bias"]
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("parameter")
+    standardized = data.transform.mean is not None
+    table.add_column("learned (standardised)" if standardized else "learned", justify="right")
+    columns = []
+    if standardized:
+        columns.append(("original units", run.original_params()))
+    lsq = run.least_squares()
+    if lsq is not None:
+        reference = data.transform.to_original_units(*lsq) if standardized else lsq
+        columns.append(("least squares", reference))
+    true = data.true_params
+    if true is not None and config.poly_degree == 1 and len(true["weights"]) == weights.shape[0]:
+        columns.append(("true", (np.array(true["weights"]), true["bias"])))
+    for label, _ in columns:
+        table.add_column(label, justify="right")
+    learned = [*weights, bias]
+    for i, name in enumerate(_parameter_names(data)):
+        cells = [number(learned[i])]
+        for _, (w, b) in columns:
+            cells.append(number(w[i] if i < len(w) else b))
+        table.add_row(name, *cells)
+    return table
+
+
+def _matrix_params(run):
+    """One row per weight and the bias, one column per class (softmax)."""
+    data = run.data
+    weights, bias = run.params["weights"], run.params["bias"]
+    standardized = data.transform.mean is not None
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False,
+                  caption="(in standardised units)" if standardized else None)
+    table.add_column("parameter")
+    for name in data.classes:
+        table.add_column(escape(f"class {name}"), justify="right")
+    rows = np.vstack([weights, bias[None, :]])
+    for name, row in zip(_parameter_names(data), rows):
+        table.add_row(name, *(number(v) for v in row))
+    return table
+
+
+def summary(run):
+    """The end-of-run panel: status, costs, metrics, parameters, overfitting, files."""
+    parts = []
+    if run.message:
+        parts.append(Text(f"Stopped: {run.message}.", style=STATUS_STYLE.get(run.status)))
+    if run.status == "diverged" and run.config.loss == "mse":
+        limit = stable_lr_limit(run.data.X_train, run.config.l2)
+        parts.append(Text(
+            f"For MSE on these training rows, full-batch gradient descent only converges for "
+            f"lr < 2 / (largest eigenvalue of the Hessian) = {number(limit)}.", style="red"))
+    best = run.history.best()
+    final = run.final
+    if final.val_loss is not None:
+        line = f"Final validation cost {number(final.val_loss)} (training {number(final.train_loss)})"
+        if best is not None:
+            line += f"; lowest validation cost {number(best.val_loss)} at epoch {best.epoch}"
+        parts.append(Text(line + "."))
+    else:
+        parts.append(Text(f"Final training cost {number(final.train_loss)} (no validation split)."))
+    if run.experiment.penalty.active:
+        parts.append(Text(f"Objective = cost + penalty = {number(final.train_loss)} + "
+                          f"{number(final.objective - final.train_loss)} = {number(final.objective)}."))
+    parts.append(_metrics_table(run))
+    params = _params_table(run)
+    if params is not None:
+        parts.append(Text("Learned parameters:", style="bold"))
+        parts.append(params)
+    overfitting = run.overfitting
+    if overfitting["detected"]:
+        began = overfitting["began_at_epoch"]
+        parts.append(Text(
+            f"Overfitting: the validation cost was lowest at epoch {began} and has risen since "
+            f"(to {number(final.val_loss)}), while the training cost kept falling. The model is "
+            "learning the training rows' noise; fewer epochs, an L2 penalty or more data would help.",
+            style="yellow"))
+    if run.folder is not None:
+        files = ", ".join(run.files.values())
+        parts.append(Text(f"Saved in {run.folder}/: run.json, {files}"))
+    style = STATUS_STYLE.get(run.status, "white")
+    title = f"{STATUS_TITLE.get(run.status, run.status)}: {run.epochs_run} epochs, {run.outcome.steps} updates"
+    return Panel(Group(*parts), title=title, title_align="left", border_style=style, padding=(0, 1))
+
+
+def datasets_table(catalog):
+    """Every dataset: name, kind, task, size, features and what it is good for."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Datasets (use with --dataset NAME)")
+    table.add_column("name", style="bold", no_wrap=True)
+    table.add_column("task")
+    table.add_column("rows", justify="right")
+    table.add_column("feat.", justify="right")
+    table.add_column("good for")
+    for info in catalog.values():
+        table.add_row(info.name, f"{info.task}\n[dim]{info.kind}[/]", str(info.n_rows), str(info.n_features),
+                      info.good_for)
+    return table

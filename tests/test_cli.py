@@ -1,0 +1,216 @@
+"""The command line, through click's CliRunner: files, exit codes, messages."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from lossplay.cli import cli
+from lossplay.config import FIELDS, flag_name
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def words(output):
+    """The output as one line of words, without the panel borders that wrap it."""
+    return " ".join(output.replace("│", " ").split())
+
+
+def only_run(folder):
+    runs = list((folder / "runs").iterdir())
+    assert len(runs) == 1
+    return runs[0]
+
+
+def test_train_with_no_options_runs_the_default_and_saves_a_folder(in_tmp):
+    result = invoke("train")
+    assert result.exit_code == 0, result.output
+    assert "Training a linear model with mse loss and sgd" in result.output
+    assert "Training completed: 100 epochs" in result.output
+    run = only_run(in_tmp)
+    assert run.name.endswith("-mse-sgd")
+    assert {p.name for p in run.iterdir()} == {"run.json", "history.csv", "loss_curve.png", "fit.png"}
+    assert json.loads((run / "run.json").read_text())["status"] == "completed"
+
+
+def test_huber_adam_from_the_readme(in_tmp):
+    result = invoke("train", "--loss", "huber", "--optimizer", "adam")
+    assert result.exit_code == 0
+    assert only_run(in_tmp).name.endswith("-huber-adam")
+    assert "original units" in result.output and "true" in result.output
+
+
+def test_quiet_prints_only_the_summary(in_tmp):
+    result = invoke("train", "--quiet", "--epochs", "3", "--no-plot")
+    assert result.exit_code == 0
+    assert "train cost" not in result.output and "Training completed" in result.output
+    assert {p.name for p in only_run(in_tmp).iterdir()} == {"run.json", "history.csv"}
+
+
+def test_log_every_chooses_the_table_rows(in_tmp):
+    result = invoke("train", "--epochs", "6", "--log-every", "2")
+    lines = [line.split()[0] for line in result.output.splitlines() if line.strip()[:1].isdigit()]
+    assert lines[:4] == ["0", "2", "4", "6"]
+
+
+def test_help_explains_every_option_with_its_default():
+    text = " ".join(invoke("train", "--help").output.split())
+    for name, field in FIELDS.items():
+        spelling = field.metadata["flag"] or flag_name(name)
+        assert spelling.split("/")[0] in text, name
+    assert "--config FILE" in text
+    assert "[default: 0.2]" in text and "0.1 for sgd, 0.05 for adam" in text
+    assert text.count("[default:") >= 25
+    assert "Usage: " in invoke("--help").output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--loss", "hubr"], "Unknown loss 'hubr'. Did you mean 'huber'?"),
+    (["--optimizer", "adma"], "Did you mean 'adam'?"),
+    (["--dataset", "iriss"], "Did you mean 'iris'?"),
+    (["--dataset", "nowhere.csv"], "does not exist"),
+    (["--lr", "-0.1"], "--lr must be > 0"),
+    (["--epochs", "0"], "--epochs must be at least 1"),
+    (["--val-split", "1"], "--val-split must be in [0, 1)"),
+    (["--loss", "bce", "--dataset", "diabetes"], "needs class labels"),
+    (["--loss", "cce", "--model", "logistic"], "does not fit --model logistic"),
+    (["--config", "missing.toml"], "does not exist"),
+])
+def test_bad_input_is_one_error_line_and_exit_2(in_tmp, args, message):
+    result = invoke("train", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output + result.stderr
+    assert not (in_tmp / "runs").exists()
+
+
+def test_csv_with_a_bad_cell_names_column_and_line(in_tmp):
+    (in_tmp / "data.csv").write_text("a,b,y\n1,2,3\n4,oops,6\n")
+    result = invoke("train", "--dataset", "data.csv")
+    assert result.exit_code == 2 and "column 'b' line 3 holds 'oops'" in result.stderr
+
+
+def test_user_csv_trains_with_a_named_target(in_tmp):
+    rows = "\n".join(f"{x},{2 * x + 1},{x % 3}" for x in range(30))
+    (in_tmp / "mine.csv").write_text("x,y,group\n" + rows + "\n")
+    result = invoke("train", "--dataset", "mine.csv", "--target", "y", "--epochs", "20", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads((only_run(in_tmp) / "run.json").read_text())
+    assert document["data"]["features"] == ["x", "group"] and document["data"]["target"] == "y"
+    assert document["config"]["dataset"] == "mine.csv"
+
+
+def test_diverged_run_exits_3_and_keeps_its_files(in_tmp):
+    result = invoke("train", "--lr", "50", "--batch-size", "0", "--quiet")
+    assert result.exit_code == 3
+    text = words(result.output)
+    assert "Training diverged" in text and "the learning rate 50 is too large: try 5" in text
+    assert "2 / (largest eigenvalue of the Hessian) = 1" in text
+    document = json.loads((only_run(in_tmp) / "run.json").read_text())
+    assert document["status"] == "diverged"
+
+
+def test_config_file_values_and_command_line_overrides(in_tmp):
+    (in_tmp / "exp.toml").write_text('loss = "mae"\noptimizer = "adam"\nepochs = 7\noutliers = true\n')
+    result = invoke("train", "--config", "exp.toml", "--epochs", "4", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    config = json.loads((only_run(in_tmp) / "run.json").read_text())["config"]
+    assert (config["loss"], config["optimizer"], config["epochs"], config["outliers"]) == ("mae", "adam", 4, True)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('los = "mse"\n', "unknown option 'los'. Did you mean 'loss'?"),
+    ('epochs = "many"\n', "'epochs' must be a whole number"),
+    ('lr = \n', "not valid TOML"),
+    ("[train]\nlr = 0.1\n", "tables are not options"),
+])
+def test_bad_config_files_are_explained(in_tmp, text, message):
+    (in_tmp / "bad.toml").write_text(text)
+    result = invoke("train", "--config", "bad.toml")
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_syntax_errors_in_config_give_line_and_column(in_tmp):
+    (in_tmp / "bad.toml").write_text('loss = "mse"\nlr = = 3\n')
+    result = invoke("train", "--config", "bad.toml")
+    assert "line 2" in result.stderr and "column" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["linear_huber_adam.toml", "outliers_mae.toml", "iris_softmax.toml",
+                                  "overfitting_sine.toml"])
+def test_shipped_example_configs_run(in_tmp, name):
+    path = os.path.join(os.path.dirname(__file__), os.pardir, "configs", name)
+    result = invoke("train", "--config", path, "--epochs", "3", "--quiet", "--no-plot")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_existing_out_folder_is_never_touched_without_force(in_tmp):
+    (in_tmp / "keep").mkdir()
+    (in_tmp / "keep" / "run.json").write_text("{}")
+    result = invoke("train", "--out", "keep", "--epochs", "2")
+    assert result.exit_code == 2 and "--force" in result.stderr
+    assert (in_tmp / "keep" / "run.json").read_text() == "{}"
+    assert invoke("train", "--out", "keep", "--epochs", "2", "--force", "--quiet").exit_code == 0
+    assert json.loads((in_tmp / "keep" / "run.json").read_text())["epochs_run"] == 2
+
+
+def test_out_pointing_at_a_file_is_refused(in_tmp):
+    (in_tmp / "file.txt").write_text("x")
+    result = invoke("train", "--out", "file.txt")
+    assert result.exit_code == 2 and "is a file" in result.stderr
+
+
+def test_datasets_lists_every_dataset():
+    from lossplay.data import CATALOG
+
+    result = invoke("datasets")
+    assert result.exit_code == 0
+    for name in CATALOG:
+        assert name in result.output
+
+
+def run_module(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "lossplay", *args], capture_output=True, text=True, **kwargs)
+
+
+def test_python_dash_m_works_like_the_command():
+    result = run_module("--version")
+    assert result.returncode == 0 and "lossplay, version" in result.stdout
+
+
+def test_the_loop_imports_neither_rich_nor_matplotlib_nor_click():
+    code = ("import sys, lossplay.loop, lossplay.api; "
+            "print(sorted(m for m in ('rich', 'matplotlib', 'click') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_help_does_not_import_rich_or_matplotlib():
+    code = ("import sys; from lossplay.cli import cli\n"
+            "try:\n    cli(['train', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('rich', 'matplotlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_ctrl_c_saves_what_was_recorded_and_exits_130(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lossplay", "train", "--epochs", "100000", "--quiet", "--out", "stopped"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Training interrupted" in out
+    document = json.loads((tmp_path / "stopped" / "run.json").read_text())
+    assert document["status"] == "interrupted"
+    history = (tmp_path / "stopped" / "history.csv").read_text().strip().splitlines()
+    assert len(history) - 2 == document["epochs_run"] > 0
