@@ -1,14 +1,10 @@
-"""Everything lossplay prints: the live training table, the summary, the catalogs.
-
-This is the only module that imports rich. It reads records and runs; it
-never changes them. Numbers are shown with 4 significant digits.
-"""
+"""What ``lossplay train`` prints: the run's description, the live table and the summary."""
 
 import math
 
 import numpy as np
 from rich import box
-from rich.console import Console, Group
+from rich.console import Group
 from rich.live import Live
 from rich.markup import escape
 from rich.panel import Panel
@@ -18,34 +14,7 @@ from rich.text import Text
 
 from lossplay.observers import Observer
 from lossplay.reference import stable_lr_limit
-
-STATUS_STYLE = {"completed": "green", "early_stopped": "green", "diverged": "red", "interrupted": "yellow"}
-STATUS_TITLE = {
-    "completed": "Training completed",
-    "early_stopped": "Training stopped early",
-    "diverged": "Training diverged",
-    "interrupted": "Training interrupted",
-}
-
-
-def make_console(stderr=False):
-    """The console every command prints to (colour and width follow the terminal)."""
-    return Console(stderr=stderr, highlight=False)
-
-
-def number(value, digits=4):
-    """A number with ``digits`` significant digits; '—' for None, 'nan'/'inf' as such."""
-    if value is None:
-        return "—"
-    value = float(value)
-    if not math.isfinite(value):
-        return str(value)
-    return f"{value:.{digits}g}"
-
-
-def main_metric(task):
-    """The metric shown in the live table: R² for regression, accuracy for classification."""
-    return ("r2", "R²") if task == "regression" else ("accuracy", "accuracy")
+from lossplay.render.common import STATUS_STYLE, STATUS_TITLE, main_metric, number
 
 
 def describe_run(console, experiment):
@@ -238,17 +207,3 @@ def summary(run):
     style = STATUS_STYLE.get(run.status, "white")
     title = f"{STATUS_TITLE.get(run.status, run.status)}: {run.epochs_run} epochs, {run.outcome.steps} updates"
     return Panel(Group(*parts), title=title, title_align="left", border_style=style, padding=(0, 1))
-
-
-def datasets_table(catalog):
-    """Every dataset: name, kind, task, size, features and what it is good for."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Datasets (use with --dataset NAME)")
-    table.add_column("name", style="bold", no_wrap=True)
-    table.add_column("task")
-    table.add_column("rows", justify="right")
-    table.add_column("feat.", justify="right")
-    table.add_column("good for")
-    for info in catalog.values():
-        table.add_row(info.name, f"{info.task}\n[dim]{info.kind}[/]", str(info.n_rows), str(info.n_features),
-                      info.good_for)
-    return table

@@ -1,0 +1,11 @@
+"""Everything lossplay prints, with rich: the only package that imports it.
+
+It reads records, runs and catalogs and never changes them. Numbers are shown
+with 4 significant digits.
+"""
+
+from lossplay.render.catalog import datasets_table
+from lossplay.render.common import make_console, number
+from lossplay.render.training import LiveTraining, describe_run, print_notes, summary
+
+__all__ = ["LiveTraining", "datasets_table", "describe_run", "make_console", "number", "print_notes", "summary"]

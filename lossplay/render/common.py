@@ -1,0 +1,33 @@
+"""Helpers shared by everything lossplay prints: the console, number formatting, status words."""
+
+import math
+
+from rich.console import Console
+
+STATUS_STYLE = {"completed": "green", "early_stopped": "green", "diverged": "red", "interrupted": "yellow"}
+STATUS_TITLE = {
+    "completed": "Training completed",
+    "early_stopped": "Training stopped early",
+    "diverged": "Training diverged",
+    "interrupted": "Training interrupted",
+}
+
+
+def make_console(stderr=False):
+    """The console every command prints to (colour and width follow the terminal)."""
+    return Console(stderr=stderr, highlight=False)
+
+
+def number(value, digits=4):
+    """A number with ``digits`` significant digits; '—' for None, 'nan'/'inf' as such."""
+    if value is None:
+        return "—"
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:.{digits}g}"
+
+
+def main_metric(task):
+    """The metric shown in the live table: R² for regression, accuracy for classification."""
+    return ("r2", "R²") if task == "regression" else ("accuracy", "accuracy")
