@@ -20,7 +20,8 @@ from lossplay import __version__, runs
 from lossplay.config import TrainConfig, make_config
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
-from lossplay.loop import history_columns
+from lossplay.errors import LossplayError
+from lossplay.loop import StepRecord, history_columns
 from lossplay.observers import DivergenceGuard, History
 from lossplay.reference import mse_minimum
 
@@ -210,18 +211,52 @@ def run_experiment(experiment, observers=()):
     return Run(experiment, history, outcome, final, started_at)
 
 
+def step_records(experiment, steps):
+    """The loop's records for the first ``steps`` updates: epoch records (epoch 0 first) and step records.
+
+    The loop is the one ``train`` runs, asked for step detail, so the numbers
+    are the same: after n steps the parameters are those of ``train`` after n updates.
+    """
+    epochs = -(-steps // experiment.batches_per_epoch)
+    loop = experiment.training_loop(epochs=epochs)
+    taken = 0
+    for record in loop.records(experiment.theta0, detail=True):
+        yield record
+        if isinstance(record, StepRecord):
+            taken += 1
+            if taken == steps:
+                return
+
+
+def step(config=None, /, *, steps=3, **options):
+    """Yield ``StepRecord``s, one per update, for the first ``steps`` updates of a run.
+
+    Options as for ``train`` (``epochs`` is set by ``steps``). Each record holds
+    every number of its update; ``record.to_dict()`` gives them as plain lists.
+    """
+    if steps < 1:
+        raise LossplayError(f"--steps must be at least 1, got {steps}.")
+    experiment = build(_config(config, options))
+    for record in step_records(experiment, steps):
+        if isinstance(record, StepRecord):
+            yield record
+
+
+def _config(config, options):
+    if config is None:
+        return make_config(**options)
+    if not isinstance(config, TrainConfig):
+        raise TypeError("expected a TrainConfig or keyword options")
+    return make_config(**{**config.to_dict(), **options}) if options else config
+
+
 def train(config=None, /, *, observers=(), **options):
     """Train a model and return its ``Run``; options as for ``lossplay train`` (underscores for dashes).
 
     Pass a ``TrainConfig`` or keyword options. Files are written only when
     ``out`` is given (then exactly as the command line writes them).
     """
-    if config is None:
-        config = make_config(**options)
-    elif not isinstance(config, TrainConfig):
-        raise TypeError("train() takes a TrainConfig or keyword options")
-    elif options:
-        config = make_config(**{**config.to_dict(), **options})
+    config = _config(config, options)
     if config.out is not None:
         runs.check_destination(config.out, config.force)
     run = run_experiment(build(config), observers)

@@ -104,7 +104,7 @@ class TrainConfig:
         None, "Optimizer", "Learning rate: the size of each step.", metavar="F",
         shown=", ".join(f"{v} for {k}" for k, v in DEFAULT_LR.items()))
     momentum: float = option(
-        0.0, "Optimizer", "SGD momentum μ in [0, 1): b = μb + g, step = −lr·b.", metavar="F")
+        0.0, "Optimizer", "SGD momentum μ in [0, 1): buf = μ·buf + g, step = −lr·buf.", metavar="F")
     nesterov: bool = option(
         False, "Optimizer", "Use Nesterov momentum with SGD (needs --momentum > 0).", flag="--nesterov")
     beta1: float = option(0.9, "Optimizer", "Adam's decay rate of the mean gradient m.", metavar="F")

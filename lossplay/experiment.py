@@ -42,14 +42,20 @@ class Experiment:
     theta0: np.ndarray
     notes: list = field(default_factory=list)
 
-    def training_loop(self):
+    def training_loop(self, epochs=None):
         """A fresh loop over this experiment's data, with its own shuffling stream."""
         c = self.config
         return TrainingLoop(
             self.model, self.loss, self.optimizer, self.penalty, self.data,
-            lr=c.lr, epochs=c.epochs, batch_size=c.batch_size, shuffle=c.shuffle,
+            lr=c.lr, epochs=c.epochs if epochs is None else epochs, batch_size=c.batch_size, shuffle=c.shuffle,
             rng=stream(c.seed, "shuffle"),
         )
+
+    @property
+    def batches_per_epoch(self):
+        """Updates in one epoch: ceil(training rows / batch size), or 1 for full batch."""
+        n, size = self.data.n_train, self.config.batch_size
+        return 1 if size == 0 or size >= n else -(-n // size)
 
 
 def _check_task(loss_name, dataset):

@@ -69,23 +69,35 @@ def history_columns(task):
 
 @dataclass(frozen=True)
 class StepRecord:
-    """Every number of one update, for the step-by-step view. Built only on request."""
+    """Every number of one update, for the step-by-step view. Built only on request.
+
+    ``rows`` are positions in the training split, ``batch`` the same rows as
+    indices of the dataset. Parameter-shaped arrays (``params_before``,
+    ``grad``, ``update``, ``params_after`` and the optimizer's state) keep the
+    bias in their last row.
+    """
 
     step: int
     epoch: int
+    batch_in_epoch: int
+    batches_per_epoch: int
     lr: float
     rows: np.ndarray
+    batch: np.ndarray
     X: np.ndarray
     y: np.ndarray
     params_before: np.ndarray
     z: np.ndarray
+    predictions: np.ndarray
     losses: np.ndarray
     cost: float
     penalty: float
     dz: np.ndarray
     grad: np.ndarray
-    state_before: object
-    state_after: object
+    optimizer: str
+    hyperparameters: dict
+    state_before: tuple
+    state_after: tuple
     trace: dict
     update: np.ndarray
     params_after: np.ndarray
@@ -97,6 +109,32 @@ class StepRecord:
     def objective(self):
         """The batch objective: batch cost + penalty."""
         return self.cost + self.penalty
+
+    def to_dict(self):
+        """Every number as plain Python lists and floats; parameters as {"weights", "bias"} like run.json."""
+
+        def params(theta):
+            return {"weights": theta[:-1].tolist(), "bias": theta[-1].tolist()}
+
+        def state(named):
+            return {key: params(v) if isinstance(v, np.ndarray) else v for key, v in named._asdict().items()}
+
+        return {
+            "step": self.step, "epoch": self.epoch, "lr": self.lr,
+            "batch": self.batch.tolist(), "x": self.X.tolist(), "y": self.y.tolist(),
+            "params_before": params(self.params_before),
+            "z": self.z.tolist(), "predictions": self.predictions.tolist(), "losses": self.losses.tolist(),
+            "cost": self.cost, "penalty": self.penalty, "objective": self.objective,
+            "dz": self.dz.tolist(), "grads": params(self.grad),
+            "optimizer_state": {
+                "name": self.optimizer, "hyperparameters": dict(self.hyperparameters),
+                "before": state(self.state_before),
+                "after": {**state(self.state_after), **{k: params(v) for k, v in self.trace.items()}},
+            },
+            "update": params(self.update), "params_after": params(self.params_after),
+            "batch_cost_after": self.batch_cost_after,
+            "train_cost_before": self.train_cost_before, "train_cost_after": self.train_cost_after,
+        }
 
 
 @dataclass(frozen=True)
@@ -224,7 +262,7 @@ class TrainingLoop:
         self.steps += 1
         return step
 
-    def _detailed_step(self, rows, evaluation):
+    def _detailed_step(self, rows, evaluation, position):
         """One update with every intermediate number kept, as a ``StepRecord``."""
         data = self.data
         theta_before = self.theta.copy()
@@ -241,11 +279,14 @@ class TrainingLoop:
         losses = self.loss.losses(z, y)
         trace = {}
         step = self._update(grad, trace)
+        positions = row_positions(rows, data.n_train)
         return StepRecord(
-            step=self.steps, epoch=self.epoch, lr=self.lr, rows=row_positions(rows, data.n_train),
-            X=X, y=y, params_before=theta_before, z=z, losses=losses, cost=cost, penalty=penalty, dz=dz,
-            grad=grad.copy(), state_before=state_before, state_after=self.state, trace=trace, update=step,
-            params_after=self.theta.copy(), batch_cost_after=self.cost(self.theta, X, y),
+            step=self.steps, epoch=self.epoch, batch_in_epoch=position[0], batches_per_epoch=position[1],
+            lr=self.lr, rows=positions, batch=data.train_rows[positions], X=X, y=y,
+            params_before=theta_before, z=z, predictions=self.model.predict(z), losses=losses, cost=cost,
+            penalty=penalty, dz=dz, grad=grad.copy(), optimizer=self.optimizer.name,
+            hyperparameters=self.optimizer.params(), state_before=state_before, state_after=self.state,
+            trace=trace, update=step, params_after=self.theta.copy(), batch_cost_after=self.cost(self.theta, X, y),
             train_cost_before=train_cost_before,
             train_cost_after=self.cost(self.theta, data.X_train, data.y_train),
         )
@@ -272,9 +313,9 @@ class TrainingLoop:
                 schedule = batches(n, self.batch_size, self.shuffle, self.rng)
             if detail:
                 interrupted = False
-                for rows in schedule:
+                for position, rows in enumerate(schedule, start=1):
                     with np.errstate(all="ignore"):
-                        record = self._detailed_step(rows, evaluation)
+                        record = self._detailed_step(rows, evaluation, (position, len(schedule)))
                     yield record
                     if stop is not None and stop.requested:
                         interrupted = True

@@ -19,7 +19,7 @@ import numpy as np
 
 
 class SGDState(NamedTuple):
-    """The momentum buffer b (None without momentum)."""
+    """The momentum buffer buf (None without momentum)."""
 
     buffer: np.ndarray | None
 
@@ -44,9 +44,9 @@ class SGD:
     Inputs: learning rate lr, momentum mu >= 0, gradient g_t at step t.
 
         without momentum (mu = 0):  step = -lr * g_t
-        with momentum:              b_t  = mu * b_{t-1} + g_t       (b_0 = 0)
-                                    step = -lr * b_t
-        Nesterov:                   step = -lr * (g_t + mu * b_t)
+        with momentum:              buf_t = mu * buf_{t-1} + g_t     (buf_0 = 0)
+                                    step  = -lr * buf_t
+        Nesterov:                   step  = -lr * (g_t + mu * buf_t)
 
     This is the convention of PyTorch's SGD (the buffer accumulates raw
     gradients; the learning rate multiplies the whole buffer).
@@ -54,7 +54,6 @@ class SGD:
 
     name = "sgd"
     title = "stochastic gradient descent"
-    rule = "b = μb + g;  θ ← θ − lr·b   (Nesterov: θ ← θ − lr·(g + μb))"
     option_names = ("momentum", "nesterov")
 
     def __init__(self, momentum=0.0, nesterov=False):
@@ -67,6 +66,15 @@ class SGD:
 
     def params(self):
         return {"momentum": self.momentum, "nesterov": self.nesterov}
+
+    @property
+    def rule(self):
+        """The update rule for these settings, in one line."""
+        if not self.momentum:
+            return "θ ← θ − lr·g"
+        if self.nesterov:
+            return "buf = μ·buf + g;  θ ← θ − lr·(g + μ·buf)"
+        return "buf = μ·buf + g;  θ ← θ − lr·buf"
 
     def init(self, theta):
         return SGDState(buffer=np.zeros_like(theta) if self.momentum else None)

@@ -3,7 +3,7 @@
 import click
 from click.core import ParameterSource
 
-from lossplay.config import FIELDS, SECTIONS, check_unknown, make_config, read_toml, value_type
+from lossplay.config import FIELDS, SECTIONS, make_config, read_toml, value_type
 
 _CLICK_TYPES = {int: click.INT, float: click.FLOAT, str: click.STRING}
 
@@ -25,41 +25,43 @@ class SectionedCommand(click.Command):
             record = param.get_help_record(ctx)
             if record is not None:
                 groups.setdefault(getattr(param, "section", None) or "Other options", []).append(record)
-        for section in (*SECTIONS, "Other options"):
+        for section in (*SECTIONS, "Step by step", "Other options"):
             if section in groups:
                 with formatter.section(section):
                     formatter.write_dl(groups[section])
 
 
-def _field_option(name, field, section_override=None, default_override=None):
+def _field_option(name, field, default_override=None, shown_override=None):
     meta = field.metadata
     kind = value_type(name)
     default = field.default if default_override is None else default_override
     shown = meta["shown"] if default_override is None else None
+    shown = shown_override or shown
     help_text = meta["help"] if shown is None else f"{meta['help']}  [default: {shown}]"
     show_default = shown is None and default is not None and default is not False
-    common = {"help": help_text, "section": section_override or meta["section"], "cls": ConfigOption,
+    common = {"help": help_text, "section": meta["section"], "cls": ConfigOption,
               "show_default": show_default}
     if kind is bool:
         declaration = meta["flag"]
         if "/" in declaration:
-            return click.option(declaration, name, default=default, **common)
+            return click.option(declaration, name, default=default, **{**common, "show_default": shown is None})
         return click.option(declaration, name, is_flag=True, default=default, **{**common, "show_default": False})
     return click.option("--" + name.replace("_", "-"), name, type=_CLICK_TYPES[kind], default=default,
                         metavar=meta["metavar"], **common)
 
 
-def config_options(exclude=(), defaults=None):
+def config_options(exclude=(), defaults=None, shown=None):
     """Decorator adding every ``TrainConfig`` option (except ``exclude``) plus --config FILE.
 
-    ``defaults`` changes the default of some options for this command.
+    ``defaults`` changes the default of some options for this command;
+    ``shown`` changes how a default is described in --help.
     """
-    defaults = defaults or {}
+    defaults, shown = defaults or {}, shown or {}
 
     def decorate(function):
         for name, field in reversed(FIELDS.items()):
             if name not in exclude:
-                function = _field_option(name, field, default_override=defaults.get(name))(function)
+                function = _field_option(name, field, defaults.get(name), shown.get(name))(function)
         return click.option(
             "--config", "config_file", metavar="FILE", cls=ConfigOption, section="Output",
             help="Read options from a TOML file (keys as above, with _ for -); options given here win.",
@@ -72,10 +74,8 @@ def config_from_command_line(ctx, config_file, values, exclude=(), defaults=None
     """The validated ``TrainConfig``: command defaults, then the TOML file, then explicit options."""
     options = dict(defaults or {})
     if config_file is not None:
-        from_file = read_toml(config_file)
-        check_unknown([k for k in from_file if k in exclude], f"Config file '{config_file}'",
-                      known=[k for k in FIELDS if k not in exclude])
-        options.update(from_file)
+        # a file written for another command may hold options this one does not use: they are skipped
+        options.update({k: v for k, v in read_toml(config_file).items() if k not in exclude})
     for name, value in values.items():
         if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
             options[name] = value

@@ -6,6 +6,8 @@ with 4 significant digits.
 
 from lossplay.render.catalog import datasets_table
 from lossplay.render.common import make_console, number
+from lossplay.render.step import StepView, describe_steps, epoch_line
 from lossplay.render.training import LiveTraining, describe_run, print_notes, summary
 
-__all__ = ["LiveTraining", "datasets_table", "describe_run", "make_console", "number", "print_notes", "summary"]
+__all__ = ["LiveTraining", "StepView", "datasets_table", "describe_run", "describe_steps", "epoch_line",
+           "make_console", "number", "print_notes", "summary"]

@@ -1,0 +1,457 @@
+"""What ``lossplay step`` prints: one update of the training loop with every number shown.
+
+Each step reads top to bottom the way the loop computes it: the batch, the
+forward pass, the loss, the backward pass, the update, and whether it helped.
+Every number comes from the loop's own ``StepRecord``; one row (or one
+parameter) is worked out in full so it can be followed with pencil and paper.
+Wide data is cut to what fits in 80 columns, with a note saying so.
+"""
+
+import numpy as np
+from rich import box
+from rich.console import Group
+from rich.markup import escape
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from lossplay.render.common import number
+
+MAX_ROWS = 6
+MAX_FEATURES = 3
+MAX_CLASSES = 3
+MAX_PARAMETERS = 8
+
+
+def factor(value):
+    """A number ready to be multiplied in a formula: negatives in parentheses."""
+    text = number(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _heading(index, title, formula=""):
+    text = Text(f"{index}. {title}", style="bold cyan")
+    if formula:
+        text.append(f"   {formula}", style="cyan")
+    return text
+
+
+def _table(first, *columns):
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False)
+    table.add_column(escape(first))
+    for label in columns:
+        table.add_column(escape(label), justify="right")
+    return table
+
+
+def _indent(renderable):
+    from rich.padding import Padding
+
+    return Padding(renderable, (0, 0, 0, 3))
+
+
+class StepView:
+    """Renders the step records of one experiment."""
+
+    def __init__(self, experiment):
+        self.experiment = experiment
+        self.data = experiment.data
+        self.model = experiment.model
+        self.loss = experiment.loss
+        self.features = list(self.data.feature_names)
+        self.classes = self.data.classes
+        self.multiclass = self.model.name == "softmax"
+
+    # -- names -----------------------------------------------------------------
+
+    def weight_name(self, j, c=None):
+        if c is None:
+            return f"w[{self.features[j]}]"
+        return f"w[{self.features[j]}, {self.class_name(c)}]"
+
+    def class_name(self, c):
+        return self.classes[c] if self.classes else str(c)
+
+    def parameter_names(self):
+        """Names of every entry of theta, in theta's order (rows, then classes)."""
+        if not self.multiclass:
+            return [self.weight_name(j) for j in range(len(self.features))] + ["b"]
+        k = len(self.classes)
+        names = [self.weight_name(j, c) for j in range(len(self.features)) for c in range(k)]
+        return names + [f"b[{self.class_name(c)}]" for c in range(k)]
+
+    def target_text(self, value):
+        return self.class_name(int(value)) if self.classes else number(value)
+
+    # -- the whole step ------------------------------------------------------------
+
+    def render(self, record):
+        parts = [
+            Rule(f"Step {record.step} · epoch {record.epoch}, batch {record.batch_in_epoch} of "
+                 f"{record.batches_per_epoch} · lr {number(record.lr)}", style="bold"),
+            *self.batch(record),
+            *self.forward(record),
+            *self.loss_section(record),
+            *self.backward(record),
+            *self.update(record),
+            *self.verdict(record),
+        ]
+        return Group(*parts)
+
+    # -- 1. the batch ----------------------------------------------------------------
+
+    def _shown_rows(self, record):
+        n = record.rows.size
+        return range(min(n, MAX_ROWS)), n - min(n, MAX_ROWS)
+
+    def _cut_note(self, hidden):
+        if hidden:
+            return [_indent(Text(f"… and {hidden} more rows of this batch (--json shows them all)", style="dim"))]
+        return []
+
+    def _feature_columns(self, budget):
+        """The features that fit in ``budget`` characters (at most 3), and how many are left out."""
+        d = len(self.features)
+        shown, used = [], 0
+        for j in range(min(d, MAX_FEATURES)):
+            width = max(len(self.features[j]), 7) + 3
+            if shown and used + width > budget:
+                break
+            shown.append(j)
+            used += width
+        return shown, d - len(shown)
+
+    def batch(self, record):
+        """The rows of the batch with the per-row numbers of the step: x, y, z (or p), L, dL/dz."""
+        outputs = self._output_columns()
+        target_width = max(len(self.data.target_name), *(len(c) for c in self.classes or ("0000000",)))
+        used = 6 + target_width + 3 + sum(max(len(label), 7) + 3 for label, _ in outputs)
+        shown, hidden_features = self._feature_columns(76 - used)
+        columns = ["row", *(self.features[j] for j in shown)]
+        if hidden_features:
+            columns.append(f"+{hidden_features}")
+        columns.append(self.data.target_name)
+        table = _table(*columns, *(label for label, _ in outputs))
+        rows, hidden = self._shown_rows(record)
+        for i in rows:
+            cells = [str(record.batch[i]), *(number(record.X[i, j]) for j in shown)]
+            if hidden_features:
+                cells.append("…")
+            cells.append(escape(self.target_text(record.y[i])))
+            cells += [cell(record, i) for _, cell in outputs]
+            table.add_row(*cells)
+        n = record.rows.size
+        title = f"The batch: {n} of the {self.data.n_train} training rows"
+        if self.multiclass:
+            legend = "row: its number in the dataset · p(y): probability of the true class (2) · L: loss (3)"
+        else:
+            legend = ("row: its number in the dataset · z: forward pass (2) · L: loss (3) · "
+                      "dL/dz: backward pass (4)")
+        return [_heading(1, title), _indent(table), *self._cut_note(hidden), _indent(Text(legend, style="dim"))]
+
+    def _output_columns(self):
+        """(label, cell) pairs for the per-row numbers the step computes."""
+        if self.multiclass:
+            return [("p(y)", lambda r, i: number(r.predictions[i, int(r.y[i])])),
+                    ("L", lambda r, i: number(r.losses[i]))]
+        columns = [("z", lambda r, i: number(r.z[i]))]
+        if self.model.name == "logistic":
+            columns.append(("p = σ(z)", lambda r, i: number(r.predictions[i])))
+        return columns + [("L", lambda r, i: number(r.losses[i])), ("dL/dz", lambda r, i: number(r.dz[i]))]
+
+    def _per_class_table(self, record, label, values):
+        """One row per batch row, one column per class (the first few), of a (rows x classes) array."""
+        rows, _ = self._shown_rows(record)
+        shown, hidden = self._class_range()
+        columns = ["row", *(f"{label}[{self.class_name(c)}]" for c in shown)]
+        if hidden:
+            columns.append(f"+{hidden}")
+        table = _table(*columns)
+        for i in rows:
+            cells = [str(record.batch[i]), *(number(values[i, c]) for c in shown)]
+            if hidden:
+                cells.append("…")
+            table.add_row(*cells)
+        return table
+
+    # -- 2. forward pass ----------------------------------------------------------------
+
+    def _dot_terms(self, weights, x):
+        d = x.size
+        terms = [f"{factor(weights[j])}·{factor(x[j])}" for j in range(min(d, 4))]
+        if d > 4:
+            terms.append(f"… ({d - 4} more terms)")
+        return " + ".join(terms)
+
+    def forward(self, record):
+        theta = record.params_before
+        weights, bias = theta[:-1], theta[-1]
+        i = 0
+        x = record.X[i]
+        if self.multiclass:
+            c = int(record.y[i])
+            formula = "z_k = w_k·x + b_k for each class k"
+            worked = (f"row {record.batch[i]}, class {self.class_name(c)}: z = "
+                      f"{self._dot_terms(weights[:, c], x)} + {factor(bias[c])} = {number(record.z[i, c])}")
+        else:
+            formula = "z = w·x + b"
+            worked = f"row {record.batch[i]}: z = {self._dot_terms(weights, x)} + {factor(bias)} = {number(record.z[i])}"
+        parts = [_heading(2, "Forward pass", formula), _indent(Text(worked))]
+        if self.multiclass:
+            parts.append(_indent(self._per_class_table(record, "z", record.z)))
+        return parts
+
+    def _class_range(self):
+        k = len(self.classes)
+        return list(range(min(k, MAX_CLASSES))), k - min(k, MAX_CLASSES)
+
+    # -- 3. loss ------------------------------------------------------------------------
+
+    def _worked_loss(self, record, i):
+        """One row's loss with its numbers substituted into the formula."""
+        name = self.loss.name
+        z, y, L = record.z[i], record.y[i], record.losses[i]
+        if name in ("mse", "mae", "huber"):
+            r = z - y
+            head = f"r = z − y = {number(z)} − {factor(y)} = {number(r)}"
+            if name == "mse":
+                return f"{head};  L = r² = {factor(r)}² = {number(L)}"
+            if name == "mae":
+                return f"{head};  L = |r| = {number(L)}"
+            delta = self.loss.delta
+            if abs(r) <= delta:
+                return f"{head};  |r| ≤ δ = {number(delta)}, so L = ½r² = {number(L)}"
+            return (f"{head};  |r| > δ = {number(delta)}, so L = δ(|r| − ½δ) = "
+                    f"{number(delta)}·({number(abs(r))} − {number(delta / 2)}) = {number(L)}")
+        if name == "bce":
+            p = record.predictions[i]
+            if int(y) == 1:
+                return f"p = σ({number(z)}) = {number(p)}; y = 1, so L = −log p = {number(L)}"
+            return f"p = σ({number(z)}) = {number(p)}; y = 0, so L = −log(1 − p) = {number(L)}"
+        c = int(y)
+        return (f"p = softmax(z); the true class is {self.class_name(c)}, with "
+                f"p = {number(record.predictions[i, c])}, so L = −log p = {number(L)}")
+
+    def loss_section(self, record):
+        parts = [_heading(3, "Loss", self.loss.formula),
+                 _indent(Text(f"row {record.batch[0]}: {self._worked_loss(record, 0)}"))]
+        n = record.rows.size
+        parts.append(_indent(Text.assemble(
+            ("cost", "bold"), f"      C = mean of the {n} losses = {number(record.cost)}")))
+        parts.append(_indent(Text.assemble(
+            ("objective", "bold"), f" = cost + penalty = {number(record.cost)} + {number(record.penalty)} "
+                                   f"= {number(record.objective)}   ", (self._penalty_words(), "dim"))))
+        return parts
+
+    def _penalty_words(self):
+        penalty = self.experiment.penalty
+        if not penalty.active:
+            return "(no --l1 or --l2)"
+        terms = []
+        if penalty.l2:
+            terms.append(f"{number(penalty.l2)}·½‖w‖²")
+        if penalty.l1:
+            terms.append(f"{number(penalty.l1)}·‖w‖₁")
+        return "(penalty = " + " + ".join(terms) + ", bias not penalised)"
+
+    # -- 4. backward pass -------------------------------------------------------------------
+
+    def _worked_derivative(self, record, i):
+        name = self.loss.name
+        z, y, dz = record.z[i], record.y[i], record.dz[i]
+        if name == "mse":
+            return f"dL/dz = 2r = 2·{factor(z - y)} = {number(dz)}"
+        if name == "mae":
+            return f"dL/dz = sign(r) = {number(dz)}"
+        if name == "huber":
+            d = self.loss.delta
+            return f"dL/dz = clip(r, −δ, δ) = clip({number(z - y)}, {number(-d)}, {number(d)}) = {number(dz)}"
+        if name == "bce":
+            return f"dL/dz = p − y = {number(record.predictions[i])} − {int(y)} = {number(dz)}"
+        return ("dL/dz_k = p_k − [k = true class] = "
+                + ", ".join(number(v) for v in dz[: MAX_CLASSES]) + (" …" if dz.size > MAX_CLASSES else ""))
+
+    def _chain_rule(self, record):
+        """∂C/∂w for the first weight (first class for softmax), with its numbers."""
+        n = record.rows.size
+        x = record.X[:, 0]
+        if self.multiclass:
+            c = 0
+            dz = record.dz[:, c]
+            name = self.weight_name(0, c)
+            dz_name = f"dL/dz[{self.class_name(c)}]"
+            grad = record.grad[0, c]
+            weight = record.params_before[0, c]
+        else:
+            dz = record.dz
+            name = self.weight_name(0)
+            dz_name = "dL/dz"
+            grad = record.grad[0]
+            weight = record.params_before[0]
+        shown = n if n <= 4 else 3
+        products = [f"{factor(dz[i])}·{factor(x[i])}" for i in range(shown)]
+        if n > shown:
+            products.append(f"… ({n - shown} more)")
+        mean = float(np.mean(dz * x))
+        lines = [
+            f"chain rule: ∂C/∂{name} = mean over rows of {dz_name} · {self.features[0]}",
+            f"  = ({' + '.join(products)}) / {n} = {number(mean)}",
+        ]
+        penalty = self.experiment.penalty
+        if penalty.active:
+            extra = penalty.l2 * weight + penalty.l1 * np.sign(weight)
+            lines.append(f"  + penalty term l2·w + l1·sign(w) = {number(extra)}  →  ∂(objective)/∂{name} = "
+                         f"{number(grad)}")
+        bias_name = f"b[{self.class_name(0)}]" if self.multiclass else "b"
+        bias_grad = record.grad[-1, 0] if self.multiclass else record.grad[-1]
+        lines.append(f"and for the bias: ∂C/∂{bias_name} = mean over rows of {dz_name} = {number(bias_grad)}")
+        return Text("\n".join(lines))
+
+    def backward(self, record):
+        parts = [_heading(4, "Backward pass", self.loss.derivative_formula),
+                 _indent(Text(f"row {record.batch[0]}: {self._worked_derivative(record, 0)}"))]
+        if self.multiclass:
+            parts.append(_indent(self._per_class_table(record, "dL/dz", record.dz)))
+        parts.append(_indent(self._chain_rule(record)))
+        return parts
+
+    # -- 5. update ---------------------------------------------------------------------------
+
+    def _flat(self, array):
+        return np.asarray(array).reshape(-1)
+
+    def _parameter_order(self, record):
+        """Indices of the parameters to show: all when they fit, else the largest steps and the bias."""
+        names = self.parameter_names()
+        if len(names) <= MAX_PARAMETERS:
+            return list(range(len(names))), 0
+        steps = np.abs(self._flat(record.update))
+        top = sorted(np.argsort(-steps)[:MAX_PARAMETERS])
+        return [int(i) for i in top], len(names) - len(top)
+
+    def update(self, record):
+        optimizer = self.experiment.optimizer
+        names = self.parameter_names()
+        order, hidden = self._parameter_order(record)
+        before, after = self._flat(record.params_before), self._flat(record.params_after)
+        grad, step = self._flat(record.grad), self._flat(record.update)
+        state_columns, derived_columns = self._state_columns(record)
+        tables = []
+        if state_columns:
+            state = _table("parameter", "gradient g", *(label for label, _ in state_columns))
+            for i in order:
+                state.add_row(escape(names[i]), number(grad[i]), *(cell(i) for _, cell in state_columns))
+            tables.append(state)
+            first = ["parameter", *(label for label, _ in derived_columns)]
+        else:
+            first = ["parameter", "gradient g"]
+        moves = _table(*first, "step", "before", "after")
+        for i in order:
+            cells = [escape(names[i])]
+            cells += [cell(i) for _, cell in derived_columns] if state_columns else [number(grad[i])]
+            moves.add_row(*cells, number(step[i]), number(before[i]), number(after[i]))
+        tables.append(moves)
+        parts = [_heading(5, f"Update with {optimizer.title}"), _indent(Text(optimizer.rule, style="cyan"))]
+        parts += [_indent(table) for table in tables]
+        if hidden:
+            parts.append(_indent(Text(f"… {hidden} more parameters not shown; these are the "
+                                      f"{len(order)} with the largest steps (--json shows them all)",
+                                      style="dim")))
+        parts.append(_indent(Text(self._worked_update(record, order[0], names[order[0]]))))
+        return parts
+
+    def _state_columns(self, record):
+        """The optimizer's state as (label, cell) columns: before → after, and the derived quantities."""
+        before, after = record.state_before, record.state_after
+        flat = self._flat
+
+        def transition(b, a):
+            return lambda i: f"{number(flat(b)[i])} → {number(flat(a)[i])}"
+
+        if record.optimizer == "sgd":
+            if after.buffer is None:
+                return [], []
+            return [("buf: before → after", transition(before.buffer, after.buffer))], []
+        if record.optimizer == "adam":
+            return ([(f"m: before → after (t = {after.count})", transition(before.m, after.m)),
+                     ("v: before → after", transition(before.v, after.v))],
+                    [("m̂", lambda i: number(flat(record.trace["m_hat"])[i])),
+                     ("v̂", lambda i: number(flat(record.trace["v_hat"])[i]))])
+        return [("v: before → after", transition(before.v, after.v))], []
+
+    def _worked_update(self, record, i, name):
+        """The optimizer's rule for one parameter, with its numbers."""
+        flat = self._flat
+        h = record.hyperparameters
+        g, lr, step = flat(record.grad)[i], record.lr, flat(record.update)[i]
+        if record.optimizer == "sgd":
+            if record.state_after.buffer is None:
+                return f"{name}: step = −lr·g = −{number(lr)}·{factor(g)} = {number(step)}"
+            b0, b1 = flat(record.state_before.buffer)[i], flat(record.state_after.buffer)[i]
+            text = f"{name}: buf = μ·buf + g = {number(h['momentum'])}·{factor(b0)} + {factor(g)} = {number(b1)}; "
+            if h["nesterov"]:
+                return text + f"step = −lr·(g + μ·buf) = {number(step)}"
+            return text + f"step = −lr·buf = −{number(lr)}·{factor(b1)} = {number(step)}"
+        if record.optimizer == "adam":
+            t = record.state_after.count
+            m, v = flat(record.state_after.m)[i], flat(record.state_after.v)[i]
+            m_hat, v_hat = flat(record.trace["m_hat"])[i], flat(record.trace["v_hat"])[i]
+            return (f"{name}: t = {t}; m = {number(m)}, v = {number(v)}; m̂ = m/(1 − β₁^{t}) = {number(m_hat)}, "
+                    f"v̂ = v/(1 − β₂^{t}) = {number(v_hat)}; step = −lr·m̂/(√v̂ + ε) = "
+                    f"−{number(lr)}·{factor(m_hat)}/({number(np.sqrt(v_hat))} + {number(h['eps'])}) = {number(step)}")
+        v0, v1 = flat(record.state_before.v)[i], flat(record.state_after.v)[i]
+        return (f"{name}: v = ρv + (1−ρ)g² = {number(h['rho'])}·{factor(v0)} + {number(1 - h['rho'])}·{factor(g)}² "
+                f"= {number(v1)}; step = −lr·g/(√v + ε) = −{number(lr)}·{factor(g)}/({number(np.sqrt(v1))} + "
+                f"{number(h['eps'])}) = {number(step)}")
+
+    # -- 6. did it help? ------------------------------------------------------------------------
+
+    def verdict(self, record):
+        batch0, batch1 = record.cost, record.batch_cost_after
+        train0, train1 = record.train_cost_before, record.train_cost_after
+        lines = Text(f"batch cost {number(batch0)} → {number(batch1)};  "
+                     f"whole training split {number(train0)} → {number(train1)}")
+        return [_heading(6, "Did it help?"), _indent(lines), _indent(Text(judge(batch0, batch1, train0, train1),
+                                                                          style="bold"))]
+
+
+def judge(batch_before, batch_after, train_before, train_after, tolerance=1e-12):
+    """One sentence that reads the costs before and after an update."""
+    if not np.isfinite(train_after):
+        return "The cost is no longer a finite number: training has diverged."
+
+    def change(before, after):
+        if abs(after - before) <= tolerance * max(1.0, abs(before)):
+            return 0
+        return -1 if after < before else 1
+
+    batch, train = change(batch_before, batch_after), change(train_before, train_after)
+    if batch == 0 and train == 0:
+        return "Nothing changed: the gradient is zero here, so the step was zero."
+    if batch < 0 and train < 0:
+        return "The cost fell on this batch and on the whole training split: a step downhill."
+    if batch < 0:
+        return ("The cost fell on this batch but rose on the whole training split: the batch pulled the "
+                "parameters its own way (that is the noise of mini-batches).")
+    return ("The cost rose: the step overshot the valley. The learning rate may be too large; "
+            "try a smaller --lr.")
+
+
+def epoch_line(record):
+    """A line printed when an epoch ends between steps."""
+    val = "" if record.val_loss is None else f", validation cost {number(record.val_loss)}"
+    if record.epoch == 0:
+        return Text(f"Before the first update: training cost {number(record.train_loss)}{val}.", style="dim")
+    return Text(f"End of epoch {record.epoch}: training cost {number(record.train_loss)}{val}.", style="dim")
+
+
+def describe_steps(experiment, steps):
+    """The paragraph before the first step: what is being stepped through."""
+    c, data = experiment.config, experiment.data
+    batch = "the full batch" if c.batch_size == 0 else f"batches of {c.batch_size}"
+    scaled = "standardised features" if c.standardize else "features as they are in the data"
+    return Text.from_markup(
+        f"Stepping through {steps} update{'s' if steps != 1 else ''} of a [bold]{c.model}[/] model with "
+        f"[bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] (lr {c.lr:g}) on [bold]{c.dataset}[/]: "
+        f"{data.n_train} training rows in {batch}, {scaled}."
+    )

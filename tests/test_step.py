@@ -1,0 +1,172 @@
+"""lossplay step: the records add up, match train, and print readably."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
+
+import lossplay
+from lossplay.cli import cli
+
+CASES = [
+    {"loss": loss, "optimizer": optimizer, **extra}
+    for loss, extra in (("mse", {}), ("mae", {}), ("huber", {"delta": 0.5}), ("bce", {"dataset": "blobs"}),
+                        ("cce", {"dataset": "iris", "batch_size": 3}))
+    for optimizer in ("sgd", "adam", "rmsprop")
+] + [{"loss": "mse", "optimizer": "sgd", "momentum": 0.9, "l2": 0.1},
+     {"loss": "bce", "optimizer": "sgd", "momentum": 0.5, "nesterov": True, "l1": 0.05}]
+
+
+def json_steps(*args):
+    result = CliRunner().invoke(cli, ["step", "--json", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def as_args(options):
+    args = []
+    for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        args += [flag] if value is True else [flag, str(value)]
+    return args
+
+
+def theta(params):
+    """run.json-style {"weights", "bias"} back to one array with the bias as its last row."""
+    weights = np.array(params["weights"], dtype=float)
+    bias = np.array(params["bias"], dtype=float)
+    return np.vstack([weights, bias[None]]) if weights.ndim == 2 else np.append(weights, bias)
+
+
+@pytest.mark.parametrize("options", CASES, ids=lambda o: "-".join(str(v) for v in o.values()))
+def test_json_records_satisfy_the_arithmetic_they_display(options):
+    records = json_steps(*as_args(options), "--steps", "3")
+    assert [r["step"] for r in records] == [1, 2, 3]
+    for r in records:
+        X, before = np.array(r["x"]), theta(r["params_before"])
+        z = np.array(r["z"])
+        np.testing.assert_allclose(z, X @ before[:-1] + before[-1], rtol=1e-12, atol=1e-12)
+        assert r["cost"] == pytest.approx(np.mean(r["losses"]), rel=1e-12)
+        w = before[:-1]
+        penalty = options.get("l2", 0) * 0.5 * float(np.sum(w * w)) + options.get("l1", 0) * float(np.abs(w).sum())
+        assert r["objective"] == pytest.approx(r["cost"] + penalty, rel=1e-12)
+        dz, grad = np.array(r["dz"]), theta(r["grads"])
+        expected = np.vstack([X.T @ dz, dz.sum(axis=0)[None]]) if dz.ndim == 2 else np.append(X.T @ dz, dz.sum())
+        expected /= len(r["batch"])
+        expected[:-1] += options.get("l2", 0) * w + options.get("l1", 0) * np.sign(w)
+        np.testing.assert_allclose(grad, expected, rtol=1e-10, atol=1e-12)
+        update = theta(r["update"])
+        np.testing.assert_allclose(theta(r["params_after"]), before + update, rtol=1e-12, atol=1e-15)
+        check_optimizer_formula(r, grad, update)
+
+
+def check_optimizer_formula(record, g, update):
+    state, lr = record["optimizer_state"], record["lr"]
+    h, before, after = state["hyperparameters"], state["before"], state["after"]
+    if state["name"] == "sgd":
+        if before["buffer"] is None:
+            np.testing.assert_allclose(update, -lr * g, rtol=1e-12)
+            return
+        buf = h["momentum"] * theta(before["buffer"]) + g
+        np.testing.assert_allclose(theta(after["buffer"]), buf, rtol=1e-12)
+        direction = g + h["momentum"] * buf if h["nesterov"] else buf
+        np.testing.assert_allclose(update, -lr * direction, rtol=1e-12)
+    elif state["name"] == "adam":
+        t = after["count"]
+        assert t == before["count"] + 1 == record["step"]
+        m = h["beta1"] * theta(before["m"]) + (1 - h["beta1"]) * g
+        v = h["beta2"] * theta(before["v"]) + (1 - h["beta2"]) * g * g
+        np.testing.assert_allclose(theta(after["m"]), m, rtol=1e-12)
+        np.testing.assert_allclose(theta(after["v"]), v, rtol=1e-12)
+        m_hat, v_hat = m / (1 - h["beta1"] ** t), v / (1 - h["beta2"] ** t)
+        np.testing.assert_allclose(theta(after["m_hat"]), m_hat, rtol=1e-12)
+        np.testing.assert_allclose(update, -lr * m_hat / (np.sqrt(v_hat) + h["eps"]), rtol=1e-12)
+    else:
+        v = h["rho"] * theta(before["v"]) + (1 - h["rho"]) * g * g
+        np.testing.assert_allclose(theta(after["v"]), v, rtol=1e-12)
+        np.testing.assert_allclose(update, -lr * g / (np.sqrt(v) + h["eps"]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("options", [
+    {"loss": "huber", "optimizer": "adam", "dataset": "linear", "batch_size": 32},
+    {"loss": "bce", "optimizer": "rmsprop", "dataset": "blobs", "batch_size": 16, "standardize": True},
+    {"loss": "cce", "optimizer": "sgd", "momentum": 0.9, "dataset": "iris", "batch_size": 0},
+])
+def test_step_after_n_updates_equals_train_after_n_updates(options):
+    run = lossplay.train(**options, epochs=2)
+    steps = list(lossplay.step(**options, steps=run.outcome.steps))
+    assert len(steps) == run.outcome.steps
+    np.testing.assert_array_equal(steps[-1].params_after, run.theta)
+    # and mid-epoch: the record after one update has the parameters train had then
+    first = list(lossplay.step(**options, steps=1))[0]
+    np.testing.assert_array_equal(first.params_before, run.history[0].params)
+
+
+def test_step_batches_are_dataset_rows_and_the_train_costs_bracket_the_update():
+    record = next(lossplay.step(dataset="tiny", batch_size=4, standardize=False))
+    data = lossplay.load_dataset("tiny")
+    np.testing.assert_array_equal(record.X[:, 0], data.X[record.batch, 0])
+    np.testing.assert_array_equal(record.y, data.y[record.batch])
+    assert record.train_cost_after < record.train_cost_before
+
+
+def step_output(*args):
+    result = CliRunner().invoke(cli, ["step", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return result.output
+
+
+@pytest.mark.parametrize("args", [
+    [],
+    ["--loss", "huber", "--optimizer", "adam", "--steps", "3"],
+    ["--loss", "bce", "--dataset", "blobs", "--batch-size", "4"],
+    ["--loss", "cce", "--dataset", "iris", "--batch-size", "3"],
+    ["--dataset", "breast_cancer", "--batch-size", "64", "--optimizer", "rmsprop", "--steps", "1"],
+])
+def test_the_examples_print_every_section_within_80_columns(args):
+    text = step_output(*args)
+    for heading in ("1. The batch", "2. Forward pass", "3. Loss", "4. Backward pass", "5. Update",
+                    "6. Did it help?"):
+        assert heading in text
+    assert "chain rule" in text and "objective = cost + penalty" in text
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+
+
+def test_default_step_is_tiny_mse_sgd_with_unscaled_numbers():
+    text = step_output("--steps", "1")
+    assert "linear model with mse loss and sgd (lr 0.1) on tiny" in " ".join(text.split())
+    assert "row 4: z = 0·2 + 0 = 0" in text  # the raw x of dataset row 4 is 2.0
+
+
+def test_adam_shows_its_state_before_and_after():
+    text = step_output("--optimizer", "adam", "--steps", "1")
+    assert "m: before → after (t = 1)" in text and "v̂" in text and "m̂ = m/(1 − β₁^1)" in text
+
+
+def test_large_batches_are_cut_with_a_note():
+    text = step_output("--dataset", "linear", "--batch-size", "32", "--steps", "1")
+    assert "… and 26 more rows of this batch" in text
+
+
+def test_pause_runs_straight_through_when_input_is_not_a_terminal():
+    text = step_output("--pause", "--steps", "2")
+    assert "Step 2" in text and "Enter" not in text
+
+
+def test_step_rejects_train_only_options_and_bad_steps():
+    runner = CliRunner()
+    result = runner.invoke(cli, ["step", "--epochs", "3"])
+    assert result.exit_code == 2 and "No such option" in result.output + result.stderr
+    result = runner.invoke(cli, ["step", "--steps", "0"])
+    assert result.exit_code == 2
+    with pytest.raises(lossplay.LossplayError, match="--steps must be at least 1"):
+        next(lossplay.step(steps=0))
+
+
+def test_a_train_config_file_works_with_step(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('loss = "mae"\nepochs = 50\nout = "somewhere"\n')
+    records = json_steps("--config", str(config), "--steps", "1")
+    assert len(records) == 1 and records[0]["losses"] == pytest.approx(np.abs(np.array(records[0]["y"])))
