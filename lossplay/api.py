@@ -18,9 +18,9 @@ import numpy as np
 
 from lossplay import __version__, runs
 from lossplay.config import TrainConfig, make_config
+from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
-from lossplay.errors import LossplayError
 from lossplay.loop import StepRecord, history_columns
 from lossplay.observers import DivergenceGuard, History
 from lossplay.reference import mse_minimum

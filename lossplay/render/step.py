@@ -195,7 +195,8 @@ class StepView:
                       f"{self._dot_terms(weights[:, c], x)} + {factor(bias[c])} = {number(record.z[i, c])}")
         else:
             formula = "z = w·x + b"
-            worked = f"row {record.batch[i]}: z = {self._dot_terms(weights, x)} + {factor(bias)} = {number(record.z[i])}"
+            worked = (f"row {record.batch[i]}: z = {self._dot_terms(weights, x)} + {factor(bias)} = "
+                      f"{number(record.z[i])}")
         parts = [_heading(2, "Forward pass", formula), _indent(Text(worked))]
         if self.multiclass:
             parts.append(_indent(self._per_class_table(record, "z", record.z)))
