@@ -22,7 +22,7 @@ from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import StepRecord, history_columns
-from lossplay.observers import DivergenceGuard, History
+from lossplay.observers import DivergenceGuard, EarlyStopping, History
 from lossplay.reference import mse_minimum
 
 
@@ -202,8 +202,12 @@ def run_experiment(experiment, observers=()):
     history = History()
     loop = experiment.training_loop()
     started_at = datetime.now()
+    c = experiment.config
+    watchers = [history, DivergenceGuard()]
+    if c.patience is not None:
+        watchers.append(EarlyStopping(c.patience, c.min_delta, c.restore_best))
     with graceful_interrupt() as stop:
-        outcome = loop.run(experiment.theta0, [history, DivergenceGuard(), *observers], stop=stop)
+        outcome = loop.run(experiment.theta0, [*watchers, *observers], stop=stop)
     if outcome.theta is loop.theta:
         final = history[-1]
     else:

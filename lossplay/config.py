@@ -12,6 +12,7 @@ built; see ``experiment.resolve``.
 """
 
 import dataclasses
+import math
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -20,13 +21,14 @@ from lossplay.errors import LossplayError, did_you_mean
 from lossplay.losses import LOSSES
 from lossplay.models import MODELS
 from lossplay.optimizers import OPTIMIZERS
+from lossplay.schedules import SCHEDULES
 
 LOSS_NAMES = tuple(LOSSES)
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)
 MODEL_NAMES = tuple(MODELS)
 INIT_NAMES = ("zeros", "normal")
 
-DEFAULT_LR = {"sgd": 0.1, "adam": 0.05, "rmsprop": 0.03}
+DEFAULT_LR = {"sgd": 0.1, "adam": 0.05, "adamw": 0.05, "rmsprop": 0.03, "adagrad": 0.5}
 
 SECTIONS = ("Data", "Model and loss", "Optimizer", "Training loop", "Output")
 
@@ -87,6 +89,21 @@ class TrainConfig:
         shown="from the loss: linear for mse/mae/huber, logistic for bce, softmax for cce")
     delta: float = option(
         1.0, "Model and loss", "Huber's threshold: quadratic below it, linear above.", metavar="F")
+    beta: float = option(
+        1.0, "Model and loss", "smooth_l1's threshold β (smooth_l1 = Huber with δ = β, divided by β).",
+        metavar="F")
+    quantile: float = option(
+        0.5, "Model and loss", "The quantile τ in (0, 1) of the quantile loss (0.5: the median).", metavar="F")
+    gamma: float = option(
+        2.0, "Model and loss", "Focal loss's focusing power γ >= 0 (0 gives the cross-entropy).", metavar="F")
+    alpha: float | None = option(
+        None, "Model and loss", "Focal loss's weight α in (0, 1) of class 1 (class 0 gets 1 − α).",
+        metavar="F", shown="none: both classes weigh 1")
+    class_weight: str | None = option(
+        None, "Model and loss",
+        "Class weights for bce, cce and focal: 'balanced' (n / (k·n_class)) or one number per class, "
+        "e.g. 1,5. The cost becomes the weighted mean of the losses.", metavar="W",
+        shown="none: every row weighs the same")
     init: str = option(
         "zeros", "Model and loss", "Initial weights: zeros, or normal (small random values, std 0.01).",
         metavar="NAME")
@@ -104,14 +121,32 @@ class TrainConfig:
         None, "Optimizer", "Learning rate: the size of each step.", metavar="F",
         shown=", ".join(f"{v} for {k}" for k, v in DEFAULT_LR.items()))
     momentum: float = option(
-        0.0, "Optimizer", "SGD momentum μ in [0, 1): buf = μ·buf + g, step = −lr·buf.", metavar="F")
+        0.0, "Optimizer", "Momentum μ in [0, 1) for sgd and rmsprop: buf = μ·buf + g, step = −lr·buf.",
+        metavar="F")
     nesterov: bool = option(
         False, "Optimizer", "Use Nesterov momentum with SGD (needs --momentum > 0).", flag="--nesterov")
     beta1: float = option(0.9, "Optimizer", "Adam's decay rate of the mean gradient m.", metavar="F")
     beta2: float = option(0.999, "Optimizer", "Adam's decay rate of the mean squared gradient v.", metavar="F")
     eps: float = option(
-        1e-8, "Optimizer", "Adam's and RMSprop's ε, added after the square root.", metavar="F")
+        1e-8, "Optimizer", "ε of adam, adamw, rmsprop and adagrad, added after the square root.", metavar="F")
     rho: float = option(0.99, "Optimizer", "RMSprop's decay rate of the mean squared gradient.", metavar="F")
+    weight_decay: float = option(
+        0.01, "Optimizer",
+        "AdamW's decoupled weight decay λ: w shrinks by lr·λ·w each step, outside Adam's scaling "
+        "(unlike --l2 with adam, whose penalty gradient is divided by √v̂ like any other).", metavar="F")
+    lr_schedule: str = option(
+        "constant", "Optimizer", f"How the learning rate changes per epoch: {', '.join(SCHEDULES)}.",
+        metavar="NAME")
+    lr_step_size: int = option(
+        30, "Optimizer", "Epochs between two drops of the 'step' schedule.", metavar="N")
+    lr_gamma: float | None = option(
+        None, "Optimizer", "The factor of the 'step' and 'exponential' schedules, in (0, 1].", metavar="F",
+        shown="0.1 for step, 0.95 for exponential")
+    warmup_epochs: int = option(
+        0, "Optimizer", "Epochs of linear warm-up from lr/N to lr before the schedule starts.", metavar="N")
+    clip_grad: float | None = option(
+        None, "Optimizer", "Rescale any gradient whose norm exceeds F down to norm F.", metavar="F",
+        shown="no clipping")
 
     # Training loop
     epochs: int = option(100, "Training loop", "Passes over the training rows.", metavar="N")
@@ -121,6 +156,16 @@ class TrainConfig:
     shuffle: bool = option(
         True, "Training loop", "Shuffle the training rows before each epoch (seeded).",
         flag="--shuffle/--no-shuffle")
+    patience: int | None = option(
+        None, "Training loop",
+        "Early stopping: stop when the validation cost has not improved for N epochs.", metavar="N",
+        shown="no early stopping")
+    min_delta: float = option(
+        0.0, "Training loop", "Early stopping: the smallest fall of the validation cost that counts.",
+        metavar="F")
+    restore_best: bool = option(
+        True, "Training loop", "Early stopping: go back to the parameters of the best epoch when it stops.",
+        flag="--restore-best/--no-restore-best")
 
     # Output
     out: str | None = option(
@@ -162,12 +207,24 @@ _RANGES = {
     "beta2": (lambda v: 0 <= v < 1, "in [0, 1)"),
     "eps": (lambda v: v > 0, "> 0"),
     "rho": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "beta": (lambda v: v > 0, "> 0"),
+    "quantile": (lambda v: 0 < v < 1, "in (0, 1)"),
+    "gamma": (lambda v: v >= 0, ">= 0"),
+    "alpha": (lambda v: 0 < v < 1, "in (0, 1)"),
+    "weight_decay": (lambda v: v >= 0, ">= 0"),
+    "lr_step_size": (lambda v: v >= 1, "at least 1"),
+    "lr_gamma": (lambda v: 0 < v <= 1, "in (0, 1]"),
+    "warmup_epochs": (lambda v: v >= 0, ">= 0"),
+    "clip_grad": (lambda v: v > 0, "> 0"),
+    "patience": (lambda v: v >= 1, "at least 1"),
+    "min_delta": (lambda v: v >= 0, ">= 0"),
     "epochs": (lambda v: v >= 1, "at least 1"),
     "batch_size": (lambda v: v >= 0, ">= 0 (0 means full batch)"),
     "log_every": (lambda v: v >= 1, "at least 1"),
 }
 
-_NAMES = {"loss": LOSS_NAMES, "optimizer": OPTIMIZER_NAMES, "model": MODEL_NAMES, "init": INIT_NAMES}
+_NAMES = {"loss": LOSS_NAMES, "optimizer": OPTIMIZER_NAMES, "model": MODEL_NAMES, "init": INIT_NAMES,
+          "lr_schedule": SCHEDULES}
 
 
 def flag_name(name):
@@ -207,6 +264,9 @@ def check_unknown(keys, origin, known=FIELDS):
 
 def validate(config):
     """Raise ``LossplayError`` for the first option out of its range or not a known name."""
+    for name, value in config.to_dict().items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise LossplayError(f"{flag_name(name)} must be a finite number, got {value}.")
     for name, (test, expected) in _RANGES.items():
         value = getattr(config, name)
         if value is not None and not test(value):
@@ -219,7 +279,29 @@ def validate(config):
             )
     if config.nesterov and config.momentum == 0:
         raise LossplayError("--nesterov needs a momentum: add --momentum 0.9, for example.")
+    if config.warmup_epochs >= config.epochs:
+        raise LossplayError(
+            f"--warmup-epochs {config.warmup_epochs} leaves no epoch for training: use fewer than --epochs "
+            f"({config.epochs}).")
+    if config.class_weight is not None:
+        parse_class_weight(config.class_weight)
     return config
+
+
+def parse_class_weight(text):
+    """'balanced', or the list of weights in a string like '1,5'; raises on anything else."""
+    text = text.strip()
+    if text == "balanced":
+        return text
+    try:
+        weights = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise LossplayError(
+            f"--class-weight must be 'balanced' or numbers separated by commas (like 1,5), got '{text}'."
+        ) from None
+    if not all(w > 0 and w < float("inf") for w in weights):
+        raise LossplayError(f"--class-weight weights must be positive numbers, got '{text}'.")
+    return weights
 
 
 def make_config(**options):

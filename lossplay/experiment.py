@@ -7,19 +7,21 @@ any training starts and before any file is written.
 """
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from lossplay.config import DEFAULT_LR
+from lossplay.config import DEFAULT_LR, parse_class_weight
 from lossplay.data import CATALOG, GENERATORS, default_for_task, load_dataset
 from lossplay.errors import LossplayError
 from lossplay.loop import TrainingLoop
-from lossplay.losses import LOSSES, make_loss
+from lossplay.losses import LOSSES, ClassWeighted, OnProbability, balanced_weights, make_loss
 from lossplay.models import MODELS
 from lossplay.optimizers import make_optimizer
 from lossplay.penalties import Penalty
 from lossplay.prepare import prepare
+from lossplay.schedules import learning_rate
 from lossplay.seeding import stream
 
 MODEL_FOR_TASK = {"regression": "linear", "binary": "logistic", "multiclass": "softmax"}
@@ -45,11 +47,20 @@ class Experiment:
     def training_loop(self, epochs=None):
         """A fresh loop over this experiment's data, with its own shuffling stream."""
         c = self.config
+        epochs = c.epochs if epochs is None else epochs
         return TrainingLoop(
             self.model, self.loss, self.optimizer, self.penalty, self.data,
-            lr=c.lr, epochs=c.epochs if epochs is None else epochs, batch_size=c.batch_size, shuffle=c.shuffle,
-            rng=stream(c.seed, "shuffle"),
+            lr=c.lr, epochs=epochs, batch_size=c.batch_size, shuffle=c.shuffle, rng=stream(c.seed, "shuffle"),
+            schedule=self.schedule(epochs), clip_grad=c.clip_grad,
         )
+
+    def schedule(self, epochs):
+        """The learning rate of each epoch as a function, or None for a constant rate."""
+        c = self.config
+        if c.lr_schedule == "constant" and c.warmup_epochs == 0:
+            return None
+        return functools.partial(learning_rate, c.lr, epochs=epochs, schedule=c.lr_schedule,
+                                 step_size=c.lr_step_size, gamma=c.lr_gamma, warmup=c.warmup_epochs)
 
     @property
     def batches_per_epoch(self):
@@ -58,9 +69,18 @@ class Experiment:
         return 1 if size == 0 or size >= n else -(-n // size)
 
 
-def _check_task(loss_name, dataset):
+REGRESSION_LOSSES = tuple(name for name, cls in LOSSES.items() if cls.task == "regression")
+CLASS_WEIGHTED = ("bce", "cce", "focal")
+
+
+def task_of(loss_name, model_name):
+    """The task a loss trains for; a regression loss on the logistic model learns binary labels."""
+    task = LOSSES[loss_name].task
+    return "binary" if task == "regression" and model_name == "logistic" else task
+
+
+def _check_task(loss_name, needs, dataset):
     """Raise when the loss cannot learn this dataset's target."""
-    needs = LOSSES[loss_name].task
     has = dataset.task
     if needs == has or (needs == "multiclass" and has == "binary"):
         return
@@ -74,10 +94,10 @@ def _check_task(loss_name, dataset):
     if has == "regression":
         raise LossplayError(
             f"--loss {loss_name} needs class labels, but the {label} dataset is regression: "
-            f"use --dataset {default_for_task(needs)}, or a regression loss (mse, mae, huber)."
+            f"use --dataset {default_for_task(needs)}, or a regression loss ({', '.join(REGRESSION_LOSSES)})."
         )
     raise LossplayError(
-        f"--loss bce needs two classes, but the {label} dataset has {dataset.n_classes}: use --loss cce."
+        f"--loss {loss_name} needs two classes, but the {label} dataset has {dataset.n_classes}: use --loss cce."
     )
 
 
@@ -85,15 +105,15 @@ def resolve(config, dataset=None):
     """(resolved config, dataset): every None option that depends on another gets its value."""
     loss_name = config.loss
     if dataset is None:
-        task = LOSSES[loss_name].task if loss_name else None
+        task = task_of(loss_name, config.model) if loss_name else None
         name = config.dataset or (default_for_task(task) if task else "linear")
         # a CSV file's target is read the way the loss needs; catalog datasets know their own task
         dataset = load_dataset(name, target=config.target, samples=config.samples, noise=config.noise,
                                seed=config.seed, task=None if name in CATALOG else task)
     if loss_name is None:
         loss_name = LOSS_FOR_TASK[dataset.task]
-    _check_task(loss_name, dataset)
-    task = LOSSES[loss_name].task
+    task = task_of(loss_name, config.model)
+    _check_task(loss_name, task, dataset)
     if dataset.task != task:
         dataset = dataclasses.replace(dataset, task=task)
     model_name = config.model or MODEL_FOR_TASK[task]
@@ -103,6 +123,10 @@ def resolve(config, dataset=None):
             f"--model {MODEL_FOR_TASK[task]}, whose output is "
             f"{MODELS[MODEL_FOR_TASK[task]].output}."
         )
+    if config.class_weight is not None and loss_name not in CLASS_WEIGHTED:
+        raise LossplayError(f"--class-weight applies to {', '.join(CLASS_WEIGHTED)}, not to --loss {loss_name}.")
+    if config.patience is not None and config.val_split == 0:
+        raise LossplayError("--patience watches the validation cost: it needs --val-split above 0.")
     generator = GENERATORS.get(dataset.name) if dataset.source == "generated" else None
     resolved = config.replace(
         dataset=dataset.name if dataset.name in CATALOG else config.dataset,
@@ -113,6 +137,25 @@ def resolve(config, dataset=None):
         lr=config.lr if config.lr is not None else DEFAULT_LR[config.optimizer],
     )
     return resolved, dataset
+
+
+def make_experiment_loss(config, data):
+    """The loss of a resolved config: on the probability for a logistic model, class-weighted if asked."""
+    loss = make_loss(config.loss, delta=config.delta, beta=config.beta, quantile=config.quantile,
+                     gamma=config.gamma, alpha=config.alpha)
+    if loss.task == "regression" and config.model == "logistic":
+        loss = OnProbability(loss)
+    if config.class_weight is not None:
+        weights = parse_class_weight(config.class_weight)
+        if weights == "balanced":
+            weights = balanced_weights(data.y_train, data.n_classes)
+        elif len(weights) != data.n_classes:
+            raise LossplayError(
+                f"--class-weight gives {len(weights)} weights but there are {data.n_classes} classes "
+                f"({', '.join(data.classes)}): give one weight per class, in that order."
+            )
+        loss = ClassWeighted(loss, weights)
+    return loss
 
 
 def build(config, dataset=None):
@@ -144,9 +187,13 @@ def build(config, dataset=None):
             "it can fit the training rows exactly, so expect overfitting."
         )
     model = MODELS[config.model]()
-    loss = make_loss(config.loss, delta=config.delta)
+    loss = make_experiment_loss(config, data)
+    if isinstance(loss, OnProbability):
+        notes.append(f"--loss {config.loss} on a logistic model trains the {config.loss} of the probability "
+                     "σ(z): a lesson in why classifiers use cross-entropy, not a recommendation.")
     optimizer = make_optimizer(config.optimizer, momentum=config.momentum, nesterov=config.nesterov,
-                               beta1=config.beta1, beta2=config.beta2, eps=config.eps, rho=config.rho)
+                               beta1=config.beta1, beta2=config.beta2, eps=config.eps, rho=config.rho,
+                               weight_decay=config.weight_decay)
     penalty = Penalty(l1=config.l1, l2=config.l2)
     theta0 = model.init(data.n_features, data.n_classes, config.init, stream(config.seed, "init"))
     return Experiment(config, dataset, data, model, loss, optimizer, penalty, theta0, notes)

@@ -21,6 +21,7 @@ A step record is only built when an observer asks for it, so the fast path
 pays nothing for the step-by-step view.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,6 +95,8 @@ class StepRecord:
     penalty: float
     dz: np.ndarray
     grad: np.ndarray
+    grad_norm: float
+    clipped: bool
     optimizer: str
     hyperparameters: dict
     state_before: tuple
@@ -125,7 +128,8 @@ class StepRecord:
             "params_before": params(self.params_before),
             "z": self.z.tolist(), "predictions": self.predictions.tolist(), "losses": self.losses.tolist(),
             "cost": self.cost, "penalty": self.penalty, "objective": self.objective,
-            "dz": self.dz.tolist(), "grads": params(self.grad),
+            "dz": self.dz.tolist(), "grads": params(self.grad), "grad_norm": self.grad_norm,
+            "clipped": self.clipped,
             "optimizer_state": {
                 "name": self.optimizer, "hyperparameters": dict(self.hyperparameters),
                 "before": state(self.state_before),
@@ -141,12 +145,14 @@ class StepRecord:
 class Stop:
     """An observer's request to end training, with the status to record and why.
 
-    ``params`` replaces the final parameters (early stopping restores the best ones).
+    ``params`` replaces the final parameters (early stopping restores the best
+    ones); ``kept_epoch`` is the epoch they come from.
     """
 
     status: str
     message: str
     params: np.ndarray | None = None
+    kept_epoch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,7 @@ class Outcome:
     message: str | None
     epochs_run: int
     steps: int
+    kept_epoch: int | None = None
 
 
 @dataclass
@@ -197,23 +204,39 @@ def row_positions(rows, n):
 
 
 class TrainingLoop:
-    """Runs one training run; ``theta``, ``state``, ``epoch`` and ``steps`` hold where it is."""
+    """Runs one training run; ``theta``, ``state``, ``epoch`` and ``steps`` hold where it is.
 
-    def __init__(self, model, loss, optimizer, penalty, data, *, lr, epochs, batch_size, shuffle, rng):
+    ``schedule`` maps an epoch (1-based) to its learning rate (default: ``lr``
+    throughout). ``clip_grad`` rescales any gradient whose norm exceeds it to
+    that norm. A gradient that is not finite, or more than ``GRADIENT_GROWTH``
+    times the size of the full gradient before training, stops the run
+    (status "diverged") before it is applied.
+    """
+
+    GRADIENT_GROWTH = 1e6
+
+    def __init__(self, model, loss, optimizer, penalty, data, *, lr, epochs, batch_size, shuffle, rng,
+                 schedule=None, clip_grad=None):
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
         self.penalty = penalty
         self.data = data
+        self.base_lr = float(lr)
         self.lr = float(lr)
         self.epochs = int(epochs)
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
         self.rng = rng
+        self.schedule = schedule
+        self.clip_grad = clip_grad
         self.theta = None
         self.state = None
         self.epoch = 0
         self.steps = 0
+        self.grad_limit = np.inf
+        self.halted = None
+        self.interrupted = False
 
     @property
     def full_batch(self):
@@ -257,10 +280,26 @@ class TrainingLoop:
         return _Evaluation(record, z, dz, grad, penalty)
 
     def _update(self, grad, trace=None):
-        step, self.state = self.optimizer.update(grad, self.state, self.lr, trace)
+        """Clip, guard and apply one gradient; returns (step, gradient used, its norm before clipping).
+
+        The step is None, and nothing changes, when the gradient has exploded.
+        """
+        norm = math.sqrt(np.vdot(grad, grad))
+        if not norm <= self.grad_limit:
+            size = "is not finite" if not math.isfinite(norm) else f"reached {norm:.4g}"
+            self.halted = Stop(
+                "diverged",
+                f"the gradient norm {size} at epoch {self.epoch}, update {self.steps + 1}, more than "
+                f"{self.GRADIENT_GROWTH:.0e} times its size before training; the learning rate "
+                f"{self.lr:g} is too large: try {self.lr / 10:g}",
+            )
+            return None, grad, norm
+        if self.clip_grad is not None and norm > self.clip_grad:
+            grad = grad * (self.clip_grad / norm)
+        step, self.state = self.optimizer.update(grad, self.state, self.lr, self.theta, trace)
         self.theta += step
         self.steps += 1
-        return step
+        return step, grad, norm
 
     def _detailed_step(self, rows, evaluation, position):
         """One update with every intermediate number kept, as a ``StepRecord``."""
@@ -278,13 +317,16 @@ class TrainingLoop:
             train_cost_before = self.cost(self.theta, data.X_train, data.y_train)
         losses = self.loss.losses(z, y)
         trace = {}
-        step = self._update(grad, trace)
+        step, used, norm = self._update(grad, trace)
+        if step is None:
+            return None
         positions = row_positions(rows, data.n_train)
         return StepRecord(
             step=self.steps, epoch=self.epoch, batch_in_epoch=position[0], batches_per_epoch=position[1],
             lr=self.lr, rows=positions, batch=data.train_rows[positions], X=X, y=y,
             params_before=theta_before, z=z, predictions=self.model.predict(z), losses=losses, cost=cost,
-            penalty=penalty, dz=dz, grad=grad.copy(), optimizer=self.optimizer.name,
+            penalty=penalty, dz=dz, grad=used.copy(), grad_norm=norm, clipped=used is not grad,
+            optimizer=self.optimizer.name,
             hyperparameters=self.optimizer.params(), state_before=state_before, state_after=self.state,
             trace=trace, update=step, params_after=self.theta.copy(), batch_cost_after=self.cost(self.theta, X, y),
             train_cost_before=train_cost_before,
@@ -302,11 +344,19 @@ class TrainingLoop:
         self.theta = np.array(theta, dtype=np.float64)
         self.state = self.optimizer.init(self.theta)
         self.epoch = self.steps = 0
+        self.halted = None
+        self.lr = self._lr_of(1)
         evaluation = self.evaluate(self.theta)
+        self.grad_limit = self.GRADIENT_GROWTH * max(evaluation.record.grad_norm, 1.0)
         yield evaluation.record
         n = self.data.n_train
+        self.interrupted = False
         for epoch in range(1, self.epochs + 1):
+            if stop is not None and stop.requested:  # asked while the last epoch's record was being shown
+                self.interrupted = True
+                return
             self.epoch = epoch
+            self.lr = self._lr_of(epoch)
             if self.full_batch:
                 schedule = [slice(0, n)]
             else:
@@ -316,23 +366,28 @@ class TrainingLoop:
                 for position, rows in enumerate(schedule, start=1):
                     with np.errstate(all="ignore"):
                         record = self._detailed_step(rows, evaluation, (position, len(schedule)))
-                    yield record
-                    if stop is not None and stop.requested:
+                    if record is not None:
+                        yield record
+                    if record is None or (stop is not None and stop.requested):
                         interrupted = True
                         break
             else:
                 interrupted = self._fast_epoch(schedule, evaluation, stop)
             evaluation = self.evaluate(self.theta)
+            self.interrupted = interrupted and self.halted is None
             yield evaluation.record
             if interrupted:
                 return
 
+    def _lr_of(self, epoch):
+        return self.base_lr if self.schedule is None else float(self.schedule(epoch))
+
     def _fast_epoch(self, schedule, evaluation, stop):
-        """The updates of one epoch with nothing kept; True when a stop was requested."""
+        """The updates of one epoch with nothing kept; True when training must stop."""
         with np.errstate(all="ignore"):
             if self.full_batch:
                 self._update(evaluation.grad)
-                return stop is not None and stop.requested
+                return self.halted is not None or (stop is not None and stop.requested)
             X, y = self.data.X_train, self.data.y_train
             model, loss, penalty = self.model, self.loss, self.penalty
             for rows in schedule:
@@ -341,7 +396,7 @@ class TrainingLoop:
                 if penalty.active:
                     penalty.add_gradient(self.theta[:-1], grad[:-1])
                 self._update(grad)
-                if stop is not None and stop.requested:
+                if self.halted is not None or (stop is not None and stop.requested):
                     return True
         return False
 
@@ -349,7 +404,9 @@ class TrainingLoop:
         """Train from theta, passing every record to the observers; returns an ``Outcome``.
 
         An observer's ``on_epoch_end`` (or ``on_step_end``) may return a
-        ``Stop`` to end training; the first one wins.
+        ``Stop`` to end training; the first one wins. When training stops in
+        the middle of an epoch, the parameters reached are evaluated in a
+        last epoch record, so the history always ends with the final parameters.
         """
         detail = any(getattr(o, "wants_steps", False) for o in observers)
         for observer in observers:
@@ -364,10 +421,16 @@ class TrainingLoop:
             for observer in observers:
                 answer = observer.on_step_end(record) if is_step else observer.on_epoch_end(record)
                 verdict = verdict or answer
+            if self.halted is not None and not is_step:
+                verdict = self.halted
             if verdict is not None:
                 records.close()
                 break
-        if verdict is None and stop is not None and stop.requested:
+        if last is not None and last.steps != self.steps:
+            last = self.evaluate(self.theta).record
+            for observer in observers:
+                observer.on_epoch_end(last)
+        if verdict is None and self.interrupted:
             verdict = Stop("interrupted", f"interrupted during epoch {self.epoch}, after {self.steps} updates")
         theta = self.theta if verdict is None or verdict.params is None else verdict.params
         outcome = Outcome(
@@ -376,6 +439,7 @@ class TrainingLoop:
             message=None if verdict is None else verdict.message,
             epochs_run=0 if last is None else last.epoch,
             steps=self.steps,
+            kept_epoch=None if verdict is None else verdict.kept_epoch,
         )
         for observer in observers:
             observer.on_train_end(outcome)

@@ -22,7 +22,7 @@ its derivative sit side by side in each class so they can be checked at a glance
 
 import numpy as np
 
-from lossplay.functions import logsumexp, sigmoid, softmax, softplus
+from lossplay.functions import binary_cross_entropy, sigmoid, softmax, softmax_cross_entropy, softplus
 
 
 class Loss:
@@ -31,7 +31,8 @@ class Loss:
     Class attributes used by the catalogs and the step-by-step view:
     ``name``, ``task`` ("regression", "binary" or "multiclass"), ``title``,
     ``formula`` and ``derivative_formula`` (in r = z - y for regression, in
-    the logit z for classification).
+    the logit z for classification), ``behaviour`` (with outliers or class
+    imbalance), ``use_when``, and ``option_names``, the options it takes.
     """
 
     name = ""
@@ -39,7 +40,10 @@ class Loss:
     title = ""
     formula = ""
     derivative_formula = ""
+    behaviour = ""
+    use_when = ""
     option_names = ()
+    weights = None
 
     def losses(self, z, y):
         raise NotImplementedError
@@ -57,7 +61,7 @@ class Loss:
 
     def params(self):
         """The loss's own hyperparameters, as a dict (empty for most losses)."""
-        return {}
+        return {name: getattr(self, name) for name in self.option_names}
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
@@ -77,6 +81,8 @@ class MeanSquaredError(Loss):
     title = "mean squared error (L2)"
     formula = "L = r²,  r = z − y"
     derivative_formula = "dL/dz = 2r"
+    behaviour = "outliers pull hard: a residual twice as large pulls twice as hard"
+    use_when = "errors are roughly normal and large mistakes should cost much more"
 
     def losses(self, z, y):
         r = z - y
@@ -109,6 +115,8 @@ class MeanAbsoluteError(Loss):
     title = "mean absolute error (L1)"
     formula = "L = |r|,  r = z − y"
     derivative_formula = "dL/dz = sign(r)  (0 when r = 0)"
+    behaviour = "robust: every row pulls with strength 1, however far off it is"
+    use_when = "the data has outliers; it fits the median rather than the mean"
 
     def losses(self, z, y):
         return np.abs(z - y)
@@ -140,6 +148,8 @@ class Huber(Loss):
     title = "Huber loss"
     formula = "L = ½r² if |r| ≤ δ, else δ(|r| − ½δ)"
     derivative_formula = "dL/dz = clip(r, −δ, δ)"
+    behaviour = "like MSE for small residuals, like MAE beyond δ: outliers pull at most δ"
+    use_when = "mostly well-behaved data with some outliers; δ sets where a residual counts as large"
     option_names = ("delta",)
 
     def __init__(self, delta=1.0):
@@ -147,13 +157,12 @@ class Huber(Loss):
             raise ValueError(f"Huber's delta must be positive, got {delta}")
         self.delta = float(delta)
 
-    def params(self):
-        return {"delta": self.delta}
-
     def losses(self, z, y):
+        # with q = min(|r|, delta): q^2 / 2 + delta (|r| - q) is the same piecewise formula,
+        # written so that the quadratic never sees a huge residual
         a = np.abs(z - y)
-        d = self.delta
-        return np.where(a <= d, 0.5 * a * a, d * (a - 0.5 * d))
+        q = np.minimum(a, self.delta)
+        return 0.5 * q * q + self.delta * (a - q)
 
     def derivative(self, z, y):
         return np.clip(z - y, -self.delta, self.delta)
@@ -166,9 +175,9 @@ class BinaryCrossEntropy(Loss):
         L = -[y log p + (1 - y) log(1 - p)] = softplus(z) - y * z
         dL/dz = p - y
 
-    Computed from the logit, never from p: softplus(z) = max(z, 0) +
-    log1p(exp(-|z|)) stays finite and exact for any finite z, where
-    log(sigma(z)) would round to log(0) once sigma(z) rounds to 1 or 0.
+    Computed from the logit, never from p, as (max(z, 0) - y z) + log1p(exp(-|z|)):
+    finite and accurate for any finite z, where log(sigma(z)) would round to
+    log(0) once sigma(z) rounds to 1 or 0.
     A confident wrong answer (p near 0 for a true 1) costs without bound.
     """
 
@@ -177,9 +186,11 @@ class BinaryCrossEntropy(Loss):
     title = "binary cross-entropy (log loss)"
     formula = "L = −[y·log p + (1 − y)·log(1 − p)],  p = σ(z)"
     derivative_formula = "dL/dz = p − y"
+    behaviour = "a confident wrong answer costs without bound; the rare class counts as little as its share"
+    use_when = "two classes and you want calibrated probabilities (the standard choice)"
 
     def losses(self, z, y):
-        return softplus(z) - y * z
+        return binary_cross_entropy(z, y)
 
     def derivative(self, z, y):
         return sigmoid(z) - y
@@ -202,9 +213,12 @@ class CategoricalCrossEntropy(Loss):
     title = "categorical cross-entropy"
     formula = "L = −log p_y,  p = softmax(z)"
     derivative_formula = "dL/dz_k = p_k − [k = y]"
+    behaviour = "as binary cross-entropy, over k classes: only the true class's probability counts"
+    use_when = "three or more classes (or two, with one logit per class)"
+    option_names = ()
 
     def losses(self, z, y):
-        return logsumexp(z) - np.take_along_axis(z, y[:, None], axis=1)[:, 0]
+        return softmax_cross_entropy(z, y)
 
     def derivative(self, z, y):
         g = softmax(z)
@@ -212,9 +226,261 @@ class CategoricalCrossEntropy(Loss):
         return g
 
 
+class SmoothL1(Loss):
+    """Smooth L1 loss with threshold beta > 0, r = z - y:
+
+        L = r^2 / (2 beta)   if |r| < beta
+        L = |r| - beta / 2   otherwise
+
+        dL/dz = r / beta if |r| < beta, else sign(r)
+
+    This is the smooth L1 of the deep-learning libraries. It is Huber's loss
+    divided by its threshold: smooth_l1(beta) = huber(delta = beta) / beta, so
+    beyond beta every row pulls with strength 1 (as in MAE), where Huber's rows
+    pull with strength delta.
+    """
+
+    name = "smooth_l1"
+    task = "regression"
+    title = "smooth L1 loss"
+    formula = "L = r²/(2β) if |r| < β, else |r| − ½β"
+    derivative_formula = "dL/dz = r/β if |r| < β, else sign(r)"
+    behaviour = "robust like MAE beyond β, smooth near 0; Huber with δ = β, divided by β"
+    use_when = "as Huber, when the pull of a large residual should be 1 whatever the threshold"
+    option_names = ("beta",)
+
+    def __init__(self, beta=1.0):
+        if not beta > 0:
+            raise ValueError(f"smooth L1's beta must be positive, got {beta}")
+        self.beta = float(beta)
+
+    def losses(self, z, y):
+        a = np.abs(z - y)
+        b = self.beta
+        return np.where(a < b, 0.5 * a * a / b, a - 0.5 * b)
+
+    def derivative(self, z, y):
+        r = z - y
+        return np.where(np.abs(r) < self.beta, r / self.beta, np.sign(r))
+
+
+class LogCosh(Loss):
+    """Log-cosh loss, r = z - y:
+
+        L = log(cosh(r)) = |r| + softplus(-2|r|) - log 2
+        dL/dz = tanh(r)
+
+    About r^2 / 2 near zero and |r| - log 2 far away, like Huber with delta = 1,
+    but smooth everywhere. The second form never overflows: cosh(r) itself
+    does for |r| > 710.
+    """
+
+    name = "log_cosh"
+    task = "regression"
+    title = "log-cosh loss"
+    formula = "L = log(cosh(r))"
+    derivative_formula = "dL/dz = tanh(r)"
+    behaviour = "about ½r² near 0 and |r| far away: robust, with a smooth pull that never exceeds 1"
+    use_when = "you want Huber's robustness without choosing a threshold"
+
+    def losses(self, z, y):
+        a = np.abs(z - y)
+        return a + softplus(-2.0 * a) - np.log(2.0)
+
+    def derivative(self, z, y):
+        return np.tanh(z - y)
+
+
+class Quantile(Loss):
+    """Quantile (pinball) loss for the quantile tau in (0, 1), with e = y - z:
+
+        L = tau * e          if e >= 0   (the prediction is too low)
+        L = (tau - 1) * e    if e < 0    (the prediction is too high)
+
+        dL/dz = -tau if z < y, 1 - tau if z > y, and 0 when z = y
+
+    Its minimum is the tau-quantile of y, not the mean: tau = 0.9 predicts a
+    value that 90% of targets fall below. tau = 0.5 is half the absolute error.
+    """
+
+    name = "quantile"
+    task = "regression"
+    title = "quantile (pinball) loss"
+    formula = "L = τ·(y − z) if y ≥ z, else (1 − τ)·(z − y)"
+    derivative_formula = "dL/dz = −τ if z < y, 1 − τ if z > y"
+    behaviour = "robust like MAE; under- and over-predictions cost τ and 1 − τ per unit"
+    use_when = "you want a quantile (say the 90th percentile), not the mean; τ = 0.5 gives the median"
+    option_names = ("quantile",)
+
+    def __init__(self, quantile=0.5):
+        if not 0 < quantile < 1:
+            raise ValueError(f"the quantile must be in (0, 1), got {quantile}")
+        self.quantile = float(quantile)
+
+    def losses(self, z, y):
+        e = y - z
+        return np.maximum(self.quantile * e, (self.quantile - 1.0) * e)
+
+    def derivative(self, z, y):
+        r = z - y
+        return np.where(r > 0, 1.0 - self.quantile, np.where(r < 0, -self.quantile, 0.0))
+
+
+class Focal(Loss):
+    """Focal loss (Lin et al., 2017) on the logit z, for labels y in {0, 1}:
+
+        s = 2y - 1,  p_t = sigma(s z)  (the probability given to the true class)
+        L = -alpha_t * (1 - p_t)^gamma * log p_t
+          = alpha_t * sigma(-s z)^gamma * softplus(-s z)
+        dL/dz = -s * alpha_t * sigma(-s z)^gamma * [gamma * sigma(s z) * softplus(-s z) + sigma(-s z)]
+
+    alpha_t is alpha for class 1 and 1 - alpha for class 0 (1 for both when
+    alpha is None). The factor (1 - p_t)^gamma shrinks the loss of rows the
+    model already gets right, so training focuses on the hard ones. gamma = 0
+    and no alpha is exactly the binary cross-entropy. Everything is computed
+    from the logit with softplus and a stable sigmoid.
+    """
+
+    name = "focal"
+    task = "binary"
+    title = "focal loss"
+    formula = "L = −α_t·(1 − p_t)^γ·log p_t,  p_t = p if y = 1 else 1 − p"
+    derivative_formula = "dL/dz = −s·α_t·(1−p_t)^γ·[γ·p_t·(−log p_t) + (1 − p_t)],  s = 2y − 1"
+    behaviour = "easy rows fade: (1 − p_t)^γ turns down the loss of rows already right; α weighs the classes"
+    use_when = "imbalanced classes where the many easy examples drown the few hard ones"
+    option_names = ("gamma", "alpha")
+
+    def __init__(self, gamma=2.0, alpha=None):
+        if gamma < 0:
+            raise ValueError(f"focal's gamma must be >= 0, got {gamma}")
+        if alpha is not None and not 0 < alpha < 1:
+            raise ValueError(f"focal's alpha must be in (0, 1), got {alpha}")
+        self.gamma = float(gamma)
+        self.alpha = None if alpha is None else float(alpha)
+
+    def _parts(self, z, y):
+        s = 2.0 * y - 1.0
+        u = s * z
+        alpha = 1.0 if self.alpha is None else np.where(y == 1, self.alpha, 1.0 - self.alpha)
+        return s, u, alpha
+
+    def losses(self, z, y):
+        s, u, alpha = self._parts(z, y)
+        return alpha * sigmoid(-u) ** self.gamma * softplus(-u)
+
+    def derivative(self, z, y):
+        s, u, alpha = self._parts(z, y)
+        miss = sigmoid(-u)
+        return -s * alpha * miss**self.gamma * (self.gamma * sigmoid(u) * softplus(-u) + miss)
+
+
+class Hinge(Loss):
+    """Hinge loss on the score z, for labels y in {0, 1} mapped to s = 2y - 1 in {-1, +1}:
+
+        L = max(0, 1 - s z)
+        dL/dz = -s if s z < 1, else 0
+
+    The loss of support vector machines: a row costs nothing once it is on
+    the right side with a margin s z of at least 1, and the score is not a
+    probability (the class is the sign of z). The kink at s z = 1 takes the
+    subgradient 0.
+    """
+
+    name = "hinge"
+    task = "binary"
+    title = "hinge loss"
+    formula = "L = max(0, 1 − s·z),  s = 2y − 1"
+    derivative_formula = "dL/dz = −s if s·z < 1, else 0"
+    behaviour = "rows beyond the margin cost nothing; a wrong row costs linearly, not without bound"
+    use_when = "you want a maximum-margin boundary and no probabilities"
+
+    def losses(self, z, y):
+        return np.maximum(0.0, 1.0 - (2.0 * y - 1.0) * z)
+
+    def derivative(self, z, y):
+        s = 2.0 * y - 1.0
+        return np.where(s * z < 1.0, -s, 0.0)
+
+
+class ClassWeighted(Loss):
+    """A classification loss whose cost is the weighted mean over rows:
+
+        C = sum_i w_{y_i} L_i / sum_i w_{y_i}
+
+    with one weight per class (as PyTorch's ``weight`` and scikit-learn's
+    ``sample_weight`` do). ``losses`` stays unweighted; ``derivative``
+    returns (n w_i / sum w) dL_i/dz_i, so that the model's mean over the n
+    rows is the gradient of the weighted cost.
+    """
+
+    def __init__(self, base, weights):
+        self.base = base
+        self.weights = np.asarray(weights, dtype=np.float64)
+        for attribute in ("name", "task", "title", "formula", "derivative_formula", "behaviour", "use_when",
+                          "option_names"):
+            setattr(self, attribute, getattr(base, attribute))
+
+    def params(self):
+        return {**self.base.params(), "class_weight": self.weights.tolist()}
+
+    def row_weights(self, y):
+        """The share n w_i / sum w of each row (1 for every row when all weights are equal)."""
+        w = self.weights[y]
+        return w * (w.shape[0] / w.sum())
+
+    def losses(self, z, y):
+        return self.base.losses(z, y)
+
+    def cost(self, z, y):
+        return float(np.average(self.base.losses(z, y), weights=self.weights[y]))
+
+    def derivative(self, z, y):
+        share = self.row_weights(y)
+        d = self.base.derivative(z, y)
+        return d * (share[:, None] if d.ndim == 2 else share)
+
+    def cost_and_derivative(self, z, y):
+        return self.cost(z, y), self.derivative(z, y)
+
+
+class OnProbability(Loss):
+    """A regression loss applied to a logistic model's probability p = sigma(z):
+
+        L = loss(p, y),   dL/dz = loss'(p, y) * p * (1 - p)
+
+    This is how a squared error "for classification" trains, and why it is a
+    poor choice: when the model is confidently wrong, p (1 - p) is nearly 0,
+    so the gradient vanishes exactly where the model most needs to learn.
+    Cross-entropy's derivative p - y has no such factor.
+    """
+
+    task = "binary"
+
+    def __init__(self, base):
+        self.base = base
+        self.name = base.name
+        self.option_names = base.option_names
+        self.title = f"{base.title} on the probability p = σ(z)"
+        self.formula = f"{base.formula}, with z replaced by p = σ(z)"
+        self.derivative_formula = f"dL/dz = [{base.derivative_formula.split('=', 1)[1].strip()}]·p(1 − p)"
+        self.behaviour = "flat where the model is confidently wrong: p(1 − p) ≈ 0 stalls learning"
+        self.use_when = "as a lesson only: it shows why classifiers use cross-entropy"
+
+    def params(self):
+        return self.base.params()
+
+    def losses(self, z, y):
+        return self.base.losses(sigmoid(z), y)
+
+    def derivative(self, z, y):
+        p = sigmoid(z)
+        return self.base.derivative(p, y) * (p * (1.0 - p))
+
+
 LOSSES = {
     cls.name: cls
-    for cls in (MeanSquaredError, MeanAbsoluteError, Huber, BinaryCrossEntropy, CategoricalCrossEntropy)
+    for cls in (MeanSquaredError, MeanAbsoluteError, Huber, SmoothL1, LogCosh, Quantile,
+                BinaryCrossEntropy, Focal, Hinge, CategoricalCrossEntropy)
 }
 
 
@@ -222,3 +488,9 @@ def make_loss(name, **options):
     """Build the loss called ``name``, passing it only the options it takes (``delta`` for huber)."""
     cls = LOSSES[name]
     return cls(**{key: options[key] for key in cls.option_names if key in options})
+
+
+def balanced_weights(y, n_classes):
+    """w_c = n / (k * n_c): each class then carries the same total weight (scikit-learn's 'balanced')."""
+    counts = np.bincount(y, minlength=n_classes).astype(float)
+    return np.divide(y.shape[0], n_classes * counts, out=np.zeros(n_classes), where=counts > 0)

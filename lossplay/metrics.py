@@ -3,7 +3,7 @@
 Regression, with residual r = prediction - y over n rows:
 
     mse  = (1/n) sum r^2          rmse = sqrt(mse)
-    mae  = (1/n) sum |r|          r2   = 1 - sum r^2 / sum (y - mean y)^2
+    mae  = (1/n) sum |r|          r2   = 1 - sum r^2 / sum (y - mean y)^2  (NaN for one row)
 
 Classification, from the logits z (the label is 1 when z > 0, or the largest
 logit for several classes):
@@ -22,7 +22,7 @@ definitions of scikit-learn's ``r2_score`` (with ``force_finite``),
 
 import numpy as np
 
-from lossplay.functions import logsumexp, softplus
+from lossplay.functions import binary_cross_entropy, softmax_cross_entropy
 
 REGRESSION = ("mse", "rmse", "mae", "r2")
 CLASSIFICATION = ("accuracy", "precision", "recall", "f1", "log_loss")
@@ -40,7 +40,9 @@ def regression(y, prediction):
     n = r.shape[0]
     centred = y - y.mean()
     sst = float(np.dot(centred, centred))
-    if sst > 0:
+    if n < 2:
+        r2 = float("nan")  # undefined for a single row
+    elif sst > 0:
         r2 = 1.0 - sse / sst
     else:
         r2 = 1.0 if sse == 0 else 0.0
@@ -63,7 +65,7 @@ def classification(y, z):
     """
     if z.ndim == 1:
         predicted = (z > 0).astype(np.int64)
-        log_loss = float(np.mean(softplus(z) - y * z))
+        log_loss = float(np.mean(binary_cross_entropy(z, y)))
         positive = predicted == 1
         actual = y == 1
         tp = np.array([np.count_nonzero(positive & actual)], dtype=float)
@@ -72,7 +74,7 @@ def classification(y, z):
     else:
         k = z.shape[1]
         predicted = np.argmax(z, axis=1)
-        log_loss = float(np.mean(logsumexp(z) - np.take_along_axis(z, y[:, None], axis=1)[:, 0]))
+        log_loss = float(np.mean(softmax_cross_entropy(z, y)))
         true_counts = np.bincount(y, minlength=k)
         predicted_counts = np.bincount(predicted, minlength=k)
         present = (true_counts + predicted_counts) > 0

@@ -109,7 +109,12 @@ class DivergenceGuard(Observer):
         if self.first is None:
             self.first = record
         if not record.finite:
-            what = "cost" if not math.isfinite(record.train_loss) else "gradient"
+            if not math.isfinite(record.train_loss):
+                what = "cost"
+            elif not math.isfinite(record.objective):
+                what = "objective"
+            else:
+                what = "gradient"
             if self.last_finite is None:
                 return Stop("diverged", f"the {what} is not finite at the initial parameters")
             last = self.last_finite
@@ -132,3 +137,40 @@ class DivergenceGuard(Observer):
     @staticmethod
     def _advice(record):
         return f"each step overshoots, so the learning rate {record.lr:g} is too large: try {record.lr / 10:g}"
+
+
+class EarlyStopping(Observer):
+    """Stops training when the validation cost has not improved for ``patience`` epochs.
+
+    An epoch improves on the best so far when its validation cost is lower by
+    more than ``min_delta``. On stopping, ``restore_best`` goes back to the
+    parameters of the best epoch (the run's metrics are then theirs);
+    otherwise the last parameters are kept. A run that never stops keeps its
+    last parameters either way.
+    """
+
+    def __init__(self, patience, min_delta=0.0, restore_best=True):
+        self.patience = patience
+        self.min_delta = min_delta
+        self.restore_best = restore_best
+        self.best = None
+        self.waited = 0
+
+    def on_epoch_end(self, record):
+        if record.val_loss is None or not math.isfinite(record.val_loss):
+            return None
+        if self.best is None or record.val_loss < self.best.val_loss - self.min_delta:
+            self.best = record
+            self.waited = 0
+            return None
+        self.waited += 1
+        if self.waited < self.patience:
+            return None
+        best = self.best
+        why = (f"the validation cost has not fallen by more than {self.min_delta:g} for {self.patience} epochs "
+               f"since its best, {best.val_loss:.4g} at epoch {best.epoch}")
+        if self.restore_best:
+            return Stop("early_stopped", f"{why}; the parameters of epoch {best.epoch} were restored",
+                        params=best.params.copy(), kept_epoch=best.epoch)
+        return Stop("early_stopped", f"{why}; the parameters of the last epoch, {record.epoch}, were kept",
+                    kept_epoch=record.epoch)

@@ -33,9 +33,16 @@ class AdamState(NamedTuple):
 
 
 class RMSpropState(NamedTuple):
-    """The running mean v of the squared gradient."""
+    """The running mean v of the squared gradient, and the momentum buffer (None without momentum)."""
 
     v: np.ndarray
+    buffer: np.ndarray | None = None
+
+
+class AdagradState(NamedTuple):
+    """The running sum G of the squared gradient."""
+
+    G: np.ndarray
 
 
 class SGD:
@@ -79,7 +86,7 @@ class SGD:
     def init(self, theta):
         return SGDState(buffer=np.zeros_like(theta) if self.momentum else None)
 
-    def update(self, grad, state, lr, trace=None):
+    def update(self, grad, state, lr, params=None, trace=None):
         if state.buffer is None:
             return -lr * grad, state
         buffer = self.momentum * state.buffer + grad
@@ -126,7 +133,7 @@ class Adam:
     def init(self, theta):
         return AdamState(count=0, m=np.zeros_like(theta), v=np.zeros_like(theta))
 
-    def update(self, grad, state, lr, trace=None):
+    def update(self, grad, state, lr, params=None, trace=None):
         t = state.count + 1
         m = self.beta1 * state.m + (1.0 - self.beta1) * grad
         v = self.beta2 * state.v + (1.0 - self.beta2) * (grad * grad)
@@ -139,43 +146,135 @@ class Adam:
         return step, AdamState(count=t, m=m, v=v)
 
 
+class AdamW(Adam):
+    """AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay.
+
+    Inputs: as Adam, plus the weight decay lambda >= 0 and the parameters theta.
+
+        m, v, m^, v^ as in Adam
+        step = -lr * (m^ / (sqrt(v^) + eps) + lambda * w)      (the bias is not decayed)
+
+    The decay is applied to the weights directly, outside Adam's rescaling.
+    That is not the same as an L2 penalty (--l2) with Adam: the penalty's
+    gradient l2 * w would go through m and v and be divided by sqrt(v^), so
+    weights with large gradients would be decayed less. PyTorch's AdamW decays
+    every parameter it is given; lossplay leaves the bias alone, as with --l2.
+    With lambda = 0 this is exactly Adam.
+    """
+
+    name = "adamw"
+    title = "AdamW"
+    rule = "Adam's step, plus the decay: θ ← θ − lr·(m̂/(√v̂ + ε) + λ·w)"
+    option_names = ("beta1", "beta2", "eps", "weight_decay")
+
+    def __init__(self, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+        super().__init__(beta1, beta2, eps)
+        if weight_decay < 0:
+            raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
+        self.weight_decay = float(weight_decay)
+
+    def params(self):
+        return {**super().params(), "weight_decay": self.weight_decay}
+
+    def update(self, grad, state, lr, params=None, trace=None):
+        step, state = super().update(grad, state, lr, params, trace)
+        if self.weight_decay:
+            if params is None:
+                raise ValueError("AdamW needs the parameters to decay them")
+            decay = np.zeros_like(params)
+            decay[:-1] = self.weight_decay * params[:-1]
+            step = step - lr * decay
+            if trace is not None:
+                trace["decay"] = -lr * decay
+        return step, state
+
+
+class Adagrad:
+    """Adagrad (Duchi et al., 2011): every parameter's step shrinks with its own gradient history.
+
+    Inputs: learning rate lr, eps > 0, gradient g_t.
+
+        G_t  = G_{t-1} + g_t^2          (G_0 = 0)
+        step = -lr * g_t / (sqrt(G_t) + eps)
+
+    G only grows, so the steps only shrink: no learning-rate schedule is
+    needed, but a long run slows to a crawl. eps is added after the square
+    root, as in PyTorch.
+    """
+
+    name = "adagrad"
+    title = "Adagrad"
+    rule = "G = G + g²;  θ ← θ − lr·g/(√G + ε)"
+    option_names = ("eps",)
+
+    def __init__(self, eps=1e-8):
+        if not eps > 0:
+            raise ValueError(f"eps must be positive, got {eps}")
+        self.eps = float(eps)
+
+    def params(self):
+        return {"eps": self.eps}
+
+    def init(self, theta):
+        return AdagradState(G=np.zeros_like(theta))
+
+    def update(self, grad, state, lr, params=None, trace=None):
+        G = state.G + grad * grad
+        return -lr * grad / (np.sqrt(G) + self.eps), AdagradState(G=G)
+
+
 class RMSprop:
     """RMSprop (Hinton, 2012): divide the step by a running root-mean-square of the gradient.
 
-    Inputs: learning rate lr, decay rho in [0, 1), eps > 0, gradient g_t.
+    Inputs: learning rate lr, decay rho in [0, 1), eps > 0, momentum mu >= 0, gradient g_t.
 
-        v_t  = rho * v_{t-1} + (1 - rho) * g_t^2     (v_0 = 0)
-        step = -lr * g_t / (sqrt(v_t) + eps)
+        v_t  = rho * v_{t-1} + (1 - rho) * g_t^2          (v_0 = 0)
+        without momentum:  step = -lr * g_t / (sqrt(v_t) + eps)
+        with momentum:     buf_t = mu * buf_{t-1} + g_t / (sqrt(v_t) + eps)
+                           step  = -lr * buf_t
 
-    eps is added after the square root, as in PyTorch (TensorFlow adds it inside).
+    eps is added after the square root, as in PyTorch (TensorFlow adds it
+    inside); the momentum follows PyTorch's RMSprop too.
     """
 
     name = "rmsprop"
     title = "RMSprop"
-    rule = "v = ρv + (1−ρ)g²;  θ ← θ − lr·g/(√v + ε)"
-    option_names = ("rho", "eps")
+    option_names = ("rho", "eps", "momentum")
 
-    def __init__(self, rho=0.99, eps=1e-8):
+    def __init__(self, rho=0.99, eps=1e-8, momentum=0.0):
         if not 0 <= rho < 1:
             raise ValueError(f"rho must be in [0, 1), got {rho}")
         if not eps > 0:
             raise ValueError(f"eps must be positive, got {eps}")
+        if momentum < 0:
+            raise ValueError(f"momentum must be >= 0, got {momentum}")
         self.rho = float(rho)
         self.eps = float(eps)
+        self.momentum = float(momentum)
 
     def params(self):
-        return {"rho": self.rho, "eps": self.eps}
+        return {"rho": self.rho, "eps": self.eps, "momentum": self.momentum}
+
+    @property
+    def rule(self):
+        """The update rule for these settings, in one line."""
+        if self.momentum:
+            return "v = ρv + (1−ρ)g²;  buf = μ·buf + g/(√v + ε);  θ ← θ − lr·buf"
+        return "v = ρv + (1−ρ)g²;  θ ← θ − lr·g/(√v + ε)"
 
     def init(self, theta):
-        return RMSpropState(v=np.zeros_like(theta))
+        return RMSpropState(v=np.zeros_like(theta), buffer=np.zeros_like(theta) if self.momentum else None)
 
-    def update(self, grad, state, lr, trace=None):
+    def update(self, grad, state, lr, params=None, trace=None):
         v = self.rho * state.v + (1.0 - self.rho) * (grad * grad)
-        step = -lr * grad / (np.sqrt(v) + self.eps)
-        return step, RMSpropState(v=v)
+        scaled = grad / (np.sqrt(v) + self.eps)
+        if state.buffer is None:
+            return -lr * scaled, RMSpropState(v=v)
+        buffer = self.momentum * state.buffer + scaled
+        return -lr * buffer, RMSpropState(v=v, buffer=buffer)
 
 
-OPTIMIZERS = {cls.name: cls for cls in (SGD, Adam, RMSprop)}
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Adam, AdamW, RMSprop, Adagrad)}
 
 
 def make_optimizer(name, **options):

@@ -117,8 +117,8 @@ def split(dataset, val_split, rng):
         take = int(round(val_split * len(rows)))
         val.append(rng.permutation(rows)[:take])
     val = np.sort(np.concatenate(val))
-    if val.size == 0:
-        val = np.sort(rng.permutation(n)[:1])
+    if val.size == 0:  # too few rows for the fraction: hold out one row of the largest group
+        val = rng.permutation(max(groups, key=len))[:1]
     if val.size >= n:
         raise LossplayError(
             f"--val-split {val_split} leaves no training rows out of {n}; use a smaller fraction."
@@ -158,6 +158,15 @@ def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, pol
         y_train, mask = corrupt(y_train, dataset.task, outlier_fraction, dataset.n_classes, outlier_rng)
     raw_train = dataset.X[train_rows]
     raw_val = None if val_rows is None else dataset.X[val_rows]
+    if poly_degree > 1:
+        with np.errstate(over="ignore"):
+            too_large = not np.isfinite(np.abs(dataset.X).max() ** poly_degree)
+        if too_large:
+            raise LossplayError(
+                f"--poly-degree {poly_degree} overflows: the largest feature value "
+                f"{np.abs(dataset.X).max():.3g} raised to that power is beyond float64. Rescale the data "
+                "or use a lower degree."
+            )
     names = tuple(dataset.feature_names)
     if poly_degree > 1:
         names = tuple(n if p == 1 else f"{n}^{p}" for n in names for p in range(1, poly_degree + 1))
@@ -166,8 +175,10 @@ def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, pol
         expanded = transform.expand(raw_train)
         mean = expanded.mean(axis=0)
         std = expanded.std(axis=0)
-        constant = tuple(int(j) for j in np.flatnonzero(std == 0))
-        std[std == 0] = 1.0
+        # constant means every value is the same; a std of 1e-16 from rounding is not a spread
+        still = np.ptp(expanded, axis=0) == 0
+        constant = tuple(int(j) for j in np.flatnonzero(still))
+        std[still] = 1.0
         transform = FeatureTransform(poly_degree, transform.raw_names, names, mean, std, constant)
     return PreparedData(
         X_train=transform.transform(raw_train),

@@ -145,6 +145,7 @@ def test_predict_works_in_original_units(huber_run):
     ({"loss": "bce", "model": "linear"}, "does not fit --model linear"),
     ({"epochs": "ten"}, "must be a whole number"),
     ({"nesterov": True}, "--nesterov needs a momentum"),
+    ({"lr": float("inf")}, "--lr must be a finite number"),
 ])
 def test_bad_options_raise_a_clear_error(options, message):
     with pytest.raises(LossplayError, match=message):

@@ -184,3 +184,17 @@ def test_shipped_files_are_found_from_the_installed_package():
     for info in SHIPPED.values():
         assert folder.joinpath(info.filename).is_file()
     assert folder.joinpath("README.md").is_file()
+
+
+def test_a_column_of_one_repeated_decimal_counts_as_constant():
+    rows = "\n".join(f"{i},0.1,{2 * i}" for i in range(50))
+    data = read_csv("x,c,y\n" + rows + "\n", name="c.csv")
+    p = prepare(data, val_split=0, split_rng=stream(0, "split"), outlier_rng=stream(0, "outliers"))
+    assert p.transform.constant == (1,) and p.transform.std[1] == 1.0
+    np.testing.assert_allclose(p.X_train[:, 1], 0.0, atol=1e-15)
+
+
+def test_polynomial_features_that_overflow_are_refused():
+    data = read_csv("x,y\n1e20,1\n2,3\n3,4\n", name="big.csv")
+    with pytest.raises(LossplayError, match="--poly-degree 20 overflows"):
+        prepare(data, val_split=0, poly_degree=20, split_rng=stream(0, "split"), outlier_rng=stream(0, "outliers"))

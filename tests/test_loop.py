@@ -1,5 +1,6 @@
 """The training loop: it learns, it is reproducible, and its shortcuts change nothing."""
 
+import dataclasses
 import functools
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 
 from lossplay.config import make_config
 from lossplay.experiment import build
-from lossplay.loop import StepRecord, StopSignal, batches
+from lossplay.loop import StepRecord, Stop, StopSignal, batches
 from lossplay.observers import DivergenceGuard, History, Observer
 from lossplay.reference import mse_minimum
 
@@ -132,13 +133,25 @@ def test_too_large_a_learning_rate_diverges_with_a_clear_message():
     assert outcome.epochs_run == history[-1].epoch < 200
 
 
-def test_a_cost_that_overflows_is_divergence_too():
-    guard = DivergenceGuard(growth=float("inf"))
-    experiment = build(make_config(lr=50.0, batch_size=0, epochs=500))
+def test_an_exploding_gradient_stops_the_run_before_it_is_applied():
+    experiment = build(make_config(lr=50.0, batch_size=16, epochs=500))
     history = History()
-    outcome = experiment.training_loop().run(experiment.theta0, [history, guard])
-    assert outcome.status == "diverged" and "infinite or NaN" in outcome.message
-    assert not history[-1].finite and history[-2].finite
+    loop = experiment.training_loop()
+    outcome = loop.run(experiment.theta0, [history, DivergenceGuard(growth=float("inf"))])
+    assert outcome.status == "diverged"
+    assert "gradient norm" in outcome.message and f"update {outcome.steps + 1}" in outcome.message
+    assert history[-1].finite  # the exploding step was not taken
+    np.testing.assert_array_equal(history[-1].params, outcome.theta)
+
+
+def test_a_cost_that_is_not_finite_is_divergence():
+    guard = DivergenceGuard()
+    _, history, _ = history_of(epochs=2)
+    first, second = history[0], history[1]
+    assert guard.on_epoch_end(first) is None
+    broken = dataclasses.replace(second, train_loss=float("nan"), objective=float("nan"))
+    verdict = guard.on_epoch_end(broken)
+    assert verdict.status == "diverged" and "infinite or NaN during epoch 1" in verdict.message
 
 
 def test_overfitting_is_detected_on_polynomial_sine_and_not_with_l2():
@@ -151,3 +164,33 @@ def test_overfitting_is_detected_on_polynomial_sine_and_not_with_l2():
     _, regularised, _ = history_of(**{**options, "l2": 0.01})
     assert not regularised.overfitting()["detected"]
     assert regularised[-1].val_loss < 0.5 * history[-1].val_loss
+
+
+def test_a_stop_during_an_epoch_ends_the_history_with_the_final_parameters():
+    experiment = build(make_config(batch_size=16, epochs=5))
+
+    class StopAtStep15(Observer):
+        wants_steps = True
+
+        def on_step_end(self, record):
+            return Stop("early_stopped", "test") if record.step == 15 else None
+
+    history = History()
+    outcome = experiment.training_loop().run(experiment.theta0, [history, StopAtStep15()])
+    assert outcome.steps == 15 and history[-1].steps == 15 and outcome.epochs_run == 2
+    np.testing.assert_array_equal(history[-1].params, outcome.theta)
+    assert history[-1].train_loss == pytest.approx(experiment.training_loop().cost(
+        outcome.theta, experiment.data.X_train, experiment.data.y_train))
+
+
+def test_a_stop_requested_between_epochs_takes_no_further_step():
+    experiment = build(make_config(batch_size=0, epochs=10))
+    stop = StopSignal()
+
+    class PressAtEpoch3(Observer):
+        def on_epoch_end(self, record):
+            if record.epoch == 3:
+                stop.requested = True
+
+    outcome = experiment.training_loop().run(experiment.theta0, [History(), PressAtEpoch3()], stop=stop)
+    assert outcome.status == "interrupted" and outcome.steps == 3 and outcome.epochs_run == 3

@@ -130,3 +130,16 @@ def test_regression_losses_stay_finite_for_large_targets():
     for name in ("mse", "mae", "huber"):
         loss = make_loss(name)
         assert np.isfinite(loss.cost(z, y)) and np.isfinite(loss.derivative(z, y)).all()
+
+
+def test_cross_entropy_keeps_tiny_losses_of_confident_right_answers():
+    assert BinaryCrossEntropy().losses(np.array([40.0]), np.array([1]))[0] == pytest.approx(np.exp(-40.0), rel=1e-12)
+    assert BinaryCrossEntropy().losses(np.array([30.0]), np.array([1]))[0] == pytest.approx(np.log1p(np.exp(-30.0)),
+                                                                                           rel=1e-12)
+    z = np.array([[40.0, 0.0]])
+    assert CategoricalCrossEntropy().losses(z, np.array([0]))[0] == pytest.approx(np.exp(-40.0), rel=1e-12)
+
+
+def test_huber_does_not_overflow_for_huge_residuals():
+    with np.errstate(all="raise"):
+        assert Huber(delta=1.0).losses(np.array([1e200]), np.array([0.0]))[0] == pytest.approx(1e200)

@@ -80,3 +80,7 @@ def test_confusion_matrix_counts():
 def test_names_follow_the_task():
     assert metrics.names("regression") == ("mse", "rmse", "mae", "r2")
     assert metrics.names("multiclass") == ("accuracy", "precision", "recall", "f1", "log_loss")
+
+
+def test_r2_of_a_single_row_is_undefined():
+    assert np.isnan(metrics.regression(np.array([1.0]), np.array([2.0]))["r2"])

@@ -67,7 +67,7 @@ def test_adam_by_hand():
 def test_adam_trace_holds_the_bias_corrected_moments():
     adam = Adam()
     trace = {}
-    adam.update(np.array([4.0]), adam.init(np.zeros(1)), 0.1, trace)
+    adam.update(np.array([4.0]), adam.init(np.zeros(1)), 0.1, trace=trace)
     np.testing.assert_allclose(trace["m_hat"], [4.0])
     np.testing.assert_allclose(trace["v_hat"], [16.0])
 
