@@ -49,7 +49,14 @@ def binary_cross_entropy(z, y):
 
 
 def softmax_cross_entropy(z, y):
-    """-log softmax(z)_y = (m - z_y) + log(sum_k exp(z_k - m)) per row, m = max_k z_k."""
-    m = np.max(z, axis=-1, keepdims=True)
-    true = np.take_along_axis(z, y[:, None], axis=1)
-    return ((m - true) + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True)))[:, 0]
+    """-log softmax(z)_y = (m - z_y) + log1p(sum over k != argmax of exp(z_k - m)), m = max_k z_k.
+
+    The largest logit's term exp(0) = 1 is taken out of the sum and given to
+    log1p, so a confident right answer keeps its tiny loss instead of log(1 + tiny) = 0.
+    """
+    rows = np.arange(z.shape[0])
+    top = np.argmax(z, axis=1)
+    m = z[rows, top]
+    e = np.exp(z - m[:, None])
+    e[rows, top] = 0.0
+    return (m - z[rows, y]) + np.log1p(e.sum(axis=1))

@@ -345,7 +345,7 @@ class Focal(Loss):
     task = "binary"
     title = "focal loss"
     formula = "L = −α_t·(1 − p_t)^γ·log p_t,  p_t = p if y = 1 else 1 − p"
-    derivative_formula = "dL/dz = −s·α_t·(1−p_t)^γ·[γ·p_t·(−log p_t) + (1 − p_t)],  s = 2y − 1"
+    derivative_formula = "dL/dz = −s·α_t·(1−p_t)^γ·[γ·p_t·(−log p_t) + 1 − p_t], s = 2y−1"
     behaviour = "easy rows fade: (1 − p_t)^γ turns down the loss of rows already right; α weighs the classes"
     use_when = "imbalanced classes where the many easy examples drown the few hard ones"
     option_names = ("gamma", "alpha")

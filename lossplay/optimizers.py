@@ -62,6 +62,9 @@ class SGD:
     name = "sgd"
     title = "stochastic gradient descent"
     option_names = ("momentum", "nesterov")
+    behaviour = ("every step is lr times the gradient: slow on gentle slopes, unstable when lr is too large; "
+                 "momentum builds speed along a consistent direction and damps zig-zags")
+    use_when = "you want to see the plain loop, or tune a schedule by hand; momentum 0.9 is the usual upgrade"
 
     def __init__(self, momentum=0.0, nesterov=False):
         if momentum < 0:
@@ -114,6 +117,9 @@ class Adam:
 
     name = "adam"
     title = "Adam"
+    behaviour = ("each parameter gets its own step size, about lr at first whatever the gradient's scale; "
+                 "momentum (m) and scaling (v) together")
+    use_when = "a good default that needs little tuning; lr around 0.001 to 0.1"
     rule = "m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  θ ← θ − lr·m̂/(√v̂ + ε)"
     option_names = ("beta1", "beta2", "eps")
 
@@ -164,6 +170,8 @@ class AdamW(Adam):
 
     name = "adamw"
     title = "AdamW"
+    behaviour = "Adam, plus a pull of every weight towards 0 that Adam's scaling does not weaken"
+    use_when = "you want Adam with regularisation that behaves like weight decay should"
     rule = "Adam's step, plus the decay: θ ← θ − lr·(m̂/(√v̂ + ε) + λ·w)"
     option_names = ("beta1", "beta2", "eps", "weight_decay")
 
@@ -204,6 +212,8 @@ class Adagrad:
 
     name = "adagrad"
     title = "Adagrad"
+    behaviour = "steps shrink as squared gradients pile up: big at first, ever smaller, never growing again"
+    use_when = "features whose gradients differ a lot in size, on short runs"
     rule = "G = G + g²;  θ ← θ − lr·g/(√G + ε)"
     option_names = ("eps",)
 
@@ -239,6 +249,8 @@ class RMSprop:
 
     name = "rmsprop"
     title = "RMSprop"
+    behaviour = "like Adagrad, but the memory of squared gradients fades (ρ), so steps do not shrink forever"
+    use_when = "noisy gradients or changing scales; lr around 0.001 to 0.03"
     option_names = ("rho", "eps", "momentum")
 
     def __init__(self, rho=0.99, eps=1e-8, momentum=0.0):

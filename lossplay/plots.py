@@ -239,3 +239,63 @@ def _decision_regions(run, data):
     ax.set_title(run_title(run.config), fontsize=11)
     ax.legend(loc="best", fontsize=9, framealpha=0.9)
     return fig
+
+
+@_styled
+def loss_shapes():
+    """Every loss as a curve: regression losses and their derivatives against the residual,
+    classification losses against the probability of the true class, and hinge against the margin."""
+    from lossplay.functions import binary_cross_entropy
+    from lossplay.losses import Focal, Hinge, Huber, LogCosh, MeanAbsoluteError, MeanSquaredError, Quantile
+
+    fig = _figure(12.0, 9.0)
+    (ax_loss, ax_grad), (ax_prob, ax_margin) = fig.subplots(2, 2)
+    r = np.linspace(-3, 3, 601)
+    zero = np.zeros_like(r)
+    regression = [
+        ("MSE: r²", MeanSquaredError(), "-"),
+        ("MAE: |r|", MeanAbsoluteError(), "-"),
+        ("Huber, δ = 1", Huber(1.0), "-"),
+        ("Huber, δ = 0.3", Huber(0.3), "--"),
+        ("log-cosh", LogCosh(), "-"),
+        ("quantile, τ = 0.9", Quantile(0.9), "-."),
+    ]
+    for label, loss, style in regression:
+        line, = ax_loss.plot(r, loss.losses(r, zero), style, lw=2.2, label=label)
+        ax_grad.plot(r, loss.derivative(r, zero), style, lw=2.2, color=line.get_color(), label=label)
+    ax_loss.set_ylim(-0.1, 4.5)
+    ax_loss.set_title("Regression losses: how much a residual costs")
+    ax_loss.set_xlabel("residual r = prediction − target")
+    ax_loss.set_ylabel("loss L")
+    ax_loss.legend(loc="upper center")
+    ax_grad.set_ylim(-3.2, 3.2)
+    ax_grad.set_title("Their derivatives: how hard a residual pulls")
+    ax_grad.set_xlabel("residual r = prediction − target")
+    ax_grad.set_ylabel("dL/dz")
+    ax_grad.legend(loc="upper left", fontsize=9)
+
+    p = np.linspace(0.005, 0.995, 400)
+    z = np.log(p / (1 - p))  # the logit that gives class 1 the probability p
+    ones = np.ones_like(z, dtype=np.int64)
+    ax_prob.plot(p, binary_cross_entropy(z, ones), lw=2.6, color="black", label="cross-entropy: −log p")
+    for gamma in (0.5, 1.0, 2.0, 5.0):
+        ax_prob.plot(p, Focal(gamma=gamma).losses(z, ones), lw=2, label=f"focal, γ = {gamma:g}")
+    ax_prob.set_ylim(0, 5)
+    ax_prob.set_title("Classification losses: the cost of a row")
+    ax_prob.set_xlabel("probability the model gives the true class")
+    ax_prob.set_ylabel("loss L")
+    ax_prob.legend()
+
+    margin = np.linspace(-3, 3, 601)
+    ax_margin.plot(margin, Hinge().losses(margin, np.ones_like(margin, dtype=np.int64)), lw=2.6,
+                   label="hinge: max(0, 1 − s·z)")
+    ax_margin.plot(margin, binary_cross_entropy(margin, np.ones_like(margin, dtype=np.int64)), lw=2.2, ls="--",
+                   label="cross-entropy: log(1 + e^(−s·z))")
+    ax_margin.plot(margin, (margin < 0).astype(float), lw=1.8, color="0.4", ls=":",
+                   label="0-1 error: wrong side of 0")
+    ax_margin.set_title("Against the margin s·z (s = ±1 for the true class)")
+    ax_margin.set_xlabel("margin s·z: positive = right side of the boundary")
+    ax_margin.set_ylabel("loss L")
+    ax_margin.legend()
+    fig.suptitle("lossplay's losses", fontweight="bold", fontsize=15)
+    return fig

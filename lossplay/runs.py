@@ -141,3 +141,15 @@ def remove_stale(folder, written):
     for name in RUN_FILES:
         if name not in written:
             (Path(folder) / name).unlink(missing_ok=True)
+
+
+def write_new_file(path, data, force=False):
+    """Write a single file (a picture), refusing to replace an existing one unless ``force``."""
+    path = Path(path)
+    if path.is_dir():
+        raise LossplayError(f"'{path}' is a folder; give the name of a file to write.")
+    if path.exists() and not force:
+        raise LossplayError(f"'{path}' already exists; add --force to replace it, or choose another --out.")
+    _existing_parent(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data)

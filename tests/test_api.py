@@ -172,3 +172,79 @@ def test_least_squares_reference_matches_the_trained_mse_model():
     weights, bias = run.least_squares()
     np.testing.assert_allclose(run.params["weights"], weights, rtol=1e-6)
     assert run.params["bias"] == pytest.approx(bias)
+
+
+OVERFIT = dict(dataset="sine", poly_degree=9, epochs=3000, batch_size=0, optimizer="adam", lr=0.05,
+               val_split=0.5, samples=20, noise=0.3, seed=0)
+
+
+def test_early_stopping_restores_the_best_parameters_and_reports_their_metrics(tmp_path):
+    run = lossplay.train(**OVERFIT, patience=100, out=str(tmp_path / "es"))
+    assert run.status == "early_stopped" and run.outcome.kept_epoch == run.best_epoch
+    best = run.history[run.best_epoch]
+    np.testing.assert_array_equal(run.theta, best.params)
+    assert run.metrics["val"]["loss"] == pytest.approx(best.val_loss)
+    assert run.epochs_run == run.best_epoch + 100 < 3000
+    document = json.loads((tmp_path / "es" / "run.json").read_text())
+    assert document["status"] == "early_stopped"
+    assert document["metrics"]["val"]["loss"] == pytest.approx(best.val_loss)
+    assert document["params"]["weights"] == pytest.approx(list(best.params[:-1]))
+
+
+def test_early_stopping_can_keep_the_last_parameters():
+    run = lossplay.train(**OVERFIT, patience=100, restore_best=False)
+    assert run.status == "early_stopped" and run.outcome.kept_epoch == run.epochs_run
+    np.testing.assert_array_equal(run.theta, run.history[-1].params)
+
+
+def test_early_stopping_needs_a_validation_split():
+    with pytest.raises(LossplayError, match="needs --val-split"):
+        lossplay.train(patience=5, val_split=0)
+
+
+def test_gradient_clipping_caps_every_step():
+    records = list(lossplay.step(steps=5, clip_grad=0.5, batch_size=4, dataset="linear"))
+    for record in records:
+        assert np.linalg.norm(record.grad) <= 0.5 + 1e-12
+        assert record.clipped == (record.grad_norm > 0.5)
+    assert any(r.clipped for r in records)
+    np.testing.assert_allclose(records[0].update, -0.1 * records[0].grad)
+
+
+def test_new_losses_and_optimizers_train():
+    for options in (dict(loss="smooth_l1", beta=0.5), dict(loss="log_cosh"), dict(loss="quantile", quantile=0.9),
+                    dict(loss="focal", gamma=2.0, alpha=0.25), dict(loss="hinge"),
+                    dict(loss="bce", class_weight="balanced", dataset="imbalanced"),
+                    dict(loss="cce", class_weight="1,2,3"), dict(model="logistic", loss="mse"),
+                    dict(optimizer="adamw"), dict(optimizer="adagrad"), dict(optimizer="rmsprop", momentum=0.9)):
+        run = lossplay.train(**options, epochs=30)
+        assert run.status == "completed", options
+        assert run.history[-1].train_loss < run.history[0].train_loss, options
+
+
+def test_quantile_loss_fits_the_quantile():
+    run = lossplay.train(loss="quantile", quantile=0.9, optimizer="adam", epochs=200, val_split=0)
+    residuals = run.data.y_train - run.predict(run.data.raw_train)
+    assert np.mean(residuals < 0) == pytest.approx(0.9, abs=0.05)
+
+
+def test_class_weights_raise_recall_on_the_rare_class():
+    plain = lossplay.train(dataset="imbalanced", epochs=60)
+    weighted = lossplay.train(dataset="imbalanced", epochs=60, class_weight="balanced")
+    assert weighted.metrics["train"]["recall"] > plain.metrics["train"]["recall"] + 0.2
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"class_weight": "balanced"}, "--class-weight applies to bce, cce, focal"),
+    ({"loss": "cce", "class_weight": "1,2"}, "gives 2 weights but there are 3 classes"),
+    ({"loss": "bce", "class_weight": "1,x"}, "'balanced' or numbers separated by commas"),
+    ({"loss": "bce", "class_weight": "1,-2"}, "positive"),
+    ({"loss": "quantile", "quantile": 1.0}, r"--quantile must be in \(0, 1\)"),
+    ({"lr_schedule": "cosin"}, "Did you mean 'cosine'"),
+    ({"warmup_epochs": 100}, "leaves no epoch"),
+    ({"loss": "hinge", "dataset": "iris"}, "needs two classes"),
+    ({"model": "softmax", "loss": "mse"}, "does not fit --model softmax"),
+])
+def test_bad_new_options_are_explained(options, message):
+    with pytest.raises(LossplayError, match=message):
+        lossplay.train(**options, epochs=2)

@@ -9,7 +9,9 @@ import pytest
 from lossplay.config import make_config
 from lossplay.experiment import build
 from lossplay.loop import StepRecord, Stop, StopSignal, batches
+from lossplay.losses import LOSSES
 from lossplay.observers import DivergenceGuard, History, Observer
+from lossplay.optimizers import OPTIMIZERS
 from lossplay.reference import mse_minimum
 
 
@@ -27,8 +29,8 @@ def best_reachable_cost(loss):
     return history[-1].train_loss
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "adam", "rmsprop"])
-@pytest.mark.parametrize("loss", ["mse", "mae", "huber", "bce", "cce"])
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+@pytest.mark.parametrize("loss", list(LOSSES))
 def test_every_default_combination_converges(loss, optimizer):
     _, history, outcome = history_of(loss=loss, optimizer=optimizer)
     assert outcome.status == "completed"

@@ -4,7 +4,21 @@ import numpy as np
 import pytest
 
 from lossplay.functions import logsumexp, sigmoid, softmax, softplus
-from lossplay.losses import LOSSES, BinaryCrossEntropy, CategoricalCrossEntropy, Huber, make_loss
+from lossplay.losses import (
+    LOSSES,
+    BinaryCrossEntropy,
+    CategoricalCrossEntropy,
+    ClassWeighted,
+    Focal,
+    Hinge,
+    Huber,
+    LogCosh,
+    OnProbability,
+    Quantile,
+    SmoothL1,
+    balanced_weights,
+    make_loss,
+)
 
 from conftest import central_difference
 
@@ -21,16 +35,21 @@ def sample(name, n=6, k=3):
     return rng.normal(0, 2, (n, k)), rng.integers(0, k, n)
 
 
-LOSS_CASES = [make_loss(name) for name in LOSSES] + [Huber(delta=0.3), Huber(delta=5.0)]
+LOSS_CASES = [make_loss(name) for name in LOSSES] + [
+    Huber(delta=0.3), Huber(delta=5.0), SmoothL1(beta=0.4), Quantile(0.9), Focal(gamma=0.5, alpha=0.3),
+    Focal(gamma=0.0)]
 
 
 @pytest.mark.parametrize("loss", LOSS_CASES, ids=repr)
 def test_derivative_matches_central_difference(loss):
     z, y = sample(loss.name)
-    if loss.name in ("mae", "huber"):
+    if loss.task == "regression":
         # keep residuals away from the kinks, where a difference quotient straddles two pieces
-        z = np.where(np.abs(np.abs(z - y) - getattr(loss, "delta", 0.0)) < 1e-3, z + 0.01, z)
+        kink = getattr(loss, "delta", getattr(loss, "beta", 0.0))
+        z = np.where(np.abs(np.abs(z - y) - kink) < 1e-3, z + 0.01, z)
         z = np.where(np.abs(z - y) < 1e-3, z + 0.01, z)
+    if loss.name == "hinge":
+        z = np.where(np.abs(np.abs(z) - 1.0) < 1e-3, z + 0.01, z)
     numeric = central_difference(lambda v: loss.losses(v, y).sum(), z)
     np.testing.assert_allclose(loss.derivative(z, y), numeric, rtol=1e-6, atol=1e-8)
 
@@ -133,13 +152,105 @@ def test_regression_losses_stay_finite_for_large_targets():
 
 
 def test_cross_entropy_keeps_tiny_losses_of_confident_right_answers():
-    assert BinaryCrossEntropy().losses(np.array([40.0]), np.array([1]))[0] == pytest.approx(np.exp(-40.0), rel=1e-12)
-    assert BinaryCrossEntropy().losses(np.array([30.0]), np.array([1]))[0] == pytest.approx(np.log1p(np.exp(-30.0)),
-                                                                                           rel=1e-12)
-    z = np.array([[40.0, 0.0]])
-    assert CategoricalCrossEntropy().losses(z, np.array([0]))[0] == pytest.approx(np.exp(-40.0), rel=1e-12)
+    exact = pytest.approx(np.exp(-40.0), rel=1e-12, abs=0)
+    assert BinaryCrossEntropy().losses(np.array([40.0]), np.array([1]))[0] == exact
+    assert BinaryCrossEntropy().losses(np.array([30.0]), np.array([1]))[0] == pytest.approx(
+        np.log1p(np.exp(-30.0)), rel=1e-12, abs=0)
+    assert CategoricalCrossEntropy().losses(np.array([[40.0, 0.0]]), np.array([0]))[0] == exact
+    assert CategoricalCrossEntropy().losses(np.array([[0.0, 40.0, 0.0]]), np.array([1]))[0] == pytest.approx(
+        2 * np.exp(-40.0), rel=1e-12, abs=0)
 
 
 def test_huber_does_not_overflow_for_huge_residuals():
     with np.errstate(all="raise"):
         assert Huber(delta=1.0).losses(np.array([1e200]), np.array([0.0]))[0] == pytest.approx(1e200)
+
+
+def test_focal_with_gamma_zero_is_binary_cross_entropy():
+    z, y = rng.normal(0, 4, 50), rng.integers(0, 2, 50)
+    np.testing.assert_allclose(Focal(gamma=0.0).losses(z, y), BinaryCrossEntropy().losses(z, y), rtol=1e-12)
+    np.testing.assert_allclose(Focal(gamma=0.0).derivative(z, y), BinaryCrossEntropy().derivative(z, y),
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_focal_by_hand_and_with_alpha():
+    # z = 0: p = 1/2 for both labels; L = alpha_t * (1/2)^gamma * log 2
+    z, y = np.zeros(2), np.array([1, 0])
+    np.testing.assert_allclose(Focal(gamma=2.0).losses(z, y), [np.log(2) / 4] * 2)
+    np.testing.assert_allclose(Focal(gamma=2.0, alpha=0.25).losses(z, y), [0.25 * np.log(2) / 4, 0.75 * np.log(2) / 4])
+    # a confidently right row costs far less than with cross-entropy
+    right = Focal(gamma=2.0).losses(np.array([3.0]), np.array([1]))[0]
+    assert right < 0.01 * BinaryCrossEntropy().losses(np.array([3.0]), np.array([1]))[0]
+
+
+def test_quantile_one_half_is_half_the_absolute_error():
+    z, y = rng.normal(0, 3, 40), rng.normal(0, 3, 40)
+    np.testing.assert_allclose(Quantile(0.5).losses(z, y), 0.5 * np.abs(z - y), rtol=1e-12)
+    np.testing.assert_allclose(Quantile(0.5).derivative(z, y), 0.5 * np.sign(z - y), rtol=1e-12)
+
+
+def test_quantile_by_hand():
+    q = Quantile(0.9)
+    # too low by 2 costs 0.9 * 2, too high by 2 costs 0.1 * 2
+    np.testing.assert_allclose(q.losses(np.array([0.0, 4.0]), np.array([2.0, 2.0])), [1.8, 0.2])
+    np.testing.assert_allclose(q.derivative(np.array([0.0, 4.0, 2.0]), np.array([2.0, 2.0, 2.0])), [-0.9, 0.1, 0.0])
+
+
+@pytest.mark.parametrize("beta", [0.3, 1.0, 4.0])
+def test_smooth_l1_is_huber_divided_by_its_threshold(beta):
+    z, y = rng.normal(0, 5, 60), rng.normal(0, 5, 60)
+    np.testing.assert_allclose(SmoothL1(beta).losses(z, y), Huber(beta).losses(z, y) / beta, rtol=1e-12)
+    np.testing.assert_allclose(SmoothL1(beta).derivative(z, y), Huber(beta).derivative(z, y) / beta, rtol=1e-12)
+
+
+def test_log_cosh_by_hand_and_far_away():
+    z = np.array([0.0, 1.0, -800.0])
+    np.testing.assert_allclose(LogCosh().losses(z, np.zeros(3)), [0.0, np.log(np.cosh(1.0)), 800 - np.log(2)])
+    np.testing.assert_allclose(LogCosh().derivative(z, np.zeros(3)), [0.0, np.tanh(1.0), -1.0])
+
+
+def test_hinge_by_hand():
+    z = np.array([2.0, 0.5, -0.5, -2.0])
+    y = np.array([1, 1, 0, 1])  # margins s z: 2, 0.5, 0.5, -2
+    np.testing.assert_allclose(Hinge().losses(z, y), [0.0, 0.5, 0.5, 3.0])
+    np.testing.assert_allclose(Hinge().derivative(z, y), [0.0, -1.0, 1.0, -1.0])
+
+
+def test_class_weights_make_the_cost_a_weighted_mean():
+    z = np.array([0.5, -1.0, 2.0, 0.0])
+    y = np.array([1, 0, 1, 0])
+    base = BinaryCrossEntropy()
+    weighted = ClassWeighted(base, [1.0, 3.0])
+    w = np.array([3.0, 1.0, 3.0, 1.0])
+    assert weighted.cost(z, y) == pytest.approx(np.sum(w * base.losses(z, y)) / w.sum())
+    # the model takes the mean over rows of the derivative: that mean must be d(cost)/dz summed
+    numeric = central_difference(lambda v: weighted.cost(v, y), z)
+    np.testing.assert_allclose(weighted.derivative(z, y) / z.size, numeric, rtol=1e-6)
+    np.testing.assert_array_equal(weighted.losses(z, y), base.losses(z, y))
+
+
+def test_class_weights_on_softmax_rows():
+    z, y = rng.normal(0, 2, (6, 3)), np.array([0, 1, 2, 2, 1, 0])
+    weighted = ClassWeighted(CategoricalCrossEntropy(), [0.5, 1.0, 2.0])
+    numeric = central_difference(lambda v: weighted.cost(v, y), z)
+    np.testing.assert_allclose(weighted.derivative(z, y) / 6, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_balanced_weights_follow_the_usual_definition():
+    np.testing.assert_allclose(balanced_weights(np.array([0, 0, 0, 1]), 2), [4 / 6, 4 / 2])
+
+
+@pytest.mark.parametrize("base", [make_loss("mse"), make_loss("huber"), make_loss("log_cosh")], ids=repr)
+def test_a_regression_loss_on_the_probability_follows_the_chain_rule_through_the_sigmoid(base):
+    loss = OnProbability(base)
+    z, y = rng.normal(0, 3, 12), rng.integers(0, 2, 12)
+    np.testing.assert_allclose(loss.losses(z, y), base.losses(sigmoid(z), y))
+    numeric = central_difference(lambda v: loss.losses(v, y).sum(), z)
+    np.testing.assert_allclose(loss.derivative(z, y), numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_mse_on_the_probability_has_a_flat_gradient_when_confidently_wrong():
+    wrong = np.array([-8.0])  # p = 0.0003 for a true 1
+    flat = OnProbability(make_loss("mse")).derivative(wrong, np.array([1]))[0]
+    steep = BinaryCrossEntropy().derivative(wrong, np.array([1]))[0]
+    assert abs(flat) < 0.001 < 0.99 < abs(steep)

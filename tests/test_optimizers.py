@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lossplay.optimizers import SGD, Adam, RMSprop, make_optimizer
+from lossplay.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop, make_optimizer
 
 
 def steps(optimizer, grads, lr):
@@ -83,30 +83,33 @@ def test_rmsprop_by_hand():
     np.testing.assert_allclose(s2, [0.01 / (np.sqrt(0.46) + 1e-8)])
 
 
-@pytest.mark.parametrize("optimizer", [SGD(), SGD(momentum=0.9), Adam(), RMSprop()], ids=repr)
+@pytest.mark.parametrize("optimizer", [SGD(), SGD(momentum=0.9), Adam(), AdamW(), RMSprop(), RMSprop(momentum=0.9),
+                                       Adagrad()], ids=lambda o: f"{o.name}{o.params()}")
 def test_update_leaves_state_and_gradient_untouched(optimizer):
     theta = np.ones(3)
     state = optimizer.init(theta)
-    state = optimizer.update(np.array([1.0, 2.0, 3.0]), state, 0.1)[1]
+    state = optimizer.update(np.array([1.0, 2.0, 3.0]), state, 0.1, theta)[1]
     before = [None if a is None else np.array(a, copy=True) for a in state]
     grad = np.array([0.5, -0.5, 2.0])
-    optimizer.update(grad, state, 0.1)
+    optimizer.update(grad, state, 0.1, theta)
+    np.testing.assert_array_equal(theta, np.ones(3))
     for a, b in zip(state, before):
         if b is not None:
             np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(grad, [0.5, -0.5, 2.0])
 
 
-@pytest.mark.parametrize("name", ["sgd", "adam", "rmsprop"])
+@pytest.mark.parametrize("name", ["sgd", "adam", "adamw", "rmsprop", "adagrad"])
 def test_every_optimizer_finds_the_minimum_of_a_parabola(name):
-    """f(x) = 1/2 * (x - c)^T diag(a) (x - c): every optimizer should land on c."""
-    a, c = np.array([1.0, 4.0]), np.array([3.0, -2.0])
-    optimizer = make_optimizer(name, momentum=0.5)
-    theta = np.zeros(2)
+    """f(x) = 1/2 * (x - c)^T diag(a) (x - c), plus a bias-like last coordinate: every optimizer lands on c."""
+    a, c = np.array([1.0, 4.0, 2.0]), np.array([3.0, -2.0, 1.0])
+    optimizer = make_optimizer(name, momentum=0.5, weight_decay=0.0)
+    theta = np.zeros(3)
     state = optimizer.init(theta)
-    lr = {"sgd": 0.2, "adam": 0.05, "rmsprop": 0.01}[name]
+    lr = {"sgd": 0.2, "adam": 0.05, "adamw": 0.05, "rmsprop": 0.01, "adagrad": 0.5}[name]
     for t in range(3000):
-        step, state = optimizer.update(a * (theta - c), state, lr * (0.999**t if name != "sgd" else 1))
+        decay = 1 if name in ("sgd", "adagrad") else 0.999**t
+        step, state = optimizer.update(a * (theta - c), state, lr * decay, theta)
         theta = theta + step
     np.testing.assert_allclose(theta, c, atol=1e-3)
 
@@ -123,3 +126,43 @@ def test_make_optimizer_passes_only_its_own_options():
 def test_invalid_hyperparameters_are_refused(bad):
     with pytest.raises(ValueError):
         bad()
+
+
+def test_adamw_with_zero_decay_is_adam():
+    grads = [np.array([1.0, -2.0, 0.5]), np.array([0.3, 0.1, -1.0]), np.array([-2.0, 0.0, 4.0])]
+    plain = steps(Adam(), grads, lr=0.1)
+    decoupled = steps(AdamW(weight_decay=0.0), grads, lr=0.1)
+    for (a, _, _), (b, _, _) in zip(plain, decoupled):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_adamw_decays_the_weights_outside_adams_scaling_and_not_the_bias():
+    theta = np.array([2.0, -4.0, 10.0])  # two weights, then the bias
+    adamw = AdamW(weight_decay=0.1)
+    g = np.array([0.5, 0.5, 0.5])
+    step, _ = adamw.update(g, adamw.init(theta), 0.01, theta)
+    adam_step, _ = Adam().update(g, Adam().init(theta), 0.01)
+    # decay: -lr * lambda * w = -0.01 * 0.1 * [2, -4], nothing on the bias
+    np.testing.assert_allclose(step - adam_step, [-0.002, 0.004, 0.0])
+
+
+def test_adagrad_by_hand():
+    (s1, st1, _), (s2, st2, _) = steps(Adagrad(eps=1e-8), [np.array([3.0]), np.array([4.0])], lr=0.5)
+    # G1 = 9, step1 = -0.5 * 3 / 3;  G2 = 25, step2 = -0.5 * 4 / 5
+    np.testing.assert_allclose(st1.G, [9.0])
+    np.testing.assert_allclose(s1, [-0.5 * 3 / (3 + 1e-8)])
+    np.testing.assert_allclose(st2.G, [25.0])
+    np.testing.assert_allclose(s2, [-0.5 * 4 / (5 + 1e-8)])
+
+
+def test_rmsprop_with_momentum_by_hand():
+    (s1, st1, _), (s2, st2, _) = steps(RMSprop(rho=0.9, eps=0.0 + 1e-8, momentum=0.5),
+                                       [np.array([2.0]), np.array([-1.0])], lr=0.1)
+    v1 = 0.4
+    buf1 = 2.0 / (np.sqrt(v1) + 1e-8)
+    np.testing.assert_allclose(st1.buffer, [buf1])
+    np.testing.assert_allclose(s1, [-0.1 * buf1])
+    v2 = 0.9 * 0.4 + 0.1 * 1.0
+    buf2 = 0.5 * buf1 + (-1.0) / (np.sqrt(v2) + 1e-8)
+    np.testing.assert_allclose(st2.buffer, [buf2])
+    np.testing.assert_allclose(s2, [-0.1 * buf2])

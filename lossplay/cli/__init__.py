@@ -40,6 +40,7 @@ def cli():
       lossplay train --loss huber --optimizer adam
       lossplay train --loss bce               binary classification
       lossplay step                           one update, every number shown
+      lossplay losses                         the losses, their formulas and uses
       lossplay datasets                       the datasets you can use
 
     Every command has --help. Exit codes: 0 done, 2 bad input,
@@ -52,4 +53,4 @@ def main():
     cli(prog_name="lossplay")
 
 
-from lossplay.cli import datasets, step, train  # noqa: E402,F401  (registers the commands)
+from lossplay.cli import catalogs, datasets, step, train  # noqa: E402,F401  (registers the commands)

@@ -45,13 +45,12 @@ def step(ctx, config_file, steps, pause, as_json, **values):
     """
     from lossplay import render
     from lossplay.api import step_records
-    from lossplay.experiment import build
+    from lossplay.experiment import build, task_of
     from lossplay.loop import StepRecord
-    from lossplay.losses import LOSSES
     from lossplay.runs import plain
 
     config = config_from_command_line(ctx, config_file, values, exclude=NOT_FOR_STEP, defaults=STEP_DEFAULTS)
-    if config.dataset is None and (config.loss is None or LOSSES[config.loss].task == "regression"):
+    if config.dataset is None and (config.loss is None or task_of(config.loss, config.model) == "regression"):
         config = config.replace(dataset="tiny")
     experiment = build(config)
     if as_json:

@@ -4,10 +4,18 @@ It reads records, runs and catalogs and never changes them. Numbers are shown
 with 4 significant digits.
 """
 
-from lossplay.render.catalog import datasets_table
+from lossplay.render.catalog import (
+    datasets_table,
+    gradcheck_table,
+    loss_card,
+    losses_table,
+    optimizer_card,
+    optimizers_table,
+)
 from lossplay.render.common import make_console, number
 from lossplay.render.step import StepView, describe_steps, epoch_line
 from lossplay.render.training import LiveTraining, describe_run, print_notes, summary
 
 __all__ = ["LiveTraining", "StepView", "datasets_table", "describe_run", "describe_steps", "epoch_line",
-           "make_console", "number", "print_notes", "summary"]
+           "gradcheck_table", "loss_card", "losses_table", "make_console", "number", "optimizer_card",
+           "optimizers_table", "print_notes", "summary"]

@@ -1,7 +1,11 @@
-"""Tables of what lossplay offers: datasets (and later losses and optimizers)."""
+"""What lossplay offers, as tables and cards: datasets, losses, optimizers, gradient checks."""
 
 from rich import box
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
+
+from lossplay.render.common import number
 
 
 def datasets_table(catalog):
@@ -15,4 +19,170 @@ def datasets_table(catalog):
     for info in catalog.values():
         table.add_row(info.name, f"{info.task}\n[dim]{info.kind}[/]", str(info.n_rows), str(info.n_features),
                       info.good_for)
+    return table
+
+
+def _option_words(names):
+    from lossplay.config import FIELDS, flag_name
+
+    words = []
+    for name in names:
+        default = FIELDS[name].default
+        shown = "none" if default is None else ("on" if default else "off") if isinstance(default, bool) else default
+        words.append(f"{flag_name(name)} ({shown})")
+    return ", ".join(words)
+
+
+def losses_table(losses):
+    """Every loss: name and options, task, formula and derivative, behaviour and when to use it."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_lines=True,
+                  title="Losses (use with --loss NAME; r = z − y, z the model's raw output)")
+    table.add_column("name", style="bold", max_width=14)
+    table.add_column("loss L and derivative dL/dz", ratio=4)
+    table.add_column("behaviour · when to use it", ratio=5)
+    for cls in losses.values():
+        options = "".join(f"\n[dim]{_option_words([name])}[/]" for name in cls.option_names)
+        table.add_row(f"{cls.name}\n[dim]{cls.task}[/]{options}",
+                      escape(f"{cls.formula}\n{cls.derivative_formula}"),
+                      f"{escape(cls.behaviour)}.\n[italic]Use: {escape(cls.use_when)}.[/]")
+    return table
+
+
+def optimizers_table(optimizers):
+    """Every optimizer: name, update rule, hyperparameters, behaviour."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_lines=True,
+                  title="Optimizers (use with --optimizer NAME; g is the gradient of the objective)")
+    table.add_column("name", style="bold", max_width=10)
+    table.add_column("update rule", ratio=4)
+    table.add_column("behaviour · when to use it", ratio=5)
+    from lossplay.config import DEFAULT_LR
+
+    for cls in optimizers.values():
+        rule = cls().rule
+        options = ", ".join([f"--lr ({DEFAULT_LR[cls.name]})", *([_option_words(cls.option_names)]
+                                                                 if cls.option_names else [])])
+        table.add_row(cls.name, f"{escape(rule)}\n[dim]{options}[/]",
+                      f"{escape(cls.behaviour)}.\n[italic]Use: {escape(cls.use_when)}.[/]")
+    return table
+
+
+def _docstring_body(cls):
+    """The class docstring without its first line, dedented: the plain-text math."""
+    import textwrap
+
+    lines = (cls.__doc__ or "").splitlines()
+    return textwrap.dedent("\n".join(lines[1:])).strip("\n")
+
+
+def _fields(*rows):
+    """Label / text rows aligned in two columns."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for label, text in rows:
+        grid.add_row(label, Text(text))
+    return grid
+
+
+def _settings(params):
+    return ", ".join(f"{k} = {v}" for k, v in params.items()) or "no options"
+
+
+def _example_table(loss):
+    """A tiny worked example of a loss: a few rows with their loss and derivative."""
+    import numpy as np
+
+    from lossplay.functions import sigmoid, softmax
+
+    if loss.task == "regression":
+        r = np.array([-3.0, -1.0, -0.25, 0.0, 0.5, 2.0])
+        y = np.zeros_like(r)
+        table = Table("r = z − y", "L", "dL/dz", box=box.SIMPLE_HEAD, pad_edge=False)
+        for zi, L, d in zip(r, loss.losses(r, y), loss.derivative(r, y)):
+            table.add_row(number(zi), number(L), number(d))
+        return table, f"cost of these {r.size} rows: C = mean L = {number(loss.cost(r, y))}"
+    if loss.task == "binary":
+        z = np.array([-3.0, 0.0, 2.0, -3.0, 0.0, 2.0])
+        y = np.array([1, 1, 1, 0, 0, 0])
+        table = Table("y", "z (logit)", "p = σ(z)", "L", "dL/dz", box=box.SIMPLE_HEAD, pad_edge=False)
+        for yi, zi, p, L, d in zip(y, z, sigmoid(z), loss.losses(z, y), loss.derivative(z, y)):
+            table.add_row(str(yi), number(zi), number(p), number(L), number(d))
+        return table, "a confident wrong answer (y = 1, z = −3) against a confident right one (y = 0, z = −3)"
+    z = np.array([[2.0, 0.5, -1.0], [2.0, 0.5, -1.0]])
+    y = np.array([0, 2])
+    table = Table("y", "z", "p = softmax(z)", "L", "dL/dz", box=box.SIMPLE_HEAD, pad_edge=False)
+    for yi, zi, p, L, d in zip(y, z, softmax(z), loss.losses(z, y), loss.derivative(z, y)):
+        table.add_row(str(yi), ", ".join(number(v) for v in zi), ", ".join(number(v) for v in p), number(L),
+                      ", ".join(number(v) for v in d))
+    return table, "the same logits, once with the likeliest class true and once with the least likely"
+
+
+def loss_card(cls):
+    """One loss in full: formulas, behaviour, options, the math in detail and a worked example."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    loss = cls()
+    table, caption = _example_table(loss)
+    rows = [("loss", cls.formula), ("derivative", cls.derivative_formula), ("behaviour", cls.behaviour),
+            ("use it when", cls.use_when)]
+    if cls.option_names:
+        rows.append(("options", _option_words(cls.option_names)))
+    parts = [_fields(*rows), Text(""), Text(_docstring_body(cls), style="dim"), Text(""),
+             Text(f"Worked example ({_settings(loss.params())}): {caption}.", style="bold"), table]
+    return Panel(Group(*parts), title=f"{cls.name}: {cls.title} ({cls.task})", title_align="left")
+
+
+def optimizer_card(cls):
+    """One optimizer in full: rule, behaviour, options, the math, and its first steps on a parabola."""
+    import numpy as np
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from lossplay.config import DEFAULT_LR
+
+    optimizer = cls()
+    lr = DEFAULT_LR[cls.name]
+    target = np.array([3.0, -1.0])
+    theta = np.zeros(2)
+    state = optimizer.init(theta)
+    table = Table("t", "w before", "gradient g", "step", "w after", box=box.SIMPLE_HEAD, pad_edge=False)
+    for t in range(1, 7):
+        grad = 2.0 * (theta - target)
+        step, state = optimizer.update(grad, state, lr, theta)
+        table.add_row(str(t), number(theta[0]), number(grad[0]), number(step[0]), number(theta[0] + step[0]))
+        theta = theta + step
+    options = f"--lr ({lr}), {_option_words(cls.option_names)}" if cls.option_names else f"--lr ({lr})"
+    parts = [
+        _fields(("update", optimizer.rule), ("behaviour", cls.behaviour), ("use it when", cls.use_when),
+                ("options", options)),
+        Text(""), Text(_docstring_body(cls), style="dim"), Text(""),
+        Text(f"Its first steps on f(w, b) = (w − 3)² + (b + 1)², from w = b = 0, lr {lr:g} "
+             "(the w coordinate):", style="bold"),
+        table,
+    ]
+    return Panel(Group(*parts), title=f"{cls.name}: {cls.title}", title_align="left")
+
+
+def gradcheck_table(results, tolerance):
+    """Relative errors of every gradient check: one row per loss and model, one column per penalty."""
+    penalties = list(dict.fromkeys(r.penalty for r in results))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False,
+                  title=f"Gradient vs finite differences: relative error (passes ≤ {tolerance:.0e})")
+    table.add_column("loss", no_wrap=True)
+    table.add_column("model")
+    for penalty in penalties:
+        table.add_column(penalty, justify="right")
+    rows = {}
+    for r in results:
+        rows.setdefault((r.loss, r.model), {})[r.penalty] = r
+    for (loss, model), by_penalty in rows.items():
+        cells = []
+        for penalty in penalties:
+            r = by_penalty[penalty]
+            style = "green" if r.passed(tolerance) else "bold red"
+            cells.append(f"[{style}]{r.relative_error:.1e}[/]")
+        table.add_row(loss, model, *cells)
     return table

@@ -22,10 +22,11 @@ def number(value, digits=4):
     """A number with ``digits`` significant digits; '—' for None, 'nan'/'inf' as such."""
     if value is None:
         return "—"
-    value = float(value)
+    value = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
     if not math.isfinite(value):
         return str(value)
-    return f"{value:.{digits}g}"
+    text = f"{value:.{digits}g}"
+    return "0" if text == "-0" else text
 
 
 def main_metric(task):

@@ -15,6 +15,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from lossplay.losses import OnProbability
 from lossplay.render.common import number
 
 MAX_ROWS = 6
@@ -208,27 +209,60 @@ class StepView:
 
     # -- 3. loss ------------------------------------------------------------------------
 
+    def _base_loss(self):
+        """The loss without its wrappers (class weights, the sigmoid in front of a regression loss)."""
+        loss = self.loss
+        while hasattr(loss, "base"):
+            loss = loss.base
+        return loss
+
+    def _on_probability(self):
+        return isinstance(self.loss, OnProbability) or isinstance(getattr(self.loss, "base", None), OnProbability)
+
     def _worked_loss(self, record, i):
         """One row's loss with its numbers substituted into the formula."""
-        name = self.loss.name
+        loss = self._base_loss()
+        name = loss.name
         z, y, L = record.z[i], record.y[i], record.losses[i]
-        if name in ("mse", "mae", "huber"):
+        prefix = ""
+        if self._on_probability():
+            prefix = f"p = σ({number(z)}) = {number(record.predictions[i])}; "
+            z = record.predictions[i]
+        if loss.task == "regression":
             r = z - y
-            head = f"r = z − y = {number(z)} − {factor(y)} = {number(r)}"
+            head = prefix + f"r = {'p' if prefix else 'z'} − y = {number(z)} − {factor(y)} = {number(r)}"
             if name == "mse":
                 return f"{head};  L = r² = {factor(r)}² = {number(L)}"
             if name == "mae":
                 return f"{head};  L = |r| = {number(L)}"
-            delta = self.loss.delta
-            if abs(r) <= delta:
-                return f"{head};  |r| ≤ δ = {number(delta)}, so L = ½r² = {number(L)}"
-            return (f"{head};  |r| > δ = {number(delta)}, so L = δ(|r| − ½δ) = "
-                    f"{number(delta)}·({number(abs(r))} − {number(delta / 2)}) = {number(L)}")
+            if name == "log_cosh":
+                return f"{head};  L = log(cosh(r)) = {number(L)}"
+            if name == "quantile":
+                tau = loss.quantile
+                if r <= 0:
+                    return f"{head};  y ≥ z, so L = τ·(y − z) = {number(tau)}·{number(-r)} = {number(L)}"
+                return f"{head};  y < z, so L = (1 − τ)·(z − y) = {number(1 - tau)}·{number(r)} = {number(L)}"
+            threshold = loss.delta if name == "huber" else loss.beta
+            symbol = "δ" if name == "huber" else "β"
+            if abs(r) <= threshold if name == "huber" else abs(r) < threshold:
+                piece = "½r²" if name == "huber" else "r²/(2β)"
+                return f"{head};  |r| within {symbol} = {number(threshold)}, so L = {piece} = {number(L)}"
+            piece = "δ(|r| − ½δ)" if name == "huber" else "|r| − ½β"
+            return f"{head};  |r| beyond {symbol} = {number(threshold)}, so L = {piece} = {number(L)}"
         if name == "bce":
             p = record.predictions[i]
             if int(y) == 1:
                 return f"p = σ({number(z)}) = {number(p)}; y = 1, so L = −log p = {number(L)}"
             return f"p = σ({number(z)}) = {number(p)}; y = 0, so L = −log(1 − p) = {number(L)}"
+        if name == "focal":
+            p = record.predictions[i]
+            p_t = p if int(y) == 1 else 1 - p
+            alpha = "" if loss.alpha is None else f"α_t = {number(loss.alpha if int(y) == 1 else 1 - loss.alpha)}, "
+            return (f"p = σ({number(z)}) = {number(p)}; y = {int(y)}, so p_t = {number(p_t)}; {alpha}"
+                    f"L = −α_t·(1 − p_t)^{number(loss.gamma)}·log p_t = {number(L)}")
+        if name == "hinge":
+            s = 2 * int(y) - 1
+            return f"y = {int(y)}, so s = {s:+d}; margin s·z = {number(s * z)}; L = max(0, 1 − s·z) = {number(L)}"
         c = int(y)
         return (f"p = softmax(z); the true class is {self.class_name(c)}, with "
                 f"p = {number(record.predictions[i, c])}, so L = −log p = {number(L)}")
@@ -237,8 +271,14 @@ class StepView:
         parts = [_heading(3, "Loss", self.loss.formula),
                  _indent(Text(f"row {record.batch[0]}: {self._worked_loss(record, 0)}"))]
         n = record.rows.size
-        parts.append(_indent(Text.assemble(
-            ("cost", "bold"), f"      C = mean of the {n} losses = {number(record.cost)}")))
+        if self.loss.weights is not None:
+            weights = ", ".join(f"{self.class_name(c)}: {number(w)}" for c, w in enumerate(self.loss.weights))
+            parts.append(_indent(Text.assemble(
+                ("cost", "bold"), f"      C = Σ w·L / Σ w over the {n} rows = {number(record.cost)}",
+                (f"   (class weights {weights})", "dim"))))
+        else:
+            parts.append(_indent(Text.assemble(
+                ("cost", "bold"), f"      C = mean of the {n} losses = {number(record.cost)}")))
         parts.append(_indent(Text.assemble(
             ("objective", "bold"), f" = cost + penalty = {number(record.cost)} + {number(record.penalty)} "
                                    f"= {number(record.objective)}   ", (self._penalty_words(), "dim"))))
@@ -258,17 +298,46 @@ class StepView:
     # -- 4. backward pass -------------------------------------------------------------------
 
     def _worked_derivative(self, record, i):
-        name = self.loss.name
+        loss = self._base_loss()
+        name = loss.name
         z, y, dz = record.z[i], record.y[i], record.dz[i]
+        weighted = self.loss.weights is not None
+        if weighted:
+            share = float(self.loss.row_weights(record.y)[i])
+            dz = dz / share
+        text = self._plain_derivative(record, i, loss, name, z, y, dz)
+        if weighted:
+            text += f";  weighted: × n·w/Σw = {number(share)} → {number(record.dz[i])}"
+        return text
+
+    def _plain_derivative(self, record, i, loss, name, z, y, dz):
+        if self._on_probability():
+            p = record.predictions[i]
+            inner = loss.derivative(np.array([p]), np.array([y]))[0]
+            return (f"dL/dz = dL/dp · p(1 − p) = {factor(inner)}·{number(p)}·{number(1 - p)} = {number(dz)}"
+                    "  (the sigmoid's slope p(1 − p) shrinks it)")
         if name == "mse":
             return f"dL/dz = 2r = 2·{factor(z - y)} = {number(dz)}"
         if name == "mae":
             return f"dL/dz = sign(r) = {number(dz)}"
         if name == "huber":
-            d = self.loss.delta
+            d = loss.delta
             return f"dL/dz = clip(r, −δ, δ) = clip({number(z - y)}, {number(-d)}, {number(d)}) = {number(dz)}"
+        if name == "smooth_l1":
+            return f"dL/dz = r/β or sign(r) = {number(dz)}  (r = {number(z - y)}, β = {number(loss.beta)})"
+        if name == "log_cosh":
+            return f"dL/dz = tanh(r) = tanh({number(z - y)}) = {number(dz)}"
+        if name == "quantile":
+            return f"dL/dz = {number(dz)}  (−τ when z < y, 1 − τ when z > y; τ = {number(loss.quantile)})"
         if name == "bce":
             return f"dL/dz = p − y = {number(record.predictions[i])} − {int(y)} = {number(dz)}"
+        if name == "focal":
+            return f"dL/dz = {number(dz)}  (cross-entropy alone would give p − y = " \
+                   f"{number(record.predictions[i] - y)})"
+        if name == "hinge":
+            if dz == 0:
+                return "dL/dz = 0  (the margin s·z is at least 1: this row is already safe)"
+            return f"dL/dz = −s = {number(dz)}  (the margin s·z is below 1)"
         return ("dL/dz_k = p_k − [k = true class] = "
                 + ", ".join(number(v) for v in dz[: MAX_CLASSES]) + (" …" if dz.size > MAX_CLASSES else ""))
 
@@ -353,6 +422,11 @@ class StepView:
             moves.add_row(*cells, number(step[i]), number(before[i]), number(after[i]))
         tables.append(moves)
         parts = [_heading(5, f"Update with {optimizer.title}"), _indent(Text(optimizer.rule, style="cyan"))]
+        if record.clipped:
+            clip = self.experiment.config.clip_grad
+            parts.append(_indent(Text(
+                f"The gradient's norm {number(record.grad_norm)} is above --clip-grad {number(clip)}: it was "
+                f"rescaled to norm {number(clip)} (the g column is after clipping).", style="yellow")))
         parts += [_indent(table) for table in tables]
         if hidden:
             parts.append(_indent(Text(f"… {hidden} more parameters not shown; these are the "
@@ -373,12 +447,19 @@ class StepView:
             if after.buffer is None:
                 return [], []
             return [("buf: before → after", transition(before.buffer, after.buffer))], []
-        if record.optimizer == "adam":
+        if record.optimizer in ("adam", "adamw"):
+            derived = [("m̂", lambda i: number(flat(record.trace["m_hat"])[i])),
+                       ("v̂", lambda i: number(flat(record.trace["v_hat"])[i]))]
+            if "decay" in record.trace:
+                derived.append(("decay", lambda i: number(flat(record.trace["decay"])[i])))
             return ([(f"m: before → after (t = {after.count})", transition(before.m, after.m)),
-                     ("v: before → after", transition(before.v, after.v))],
-                    [("m̂", lambda i: number(flat(record.trace["m_hat"])[i])),
-                     ("v̂", lambda i: number(flat(record.trace["v_hat"])[i]))])
-        return [("v: before → after", transition(before.v, after.v))], []
+                     ("v: before → after", transition(before.v, after.v))], derived)
+        if record.optimizer == "adagrad":
+            return [("G: before → after", transition(before.G, after.G))], []
+        columns = [("v: before → after", transition(before.v, after.v))]
+        if after.buffer is not None:
+            columns.append(("buf: before → after", transition(before.buffer, after.buffer)))
+        return columns, []
 
     def _worked_update(self, record, i, name):
         """The optimizer's rule for one parameter, with its numbers."""
@@ -393,17 +474,29 @@ class StepView:
             if h["nesterov"]:
                 return text + f"step = −lr·(g + μ·buf) = {number(step)}"
             return text + f"step = −lr·buf = −{number(lr)}·{factor(b1)} = {number(step)}"
-        if record.optimizer == "adam":
+        if record.optimizer in ("adam", "adamw"):
             t = record.state_after.count
             m, v = flat(record.state_after.m)[i], flat(record.state_after.v)[i]
             m_hat, v_hat = flat(record.trace["m_hat"])[i], flat(record.trace["v_hat"])[i]
-            return (f"{name}: t = {t}; m = {number(m)}, v = {number(v)}; m̂ = m/(1 − β₁^{t}) = {number(m_hat)}, "
-                    f"v̂ = v/(1 − β₂^{t}) = {number(v_hat)}; step = −lr·m̂/(√v̂ + ε) = "
-                    f"−{number(lr)}·{factor(m_hat)}/({number(np.sqrt(v_hat))} + {number(h['eps'])}) = {number(step)}")
+            text = (f"{name}: t = {t}; m = {number(m)}, v = {number(v)}; m̂ = m/(1 − β₁^{t}) = {number(m_hat)}, "
+                    f"v̂ = v/(1 − β₂^{t}) = {number(v_hat)}; step = −lr·m̂/(√v̂ + ε)")
+            if "decay" in record.trace:
+                decay = flat(record.trace["decay"])[i]
+                return text + f" − lr·λ·w = {number(step - decay)} + {factor(decay)} = {number(step)}"
+            return text + (f" = −{number(lr)}·{factor(m_hat)}/({number(np.sqrt(v_hat))} + {number(h['eps'])}) "
+                           f"= {number(step)}")
+        if record.optimizer == "adagrad":
+            G0, G1 = flat(record.state_before.G)[i], flat(record.state_after.G)[i]
+            return (f"{name}: G = G + g² = {number(G0)} + {factor(g)}² = {number(G1)}; step = −lr·g/(√G + ε) = "
+                    f"−{number(lr)}·{factor(g)}/{number(np.sqrt(G1))} = {number(step)}")
         v0, v1 = flat(record.state_before.v)[i], flat(record.state_after.v)[i]
-        return (f"{name}: v = ρv + (1−ρ)g² = {number(h['rho'])}·{factor(v0)} + {number(1 - h['rho'])}·{factor(g)}² "
-                f"= {number(v1)}; step = −lr·g/(√v + ε) = −{number(lr)}·{factor(g)}/({number(np.sqrt(v1))} + "
-                f"{number(h['eps'])}) = {number(step)}")
+        text = (f"{name}: v = ρv + (1−ρ)g² = {number(h['rho'])}·{factor(v0)} + {number(1 - h['rho'])}·{factor(g)}² "
+                f"= {number(v1)}; ")
+        if record.state_after.buffer is not None:
+            b1 = flat(record.state_after.buffer)[i]
+            return text + f"buf = μ·buf + g/(√v + ε) = {number(b1)}; step = −lr·buf = {number(step)}"
+        return text + (f"step = −lr·g/(√v + ε) = −{number(lr)}·{factor(g)}/({number(np.sqrt(v1))} + "
+                       f"{number(h['eps'])}) = {number(step)}")
 
     # -- 6. did it help? ------------------------------------------------------------------------
 
@@ -453,6 +546,6 @@ def describe_steps(experiment, steps):
     scaled = "standardised features" if c.standardize else "features as they are in the data"
     return Text.from_markup(
         f"Stepping through {steps} update{'s' if steps != 1 else ''} of a [bold]{c.model}[/] model with "
-        f"[bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] (lr {c.lr:g}) on [bold]{c.dataset}[/]: "
+        f"[bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] (lr {c.lr:g}) on [bold]{escape(c.dataset)}[/]: "
         f"{data.n_train} training rows in {batch}, {scaled}."
     )

@@ -30,7 +30,7 @@ def describe_run(console, experiment):
         extras.append("penalty " + " + ".join(f"{k} {v:g}" for k, v in (("L1", c.l1), ("L2", c.l2)) if v))
     console.print(
         f"Training a [bold]{c.model}[/] model with [bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] "
-        f"(lr {c.lr:g}) on [bold]{c.dataset}[/]: {data.n_train} training rows, {val}, {features}; "
+        f"(lr {c.lr:g}) on [bold]{escape(c.dataset)}[/]: {data.n_train} training rows, {val}, {features}; "
         f"{c.epochs} epochs, {batch}" + "".join(f"; {e}" for e in extras) + "."
     )
     print_notes(console, experiment.notes)
@@ -38,7 +38,7 @@ def describe_run(console, experiment):
 
 def print_notes(console, notes):
     for note in notes:
-        console.print(f"[yellow]Note:[/] {note}")
+        console.print(f"[yellow]Note:[/] {escape(note)}")
 
 
 class LiveTraining(Observer):
@@ -171,6 +171,9 @@ def summary(run):
     parts = []
     if run.message:
         parts.append(Text(f"Stopped: {run.message}.", style=STATUS_STYLE.get(run.status)))
+    kept = run.outcome.kept_epoch
+    if kept is not None:
+        parts.append(Text(f"The parameters and metrics below are those of epoch {kept}.", style="bold"))
     if run.status == "diverged" and run.config.loss == "mse":
         limit = stable_lr_limit(run.data.X_train, run.config.l2)
         parts.append(Text(
