@@ -12,6 +12,7 @@ built; see ``experiment.resolve``.
 """
 
 import dataclasses
+import difflib
 import math
 import tomllib
 import typing
@@ -256,10 +257,33 @@ def check_types(values, origin):
 _TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a text"}
 
 
+# names people reach for that lossplay spells differently
+ALIASES = {
+    "learning_rate": "lr", "learningrate": "lr", "rate": "lr", "step_size": "lr", "batch": "batch_size",
+    "batchsize": "batch_size", "epoch": "epochs", "data": "dataset", "loss_function": "loss", "opt": "optimizer",
+    "lambda": "l2", "l2_penalty": "l2", "ridge": "l2", "lasso": "l1", "l1_penalty": "l1", "decay": "weight_decay",
+    "wd": "weight_decay", "huber_delta": "delta", "tau": "quantile", "schedule": "lr_schedule",
+    "early_stopping": "patience", "validation_split": "val_split", "test_split": "val_split",
+    "degree": "poly_degree", "polynomial_degree": "poly_degree", "normalize": "standardize",
+    "standardise": "standardize", "clip": "clip_grad", "grad_clip": "clip_grad", "warmup": "warmup_epochs",
+}
+
+
+def suggest_option(key, known=FIELDS):
+    """' Did you mean ...?' for an unknown option name, knowing the usual other names for options."""
+    key = key.lstrip("-").replace("-", "_").lower()
+    if key in ALIASES and ALIASES[key] in known:
+        return f" Did you mean '{ALIASES[key]}'?"
+    candidates = {name: name for name in known}
+    candidates.update({alias: name for alias, name in ALIASES.items() if name in known})
+    close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.7)
+    return f" Did you mean '{candidates[close[0]]}'?" if close else ""
+
+
 def check_unknown(keys, origin, known=FIELDS):
     for key in keys:
         if key not in known:
-            raise LossplayError(f"{origin}: unknown option '{key}'.{did_you_mean(key, known)}")
+            raise LossplayError(f"{origin}: unknown option '{key}'.{suggest_option(key, known)}")
 
 
 def validate(config):

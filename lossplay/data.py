@@ -48,6 +48,14 @@ class Dataset:
     def n_classes(self):
         return None if self.classes is None else len(self.classes)
 
+    def __repr__(self):
+        def first(names, k):
+            return ", ".join(names[:k]) + (", ..." if len(names) > k else "")
+
+        classes = "" if self.classes is None else f" ({first(self.classes, 5)})"
+        return (f"<Dataset {self.name}: {self.n_rows} rows x {self.n_features} features "
+                f"({first(self.feature_names, 4)}), target {self.target_name}, {self.task}{classes}>")
+
 
 @dataclass(frozen=True)
 class Generator:

@@ -18,7 +18,7 @@ from lossplay.errors import LossplayError
 from lossplay.loop import TrainingLoop
 from lossplay.losses import LOSSES, ClassWeighted, OnProbability, balanced_weights, make_loss
 from lossplay.models import MODELS
-from lossplay.optimizers import make_optimizer
+from lossplay.optimizers import OPTIMIZERS, make_optimizer
 from lossplay.penalties import Penalty
 from lossplay.prepare import prepare
 from lossplay.schedules import learning_rate
@@ -139,6 +139,40 @@ def resolve(config, dataset=None):
     return resolved, dataset
 
 
+def unused_options(config):
+    """Notes for options set away from their defaults that the chosen loss, optimizer or loop never reads."""
+    from lossplay.config import FIELDS, flag_name
+
+    loss_options = {name for cls in LOSSES.values() for name in cls.option_names}
+    optimizer_options = {name for cls in OPTIMIZERS.values() for name in cls.option_names}
+    used = set(LOSSES[config.loss].option_names) | set(OPTIMIZERS[config.optimizer].option_names)
+    rules = {  # option -> (is it read?, which setting reads it)
+        "lr_step_size": (config.lr_schedule == "step", "--lr-schedule step"),
+        "lr_gamma": (config.lr_schedule in ("step", "exponential"), "--lr-schedule step or exponential"),
+        "min_delta": (config.patience is not None, "--patience"),
+        "restore_best": (config.patience is not None, "--patience"),
+        "outlier_fraction": (config.outliers, "--outliers"),
+        "nesterov": (config.optimizer == "sgd", "--optimizer sgd"),
+    }
+    notes = []
+    for name, option in FIELDS.items():
+        value = getattr(config, name)
+        if value == option.default:
+            continue
+        if name in rules:
+            read, reader = rules[name]
+        elif name in loss_options or name in optimizer_options:
+            read = name in used
+            kind, registry = ("--loss", LOSSES) if name in loss_options else ("--optimizer", OPTIMIZERS)
+            owners = [n for n, cls in registry.items() if name in cls.option_names]
+            reader = f"{kind} " + (owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " or " + owners[-1])
+        else:
+            continue
+        if not read:
+            notes.append(f"{flag_name(name)} {value} has no effect here: it is read only with {reader}.")
+    return notes
+
+
 def make_experiment_loss(config, data):
     """The loss of a resolved config: on the probability for a logistic model, class-weighted if asked."""
     loss = make_loss(config.loss, delta=config.delta, beta=config.beta, quantile=config.quantile,
@@ -161,7 +195,7 @@ def make_experiment_loss(config, data):
 def build(config, dataset=None):
     """The ``Experiment`` for a validated config (and optionally an already loaded dataset)."""
     config, dataset = resolve(config, dataset)
-    notes = []
+    notes = unused_options(config)
     data = prepare(
         dataset, val_split=config.val_split, outliers=config.outliers,
         outlier_fraction=config.outlier_fraction, poly_degree=config.poly_degree,

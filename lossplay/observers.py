@@ -72,10 +72,12 @@ class History(Observer):
     def overfitting(self, rise=0.1):
         """Whether the validation cost rose clearly above its minimum while the training cost kept falling.
 
-        Clearly means: the last validation cost is more than ``rise`` (10%) above
-        the lowest one, and the last training cost is below the training cost at
-        the epoch of that lowest validation cost. Returns
-        ``{"detected": bool, "began_at_epoch": epoch of the minimum or None}``.
+        Clearly means both: the last validation cost is more than ``rise`` (10%)
+        above the lowest one, and the last training cost is more than ``rise``
+        below the training cost at the epoch of that lowest validation cost. A
+        validation cost that wanders while the training cost stands still is
+        noise (or a bias, such as corrupted training targets), not overfitting.
+        Returns ``{"detected": bool, "began_at_epoch": epoch of the minimum or None}``.
         """
         records, _ = self._monitored()
         if not records or records[0].val_loss is None:
@@ -85,7 +87,7 @@ class History(Observer):
         detected = (
             last.epoch > best.epoch
             and last.val_loss - best.val_loss > rise * abs(best.val_loss)
-            and last.train_loss < best.train_loss
+            and best.train_loss - last.train_loss > rise * abs(best.train_loss)
         )
         return {"detected": bool(detected), "began_at_epoch": best.epoch if detected else None}
 

@@ -100,7 +100,7 @@ def loss_curve(run):
     else:
         ax.set_ylabel(f"cost: mean {run.config.loss} loss")
     if run.status == "diverged":
-        ax.text(0.5, 0.5, f"diverged during epoch {epochs[-1]:.0f}:\nthe cost became infinite",
+        ax.text(0.5, 0.5, f"diverged during epoch {epochs[-1]:.0f}:\nthe cost blew up",
                 transform=ax.transAxes, ha="center", va="center", color=FIT_COLOR, fontsize=14,
                 bbox={"facecolor": "white", "edgecolor": FIT_COLOR})
     ax.set_xlabel("epoch (passes over the training rows)")

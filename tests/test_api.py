@@ -248,3 +248,9 @@ def test_class_weights_raise_recall_on_the_rare_class():
 def test_bad_new_options_are_explained(options, message):
     with pytest.raises(LossplayError, match=message):
         lossplay.train(**options, epochs=2)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_corrupted_targets_are_not_mistaken_for_overfitting(seed):
+    for loss in ("mse", "mae", "huber"):
+        assert not lossplay.train(loss=loss, outliers=True, seed=seed).overfitting["detected"]

@@ -214,3 +214,37 @@ def test_ctrl_c_saves_what_was_recorded_and_exits_130(tmp_path):
     assert document["status"] == "interrupted"
     history = (tmp_path / "stopped" / "history.csv").read_text().strip().splitlines()
     assert len(history) - 2 == document["epochs_run"] > 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["train", "--lr", "abc"], "'abc' is not a valid float"),
+    (["train", "--epochs", "1.5"], "'1.5' is not a valid integer"),
+    (["train", "--learning-rate", "0.1"], "No such option: --learning-rate. Did you mean '--lr'?"),
+    (["train", "--los", "mse"], "Did you mean '--loss'?"),
+    (["trian"], "No such command 'trian'"),
+])
+def test_typing_mistakes_caught_by_the_parser_are_one_line_too(args, message):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0]
+    assert "--help" in lines[0]
+
+
+def test_bare_command_shows_the_help():
+    result = CliRunner().invoke(cli, [])
+    assert result.exit_code == 0 and "Commands:" in result.output
+
+
+def test_options_that_have_no_effect_are_pointed_out(in_tmp):
+    result = invoke("train", "--optimizer", "adam", "--momentum", "0.9", "--delta", "2", "--epochs", "2",
+                    "--quiet", "--no-plot")
+    text = words(result.output)
+    assert "--momentum 0.9 has no effect here: it is read only with --optimizer sgd or rmsprop" in text
+    assert "--delta 2.0 has no effect here: it is read only with --loss huber" in text
+
+
+def test_config_file_typo_suggests_the_option_meant(in_tmp):
+    (in_tmp / "typo.toml").write_text("lerning_rate = 0.1\n")
+    result = invoke("train", "--config", "typo.toml")
+    assert result.exit_code == 2 and "unknown option 'lerning_rate'. Did you mean 'lr'?" in result.stderr

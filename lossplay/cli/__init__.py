@@ -7,18 +7,27 @@ raises ``LossplayError`` anywhere below; this group turns it into one
 ``Error:`` line on stderr and exit code 2.
 """
 
+import sys
+
 import click
 
 from lossplay import __version__
 from lossplay.errors import LossplayError
 
+# click 8.2 reports a bare group call as an error carrying the help; older versions print it themselves
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
 
 
 class LossplayGroup(click.Group):
-    """A click group whose commands report ``LossplayError`` as 'Error: ...' and exit 2."""
+    """A click group whose every mistake ends as one 'Error: ...' line and exit code 2.
+
+    ``LossplayError`` (bad values, files, combinations) and click's own usage
+    errors (an unknown option, a word where a number belongs) are reported the
+    same way: one line on stderr, with a hint, and no traceback.
+    """
 
     def invoke(self, ctx):
         try:
@@ -26,6 +35,41 @@ class LossplayGroup(click.Group):
         except LossplayError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NO_ARGS_IS_HELP as error:  # plain 'lossplay': show the help
+            click.echo(error.ctx.get_help())
+            sys.exit(0)
+        except click.UsageError as error:
+            click.echo(f"Error: {usage_message(error)}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Stopped.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_message(error):
+    """Click's usage error as one line, with lossplay's suggestion for a misspelt option."""
+    from lossplay.config import suggest_option
+
+    message = error.format_message()
+    if isinstance(error, click.NoSuchOption):
+        message = f"No such option: {error.option_name}."
+        suggestion = suggest_option(error.option_name)
+        if suggestion:
+            message += suggestion.replace("'", "'--", 1).replace("_", "-")
+        elif error.possibilities:
+            message += f" Did you mean {' or '.join(sorted(error.possibilities)[:2])}?"
+    command = error.ctx.command_path if error.ctx is not None else "lossplay"
+    return f"{message} See '{command} --help'."
 
 
 @click.group(cls=LossplayGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -7,11 +7,14 @@ parameter) is worked out in full so it can be followed with pencil and paper.
 Wide data is cut to what fits in 80 columns, with a note saying so.
 """
 
+import re
+
 import numpy as np
 from rich import box
 from rich.console import Group
 from rich.markup import escape
 from rich.rule import Rule
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -45,10 +48,42 @@ def _table(first, *columns):
     return table
 
 
-def _indent(renderable):
+class Indented:
+    """Text moved right by ``by`` columns, wrapped lines included, without padding on the right."""
+
+    def __init__(self, text, by=3):
+        self.text = text
+        self.by = by
+
+    def __rich_console__(self, console, options):
+        for line in self.text.wrap(console, max(options.max_width - self.by, 20)):
+            line.rstrip()
+            yield Segment(" " * self.by)
+            yield from line.render(console)
+            yield Segment.line()
+
+
+def _indent(renderable, by=3):
+    """The renderable moved right by ``by`` columns; plain text lines are not padded on the right."""
     from rich.padding import Padding
 
-    return Padding(renderable, (0, 0, 0, 3))
+    if isinstance(renderable, Text):
+        return Indented(renderable, by)
+    if isinstance(renderable, Group):
+        return Group(*(_indent(part, by) for part in renderable.renderables))
+    return Padding(renderable, (0, 0, 0, by), expand=False)
+
+
+def _clauses(text):
+    """A worked formula with one clause per line ('a; b; c' becomes three lines), so that a
+    narrow terminal wraps between clauses rather than inside them."""
+    parts = re.split(r";\s+", text)
+    return _lines([parts[0], *("  " + part for part in parts[1:])])
+
+
+def _lines(lines):
+    """Lines of text, each its own renderable (so none is padded to the width of the longest)."""
+    return Group(*(Text(line) for line in lines))
 
 
 class StepView:
@@ -130,7 +165,7 @@ class StepView:
         shown, hidden_features = self._feature_columns(76 - used)
         columns = ["row", *(self.features[j] for j in shown)]
         if hidden_features:
-            columns.append(f"+{hidden_features}")
+            columns.append("…")
         columns.append(self.data.target_name)
         table = _table(*columns, *(label for label, _ in outputs))
         rows, hidden = self._shown_rows(record)
@@ -148,6 +183,8 @@ class StepView:
         else:
             legend = ("row: its number in the dataset · z: forward pass (2) · L: loss (3) · "
                       "dL/dz: backward pass (4)")
+        if hidden_features:
+            legend += f" · …: {hidden_features} more features, not shown"
         return [_heading(1, title), _indent(table), *self._cut_note(hidden), _indent(Text(legend, style="dim"))]
 
     def _output_columns(self):
@@ -269,19 +306,20 @@ class StepView:
 
     def loss_section(self, record):
         parts = [_heading(3, "Loss", self.loss.formula),
-                 _indent(Text(f"row {record.batch[0]}: {self._worked_loss(record, 0)}"))]
+                 _indent(_clauses(f"row {record.batch[0]}: {self._worked_loss(record, 0)}"))]
         n = record.rows.size
         if self.loss.weights is not None:
             weights = ", ".join(f"{self.class_name(c)}: {number(w)}" for c, w in enumerate(self.loss.weights))
             parts.append(_indent(Text.assemble(
-                ("cost", "bold"), f"      C = Σ w·L / Σ w over the {n} rows = {number(record.cost)}",
-                (f"   (class weights {weights})", "dim"))))
+                ("cost", "bold"), f"      C = Σ w·L / Σ w over the {n} rows = {number(record.cost)}")))
+            parts.append(_indent(Text(f"          with the class weights w of {weights}", style="dim")))
         else:
             parts.append(_indent(Text.assemble(
                 ("cost", "bold"), f"      C = mean of the {n} losses = {number(record.cost)}")))
         parts.append(_indent(Text.assemble(
             ("objective", "bold"), f" = cost + penalty = {number(record.cost)} + {number(record.penalty)} "
-                                   f"= {number(record.objective)}   ", (self._penalty_words(), "dim"))))
+                                   f"= {number(record.objective)}")))
+        parts.append(_indent(Text(f"            {self._penalty_words()}", style="dim")))
         return parts
 
     def _penalty_words(self):
@@ -365,7 +403,8 @@ class StepView:
         mean = float(np.mean(dz * x))
         lines = [
             f"chain rule: ∂C/∂{name} = mean over rows of {dz_name} · {self.features[0]}",
-            f"  = ({' + '.join(products)}) / {n} = {number(mean)}",
+            f"  = ({' + '.join(products)}) / {n}",
+            f"  = {number(mean)}",
         ]
         penalty = self.experiment.penalty
         if penalty.active:
@@ -375,11 +414,11 @@ class StepView:
         bias_name = f"b[{self.class_name(0)}]" if self.multiclass else "b"
         bias_grad = record.grad[-1, 0] if self.multiclass else record.grad[-1]
         lines.append(f"and for the bias: ∂C/∂{bias_name} = mean over rows of {dz_name} = {number(bias_grad)}")
-        return Text("\n".join(lines))
+        return _lines(lines)
 
     def backward(self, record):
         parts = [_heading(4, "Backward pass", self.loss.derivative_formula),
-                 _indent(Text(f"row {record.batch[0]}: {self._worked_derivative(record, 0)}"))]
+                 _indent(_clauses(f"row {record.batch[0]}: {self._worked_derivative(record, 0)}"))]
         if self.multiclass:
             parts.append(_indent(self._per_class_table(record, "dL/dz", record.dz)))
         parts.append(_indent(self._chain_rule(record)))
@@ -432,7 +471,7 @@ class StepView:
             parts.append(_indent(Text(f"… {hidden} more parameters not shown; these are the "
                                       f"{len(order)} with the largest steps (--json shows them all)",
                                       style="dim")))
-        parts.append(_indent(Text(self._worked_update(record, order[0], names[order[0]]))))
+        parts.append(_indent(_clauses(self._worked_update(record, order[0], names[order[0]]))))
         return parts
 
     def _state_columns(self, record):
@@ -505,12 +544,19 @@ class StepView:
         train0, train1 = record.train_cost_before, record.train_cost_after
         lines = Text(f"batch cost {number(batch0)} → {number(batch1)};  "
                      f"whole training split {number(train0)} → {number(train1)}")
-        return [_heading(6, "Did it help?"), _indent(lines), _indent(Text(judge(batch0, batch1, train0, train1),
-                                                                          style="bold"))]
+        h = record.hyperparameters
+        carries = h.get("momentum", 0) > 0 or record.optimizer in ("adam", "adamw")
+        sentence = judge(batch0, batch1, train0, train1, carries_momentum=carries)
+        return [_heading(6, "Did it help?"), _indent(lines), _indent(Text(sentence, style="bold"))]
 
 
-def judge(batch_before, batch_after, train_before, train_after, tolerance=1e-12):
-    """One sentence that reads the costs before and after an update."""
+def judge(batch_before, batch_after, train_before, train_after, tolerance=1e-12, carries_momentum=False):
+    """One sentence that reads the costs before and after an update.
+
+    With momentum (SGD's or RMSprop's buffer, Adam's m) the step follows past
+    gradients too, so a rise can come from momentum carrying it past the
+    minimum rather than from too large a learning rate.
+    """
     if not np.isfinite(train_after):
         return "The cost is no longer a finite number: training has diverged."
 
@@ -527,6 +573,10 @@ def judge(batch_before, batch_after, train_before, train_after, tolerance=1e-12)
     if batch < 0:
         return ("The cost fell on this batch but rose on the whole training split: the batch pulled the "
                 "parameters its own way (that is the noise of mini-batches).")
+    if carries_momentum:
+        return ("The cost rose: the step went uphill. With momentum the step also follows the earlier "
+                "gradients, so it can carry past the minimum before turning back; if the cost keeps rising, "
+                "lower --lr (or the momentum).")
     return ("The cost rose: the step overshot the valley. The learning rate may be too large; "
             "try a smaller --lr.")
 

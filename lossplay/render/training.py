@@ -94,7 +94,7 @@ class LiveTraining(Observer):
 
 def _metrics_table(run):
     names = ["loss", *run.history[-1].train_metrics]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=None)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("metric")
     table.add_column("training", justify="right")
     table.add_column("validation", justify="right")
@@ -125,7 +125,7 @@ def _vector_params(run):
     """One row per weight and the bias: learned, in original units, least squares, true."""
     data, config = run.data, run.config
     weights, bias = run.params["weights"], run.params["bias"]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("parameter")
     standardized = data.transform.mean is not None
     table.add_column("learned (standardised)" if standardized else "learned", justify="right")
@@ -135,7 +135,7 @@ def _vector_params(run):
     lsq = run.least_squares()
     if lsq is not None:
         reference = data.transform.to_original_units(*lsq) if standardized else lsq
-        columns.append(("least squares", reference))
+        columns.append(("least squares" if run.config.l2 == 0 else "exact minimum", reference))
     true = data.true_params
     if true is not None and config.poly_degree == 1 and len(true["weights"]) == weights.shape[0]:
         columns.append(("true", (np.array(true["weights"]), true["bias"])))
@@ -154,9 +154,7 @@ def _matrix_params(run):
     """One row per weight and the bias, one column per class (softmax)."""
     data = run.data
     weights, bias = run.params["weights"], run.params["bias"]
-    standardized = data.transform.mean is not None
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False,
-                  caption="(in standardised units)" if standardized else None)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("parameter")
     for name in data.classes:
         table.add_column(escape(f"class {name}"), justify="right")
@@ -191,14 +189,21 @@ def summary(run):
     if run.experiment.penalty.active:
         parts.append(Text(f"Objective = cost + penalty = {number(final.train_loss)} + "
                           f"{number(final.objective - final.train_loss)} = {number(final.objective)}."))
-    parts.append(_metrics_table(run))
+    parts += [Text(""), _metrics_table(run), Text("")]
     params = _params_table(run)
+    weights = run.params["weights"]
     if params is not None:
-        parts.append(Text("Learned parameters:", style="bold"))
-        parts.append(params)
+        heading = "Learned parameters"
+        if weights.ndim == 2 and run.data.transform.mean is not None:
+            heading += " (in standardised units; run.json has them too)"
+        parts += [Text(heading + ":", style="bold"), params]
+    else:
+        parts.append(Text(f"The {weights.size + np.size(run.params['bias'])} learned parameters are too many "
+                          "to list here: they are in run.json.", style="dim"))
     overfitting = run.overfitting
     if overfitting["detected"]:
         began = overfitting["began_at_epoch"]
+        parts.append(Text(""))
         parts.append(Text(
             f"Overfitting: the validation cost was lowest at epoch {began} and has risen since "
             f"(to {number(final.val_loss)}), while the training cost kept falling. The model is "
@@ -206,7 +211,7 @@ def summary(run):
             style="yellow"))
     if run.folder is not None:
         files = ", ".join(run.files.values())
-        parts.append(Text(f"Saved in {run.folder}/: run.json, {files}"))
+        parts += [Text(""), Text(f"Saved in {run.folder}/: run.json, {files}")]
     style = STATUS_STYLE.get(run.status, "white")
     title = f"{STATUS_TITLE.get(run.status, run.status)}: {run.epochs_run} epochs, {run.outcome.steps} updates"
     return Panel(Group(*parts), title=title, title_align="left", border_style=style, padding=(0, 1))
