@@ -13,8 +13,10 @@ See ``lossplay.train`` for the options and ``lossplay.Run`` for what a run holds
 __version__ = "0.1.0"
 
 from lossplay.api import Run, step, train  # noqa: E402
+from lossplay.comparison import Comparison, compare  # noqa: E402
 from lossplay.config import TrainConfig  # noqa: E402
 from lossplay.data import Dataset, load_dataset  # noqa: E402
 from lossplay.errors import LossplayError  # noqa: E402
 
-__all__ = ["Dataset", "LossplayError", "Run", "TrainConfig", "load_dataset", "step", "train", "__version__"]
+__all__ = ["Comparison", "Dataset", "LossplayError", "Run", "TrainConfig", "compare", "load_dataset", "step",
+           "train", "__version__"]

@@ -197,8 +197,15 @@ class Run:
         return self.folder
 
 
-def run_experiment(experiment, observers=()):
-    """Train a built experiment, with Ctrl-C ending it gracefully; returns a ``Run`` (nothing written)."""
+def run_experiment(experiment, observers=(), stop=None):
+    """Train a built experiment; returns a ``Run`` (nothing written).
+
+    Ctrl-C ends it gracefully: pass a ``StopSignal`` to share one between
+    several runs, or leave ``stop`` out to have one installed for this run.
+    """
+    if stop is None:
+        with graceful_interrupt() as stop:
+            return run_experiment(experiment, observers, stop)
     history = History()
     loop = experiment.training_loop()
     started_at = datetime.now()
@@ -206,8 +213,7 @@ def run_experiment(experiment, observers=()):
     watchers = [history, DivergenceGuard()]
     if c.patience is not None:
         watchers.append(EarlyStopping(c.patience, c.min_delta, c.restore_best))
-    with graceful_interrupt() as stop:
-        outcome = loop.run(experiment.theta0, [*watchers, *observers], stop=stop)
+    outcome = loop.run(experiment.theta0, [*watchers, *observers], stop=stop)
     if outcome.theta is loop.theta:
         final = history[-1]
     else:

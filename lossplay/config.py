@@ -276,7 +276,8 @@ def suggest_option(key, known=FIELDS):
         return f" Did you mean '{ALIASES[key]}'?"
     candidates = {name: name for name in known}
     candidates.update({alias: name for alias, name in ALIASES.items() if name in known})
-    close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.7)
+    cutoff = 0.5 if len(key) <= 3 else 0.7  # 'l3' is as close to 'l2' as a two-letter name can be
+    close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=cutoff)
     return f" Did you mean '{candidates[close[0]]}'?" if close else ""
 
 
@@ -336,8 +337,15 @@ def make_config(**options):
                                    for k, v in options.items()}))
 
 
-def read_toml(path, known=FIELDS):
-    """The options in a TOML file, as a dict; errors name the file, the line and the key."""
+# keys of a config file read by lossplay compare (and its demos) only
+COMPARE_KEYS = ("losses", "optimizers", "lrs", "vary")
+
+
+def read_toml(path, known=FIELDS, extra=()):
+    """The options in a TOML file, as a dict; errors name the file, the line and the key.
+
+    Keys in ``extra`` are allowed besides the options (lossplay compare's lists).
+    """
     try:
         with open(path, "rb") as f:
             values = tomllib.load(f)
@@ -355,6 +363,9 @@ def read_toml(path, known=FIELDS):
     for key, value in values.items():
         if isinstance(value, dict):
             raise LossplayError(f"{origin}: [{key}] tables are not options; write 'key = value' lines.")
-    check_unknown(values, origin, known)
+    check_unknown([k for k in values if k not in extra], origin, known)
     check_types({k: v for k, v in values.items() if k in FIELDS}, origin)
+    for key in extra:
+        if key in values and not isinstance(values[key], (list, str)):
+            raise LossplayError(f"{origin}: '{key}' must be a list, like {key} = [\"a\", \"b\"].")
     return values

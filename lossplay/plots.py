@@ -299,3 +299,144 @@ def loss_shapes():
     ax_margin.legend()
     fig.suptitle("lossplay's losses", fontweight="bold", fontsize=15)
     return fig
+
+
+RUN_COLORS = ("#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#1f77b4")
+
+
+@_styled
+def comparison(cmp):
+    """Side by side: 1-D regression fits with the common metric per epoch, 2-D classification
+    boundaries, or the common metric per epoch alone."""
+    data = cmp.data
+    d = len(data.transform.raw_names)
+    if cmp.task == "regression" and d == 1:
+        fig = _figure(14.0, 5.6)
+        ax_fit, ax_curve = fig.subplots(1, 2, width_ratios=[1.15, 1])
+        _comparison_fits(cmp, ax_fit)
+        _comparison_curves(cmp, ax_curve)
+    elif cmp.task != "regression" and d == 2:
+        n = len(cmp.entries)
+        columns = min(n, 3)
+        rows = -(-n // columns)
+        fig = _figure(5.2 * columns, 4.8 * rows + 0.6)
+        axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
+        for ax, entry in zip(axes, cmp.entries):
+            _boundary_panel(entry, cmp, ax)
+        for ax in axes[n:]:
+            ax.set_visible(False)
+    else:
+        fig = _figure(9.0, 5.6)
+        _comparison_curves(cmp, fig.add_subplot())
+    first = cmp.entries[0].run.config
+    fig.suptitle(f"Comparison on dataset {first.dataset}: {', '.join(e.name for e in cmp.entries)}",
+                 fontweight="bold")
+    return fig
+
+
+def _comparison_fits(cmp, ax):
+    data = cmp.data
+    x = data.raw_train[:, 0]
+    clean = ~data.outliers
+    ax.scatter(x[clean], data.y_train[clean], s=22, color="0.55", alpha=0.7, label="training rows")
+    if data.raw_val is not None:
+        ax.scatter(data.raw_val[:, 0], data.y_val, s=28, marker="s", facecolor="none", edgecolor="0.35",
+                   lw=1.1, label="validation rows")
+    if data.outliers.any():
+        ax.scatter(x[data.outliers], data.y_train[data.outliers], s=70, marker="X", color="black",
+                   label="corrupted training targets")
+    xs = x if data.raw_val is None else np.concatenate([x, data.raw_val[:, 0]])
+    low, high = _span(xs)
+    grid = np.linspace(low, high, 300)
+    for color, entry in zip(RUN_COLORS * 3, cmp.entries):
+        run = entry.run
+        with np.errstate(all="ignore"):
+            predicted = run.predict(grid[:, None])
+        if not np.isfinite(predicted).all():
+            continue
+        line = cmp.line(entry)
+        label = entry.name if line is None else f"{entry.name}: y = {line[0]:.3g}x {_signed(line[1])}"
+        if run.status == "diverged":
+            label += " (diverged)"
+        ax.plot(grid, predicted, color=color, lw=2.4, label=label)
+    true = cmp.true_params
+    if true is not None and len(true["weights"]) == 1:
+        ax.plot(grid, true["weights"][0] * grid + true["bias"], color="black", lw=1.5, ls="--",
+                label=f"true line: y = {true['weights'][0]:g}x {_signed(true['bias'])}")
+    elif data.true_curve is not None:
+        label, function = data.true_curve
+        ax.plot(grid, function(grid), color="black", lw=1.5, ls="--", label=label)
+    targets = data.y_train if data.y_val is None else np.concatenate([data.y_train, data.y_val])
+    ax.set_ylim(*_span(targets, margin=0.08))
+    ax.set_xlabel(data.transform.raw_names[0])
+    ax.set_ylabel(data.target_name)
+    ax.set_title("The fitted lines" if cmp.entries[0].run.config.poly_degree == 1 else "The fitted curves")
+    ax.legend(loc="upper left", fontsize=9.5)
+
+
+def _comparison_curves(cmp, ax):
+    metric = cmp.common_metrics[0] if cmp.task == "regression" else "log_loss"
+    column = f"{cmp.split}_{metric}"
+    positive = []
+    marked = False
+    for color, entry in zip(RUN_COLORS * 3, cmp.entries):
+        history = entry.run.history
+        epochs = history.column("epoch")
+        values = _finite_or_nan(history.column(column))
+        label = entry.name + (" (diverged)" if entry.run.status == "diverged" else "")
+        ax.plot(epochs, values, color=color, lw=2.2, label=label)
+        positive.append(values[np.isfinite(values)])
+        overfitting = entry.run.overfitting
+        if overfitting["detected"]:
+            at = overfitting["began_at_epoch"]
+            ax.plot([at], [values[list(epochs).index(at)]], "o", color=color, ms=9, mec="black", zorder=5,
+                    label=None if marked else "lowest validation cost of a run that then overfits")
+            marked = True
+    shown = np.concatenate(positive) if positive else np.array([])
+    if shown.size and shown.min() > 0 and shown.max() / shown.min() > 30:
+        ax.set_yscale("log")
+        ax.set_ylim(shown.min() / 2, min(shown.max() * 2, shown.min() * 1e12))
+    split = "validation" if cmp.split == "val" else "training"
+    names = {"mse": "MSE", "log_loss": "log loss (cross-entropy)"}
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"{split} {names[metric]}")
+    ax.set_title(f"The same yardstick for every run: {split} {names[metric]}")
+    ax.legend(loc="upper right", fontsize=9.5)
+
+
+def _boundary_panel(entry, cmp, ax):
+    from matplotlib.colors import ListedColormap
+
+    run, data = entry.run, entry.run.data
+    points = data.raw_train if data.raw_val is None else np.vstack([data.raw_train, data.raw_val])
+    (x0, x1), (y0, y1) = _span(points[:, 0]), _span(points[:, 1])
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
+    with np.errstate(all="ignore"):
+        probabilities = run.predict(np.column_stack([gx.ravel(), gy.ravel()]))
+    k = data.n_classes
+    if np.isfinite(probabilities).all():
+        if probabilities.ndim == 1:
+            p = probabilities.reshape(gx.shape)
+            ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+            ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=2)
+        else:
+            labels = np.argmax(probabilities, axis=1).reshape(gx.shape)
+            colors = ListedColormap([CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)])
+            ax.contourf(gx, gy, labels, levels=np.arange(k + 1) - 0.5, cmap=colors, alpha=0.18)
+            ax.contour(gx, gy, labels, levels=np.arange(k) + 0.5, colors="black", linewidths=1.6)
+    for c in range(k):
+        rows = data.y_train == c
+        size = 14 if rows.sum() > 100 else 34  # a rare class gets larger markers, so it can be seen
+        ax.scatter(*data.raw_train[rows].T, s=size, color=CLASS_COLORS[c % len(CLASS_COLORS)],
+                   marker=CLASS_MARKERS[c % len(CLASS_MARKERS)], edgecolor="white", lw=0.3)
+    metrics = cmp.common(entry)
+    scores = ", ".join(f"{METRIC_WORDS[m]} {metrics[m]:.3g}" for m in cmp.common_metrics if metrics[m] is not None)
+    ax.set_title(f"{entry.name}: {scores}" if scores else f"{entry.name} ({run.status})", fontsize=11)
+    ax.set_xlabel(data.transform.raw_names[0])
+    ax.set_ylabel(data.transform.raw_names[1])
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.grid(False)
+
+
+METRIC_WORDS = {"accuracy": "acc", "f1": "F1", "log_loss": "log loss", "mse": "MSE", "mae": "MAE", "r2": "R²"}

@@ -14,3 +14,5 @@ def test_every_subpackage_is_listed_for_the_wheel():
     assert config["package-dir"]["lossplay.datasets"] == "datasets"
     shipped = {p.name for p in (ROOT / "datasets").glob("*.csv")}
     assert shipped and "*.csv" in config["package-data"]["lossplay.datasets"]
+    assert config["package-dir"]["lossplay.configs"] == "configs"
+    assert "*.toml" in config["package-data"]["lossplay.configs"]

@@ -7,6 +7,7 @@ raises ``LossplayError`` anywhere below; this group turns it into one
 ``Error:`` line on stderr and exit code 2.
 """
 
+import os
 import sys
 
 import click
@@ -16,6 +17,7 @@ from lossplay.errors import LossplayError
 
 # click 8.2 reports a bare group call as an error carrying the help; older versions print it themselves
 NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
@@ -53,6 +55,16 @@ class LossplayGroup(click.Group):
         except (click.Abort, KeyboardInterrupt):
             click.echo("Stopped.", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except OSError as error:  # a disk that fills up, a folder that vanished, a broken pipe
+            click.echo(f"Error: {error.strerror or error} ({error.filename or 'while writing'}).", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except Exception as error:
+            if os.environ.get("LOSSPLAY_DEBUG"):
+                raise
+            click.echo(f"Error: an unexpected {type(error).__name__}: {error}. This is a bug in lossplay; "
+                       "please report it with the command you ran (LOSSPLAY_DEBUG=1 shows the traceback).",
+                       err=True)
+            sys.exit(EXIT_BUG)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -84,6 +96,8 @@ def cli():
       lossplay train --loss huber --optimizer adam
       lossplay train --loss bce               binary classification
       lossplay step                           one update, every number shown
+      lossplay compare mse mae huber --outliers   losses side by side
+      lossplay demo                           the classroom demos
       lossplay losses                         the losses, their formulas and uses
       lossplay datasets                       the datasets you can use
 
@@ -97,4 +111,4 @@ def main():
     cli(prog_name="lossplay")
 
 
-from lossplay.cli import catalogs, datasets, step, train  # noqa: E402,F401  (registers the commands)
+from lossplay.cli import catalogs, compare, datasets, demo, step, train  # noqa: E402,F401  (registers the commands)

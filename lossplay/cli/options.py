@@ -3,7 +3,7 @@
 import click
 from click.core import ParameterSource
 
-from lossplay.config import FIELDS, SECTIONS, make_config, read_toml, value_type
+from lossplay.config import COMPARE_KEYS, FIELDS, SECTIONS, make_config, read_toml, value_type
 
 _CLICK_TYPES = {int: click.INT, float: click.FLOAT, str: click.STRING}
 
@@ -25,7 +25,7 @@ class SectionedCommand(click.Command):
             record = param.get_help_record(ctx)
             if record is not None:
                 groups.setdefault(getattr(param, "section", None) or "Other options", []).append(record)
-        for section in (*SECTIONS, "Step by step", "Other options"):
+        for section in (*SECTIONS, "Step by step", "Comparison", "Other options"):
             if section in groups:
                 with formatter.section(section):
                     formatter.write_dl(groups[section])
@@ -71,11 +71,15 @@ def config_options(exclude=(), defaults=None, shown=None):
 
 
 def config_from_command_line(ctx, config_file, values, exclude=(), defaults=None):
-    """The validated ``TrainConfig``: command defaults, then the TOML file, then explicit options."""
+    """The validated ``TrainConfig``: command defaults, then the TOML file, then explicit options.
+
+    A file written for another command may hold options this one does not use
+    (``exclude``, and lossplay compare's lists): they are skipped.
+    """
     options = dict(defaults or {})
     if config_file is not None:
-        # a file written for another command may hold options this one does not use: they are skipped
-        options.update({k: v for k, v in read_toml(config_file).items() if k not in exclude})
+        from_file = read_toml(config_file, extra=COMPARE_KEYS)
+        options.update({k: v for k, v in from_file.items() if k not in exclude and k not in COMPARE_KEYS})
     for name, value in values.items():
         if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
             options[name] = value

@@ -14,12 +14,11 @@ from rich import box
 from rich.console import Group
 from rich.markup import escape
 from rich.rule import Rule
-from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from lossplay.losses import OnProbability
-from lossplay.render.common import number
+from lossplay.render.common import Hanging, number
 
 MAX_ROWS = 6
 MAX_FEATURES = 3
@@ -48,27 +47,12 @@ def _table(first, *columns):
     return table
 
 
-class Indented:
-    """Text moved right by ``by`` columns, wrapped lines included, without padding on the right."""
-
-    def __init__(self, text, by=3):
-        self.text = text
-        self.by = by
-
-    def __rich_console__(self, console, options):
-        for line in self.text.wrap(console, max(options.max_width - self.by, 20)):
-            line.rstrip()
-            yield Segment(" " * self.by)
-            yield from line.render(console)
-            yield Segment.line()
-
-
 def _indent(renderable, by=3):
     """The renderable moved right by ``by`` columns; plain text lines are not padded on the right."""
     from rich.padding import Padding
 
     if isinstance(renderable, Text):
-        return Indented(renderable, by)
+        return Hanging(renderable, " " * by)
     if isinstance(renderable, Group):
         return Group(*(_indent(part, by) for part in renderable.renderables))
     return Padding(renderable, (0, 0, 0, by), expand=False)

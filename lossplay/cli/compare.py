@@ -1,0 +1,75 @@
+"""lossplay compare: several runs on the same data, side by side."""
+
+import click
+
+from lossplay.cli import EXIT_INTERRUPTED, cli
+from lossplay.cli.options import ConfigOption, SectionedCommand, config_options
+
+COMPARE_SECTION = "Comparison"
+
+
+@cli.command(cls=SectionedCommand)
+@click.argument("losses", nargs=-1, metavar="[LOSS]...")
+@config_options(shown={"loss": "mse; the names given as arguments, when there are any"})
+@click.option("--optimizers", metavar="A,B,...", cls=ConfigOption, section=COMPARE_SECTION,
+              help="Race optimizers: one run per name (also 'momentum' and 'nesterov': SGD with μ = 0.9).")
+@click.option("--lrs", metavar="F,F,...", cls=ConfigOption, section=COMPARE_SECTION,
+              help="Compare learning rates: one run per value.")
+@click.option("--vary", metavar="OPTION=V1,V2", multiple=True, cls=ConfigOption, section=COMPARE_SECTION,
+              help="Compare the values of any option, e.g. --vary l2=0,0.01,0.1 (repeat it to cross them).")
+@click.pass_context
+def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
+    """Train one run per loss (or optimizer, learning rate, option value) and compare them.
+
+    Every run sees the same data, the same split, the same corrupted rows, the
+    same initial parameters and the same batch order: only what you vary
+    differs. The table ranks the runs on common metrics of the validation
+    split (each loss's own cost is on its own scale), marks the best value of
+    each, and says what the comparison shows. Files: runs/compare-<timestamp>/
+    (or --out) with one run folder per run, compare.json and compare.png.
+
+    \b
+    Examples:
+      lossplay compare mse mae huber --outliers
+      lossplay compare mse mae huber --outliers --optimizer adam
+      lossplay compare --optimizers sgd,momentum,rmsprop,adam
+      lossplay compare --lrs 0.001,0.1,1.5 --batch-size 0
+      lossplay compare --dataset sine --poly-degree 9 --vary l2=0,0.001,0.01
+    """
+    import lossplay.comparison as comparing
+    from lossplay import render
+    from lossplay.cli.options import config_from_command_line
+    from lossplay.config import COMPARE_KEYS, read_toml
+    from lossplay.runs import check_destination
+
+    from_file = {}
+    if config_file is not None:
+        from_file = {k: v for k, v in read_toml(config_file, extra=COMPARE_KEYS).items() if k in COMPARE_KEYS}
+    config = config_from_command_line(ctx, config_file, values)
+    chosen = {
+        "losses": list(losses) or from_file.get("losses") or ([config.loss] if config.loss else []),
+        "optimizers": optimizers or from_file.get("optimizers") or (),
+        "lrs": lrs or from_file.get("lrs") or (),
+        "vary": list(vary) or from_file.get("vary") or (),
+    }
+    built = comparing.prepare(config, **chosen)
+    base = built[0][1].config
+    if base.out is not None:
+        check_destination(base.out, base.force)
+    console = render.make_console()
+    console.print(f"Comparing {len(built)} runs on [bold]{escape_text(base.dataset)}[/]: "
+                  f"{', '.join(escape_text(v.name) for v, _ in built)}.")
+    for _, experiment in built[:1]:
+        render.print_notes(console, experiment.notes)
+    with render.CompareProgress(console, quiet=base.quiet) as progress:
+        comparison = comparing.run(built, progress.observers_for)
+    comparison.save(base.out, force=base.force, plots=not base.no_plot)
+    console.print(render.comparison_summary(comparison))
+    if comparison.stopped:
+        ctx.exit(EXIT_INTERRUPTED)
+
+
+def escape_text(text):
+    from rich.markup import escape
+
+    return escape(str(text))

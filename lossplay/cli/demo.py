@@ -1,0 +1,53 @@
+"""lossplay demo: the classroom demos."""
+
+import click
+
+from lossplay.cli import EXIT_INTERRUPTED, cli
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--print-config", is_flag=True, help="Print the demo's TOML, to copy, change and run with "
+                                                   "lossplay compare --config.")
+@click.option("--out", metavar="DIR", help="Folder for the files.  [default: runs/demo-<name>-<timestamp>]")
+@click.option("--force", is_flag=True, help="Allow --out to name a folder that already holds files.")
+@click.option("--quiet", is_flag=True, help="No progress bars: the results only.")
+@click.option("--no-plot", is_flag=True, help="Do not draw the pictures.")
+@click.pass_context
+def demo(ctx, name, print_config, out, force, quiet, no_plot):
+    """List the demos, or run one: what to watch for, the runs, then what happened.
+
+    \b
+    Examples:
+      lossplay demo
+      lossplay demo outliers
+      lossplay demo overfitting --print-config > mine.toml
+    """
+    from lossplay import demos, render
+    from lossplay.runs import check_destination
+
+    console = render.make_console()
+    if name is None:
+        console.print(render.demos_table(demos.DEMOS))
+        console.print("Each demo runs in seconds and saves its pictures; --print-config shows its settings.")
+        return
+    chosen = demos.find(name)
+    if print_config:
+        click.echo(chosen.config_text(), nl=False)
+        return
+    built = demos.prepare(chosen)
+    if out is not None:
+        check_destination(out, force)
+    console.print(render.demo_intro(chosen))
+    if chosen.name == "accuracy-vs-loss":
+        console.print(render.two_models_table(demos.two_models()))
+    with render.CompareProgress(console, quiet=quiet) as progress:
+        comparison = demos.comparing.run(built, progress.observers_for)
+    comparison.save(out, force=force, plots=not no_plot, prefix=f"demo-{chosen.name}")
+    console.print(render.comparison_table(comparison))
+    if chosen.name == "imbalance":
+        counts = [(e.name, demos.confusion(e.run)) for e in comparison.entries]
+        console.print(render.confusion_tables(counts, comparison.data.classes))
+    console.print(render.demo_outro(chosen, chosen.report(comparison), comparison.folder))
+    if comparison.stopped:
+        ctx.exit(EXIT_INTERRUPTED)

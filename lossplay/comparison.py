@@ -1,0 +1,368 @@
+"""Comparing runs: the same data, split, corrupted rows, initial parameters and batch order,
+with one thing changed at a time (the loss, the optimizer, the learning rate, any option).
+
+Runs with different losses have costs on different scales, so they are ranked
+on common metrics measured on the clean validation split: MSE, MAE and R² for
+regression; accuracy, F1 and log loss for classification.
+
+For data with corrupted training targets, each run also reports the share of
+the total gradient magnitude that comes from the corrupted rows, at its final
+parameters: the gradient of row i is dL_i/dz_i times [x_i, 1], so its size is
+|dL_i/dz_i| * ||[x_i, 1]||. Under MSE a residual pulls in proportion to its
+size, so a few far-off rows can own most of the pull; under MAE every row
+pulls with |dL/dz| <= 1.
+"""
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from lossplay import runs as run_folders
+from lossplay.api import run_experiment
+from lossplay.config import FIELDS, TrainConfig, flag_name, make_config, suggest_option, value_type
+from lossplay.errors import LossplayError
+from lossplay.experiment import build
+from lossplay.interrupt import graceful_interrupt
+
+COMMON_METRICS = {"regression": ("mse", "mae", "r2"), "binary": ("accuracy", "f1", "log_loss"),
+                  "multiclass": ("accuracy", "f1", "log_loss")}
+HIGHER_IS_BETTER = {"r2", "accuracy", "f1"}
+METRIC_TITLES = {"mse": "MSE", "mae": "MAE", "r2": "R²", "accuracy": "accuracy", "f1": "F1", "log_loss": "log loss"}
+
+# optimizer names a comparison accepts besides the optimizers themselves
+OPTIMIZER_SPECS = {
+    "momentum": {"optimizer": "sgd", "momentum": 0.9},
+    "nesterov": {"optimizer": "sgd", "momentum": 0.9, "nesterov": True},
+}
+NOT_VARIED = ("out", "force", "log_every", "quiet", "no_plot")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One run of a comparison: its name, its folder and the options it changes."""
+
+    name: str
+    dir: str
+    changes: dict
+
+
+def parse_list(text, what):
+    """'a,b, c' -> ['a', 'b', 'c'] (a list or tuple is taken as it is)."""
+    if isinstance(text, (list, tuple)):
+        return list(text)
+    items = [item.strip() for item in str(text).split(",") if item.strip()]
+    if not items:
+        raise LossplayError(f"{what} needs at least one value, separated by commas.")
+    return items
+
+
+def _convert(name, text):
+    """A value for option ``name`` from its text, with the option's type ('none' for no value)."""
+    if not isinstance(text, str):
+        return text
+    kind = value_type(name)
+    if text.lower() == "none" and FIELDS[name].default is None:
+        return None
+    try:
+        if kind is bool:
+            if text.lower() not in ("true", "false", "yes", "no", "on", "off", "1", "0"):
+                raise ValueError
+            return text.lower() in ("true", "yes", "on", "1")
+        return kind(text)
+    except ValueError:
+        raise LossplayError(f"--vary {name}: '{text}' is not a valid value for {flag_name(name)}.") from None
+
+
+def parse_vary(items):
+    """['l2=0,0.01', ...] -> [('l2', [0.0, 0.01]), ...], checking the option names and values."""
+    out = []
+    for item in items:
+        if isinstance(item, (tuple, list)) and len(item) == 2:
+            name, values = item
+        else:
+            if "=" not in str(item):
+                raise LossplayError(f"--vary takes OPTION=V1,V2,..., like --vary l2=0,0.01; got '{item}'.")
+            name, values = str(item).split("=", 1)
+        name = name.strip().lstrip("-").replace("-", "_")
+        if name not in FIELDS or name in NOT_VARIED:
+            known = [k for k in FIELDS if k not in NOT_VARIED]
+            raise LossplayError(f"--vary: there is no option '{name}' to vary.{suggest_option(name, known)}")
+        out.append((name, [_convert(name, v) for v in parse_list(values, f"--vary {name}")]))
+    return out
+
+
+def _label(name, value):
+    shown = "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{name}={shown}"
+
+
+def variants(losses=(), optimizers=(), lrs=(), vary=()):
+    """Every combination of the values given, each a ``Variant`` named after what varies."""
+    dimensions = []
+    if losses:
+        dimensions.append([(loss, loss, {"loss": loss}) for loss in losses])
+    if optimizers:
+        dimensions.append([(spec, spec, OPTIMIZER_SPECS.get(spec, {"optimizer": spec})) for spec in optimizers])
+    if lrs:
+        dimensions.append([(_label("lr", lr), f"lr_{lr:g}", {"lr": lr}) for lr in lrs])
+    for name, values in vary:
+        dimensions.append([(_label(name, v), _label(name, v).replace("=", "_"), {name: v}) for v in values])
+    if not dimensions:
+        raise LossplayError("Nothing to compare: name losses (lossplay compare mse mae), or give --optimizers, "
+                            "--lrs or --vary.")
+    # a run is named after what varies: a dimension with a single value names no one
+    named = [i for i, dimension in enumerate(dimensions) if len(dimension) > 1] or [0]
+    out = []
+    for combination in itertools.product(*dimensions):
+        changes = {}
+        for _, _, change in combination:
+            changes.update(change)
+        out.append(Variant("-".join(combination[i][0] for i in named), "-".join(combination[i][1] for i in named),
+                           changes))
+    names = [v.name for v in out]
+    if len(set(names)) != len(names):
+        raise LossplayError(f"The comparison names the same run twice ({', '.join(names)}): give each value once.")
+    return out
+
+
+@dataclass
+class ComparedRun:
+    """A run of a comparison, with its name and folder."""
+
+    name: str
+    dir: str
+    run: object
+    changes: dict
+
+
+class Comparison:
+    """Several runs on the same data, and what they show side by side."""
+
+    def __init__(self, entries, started_at, stopped=False, skipped=()):
+        self.entries = entries
+        self.started_at = started_at
+        self.stopped = stopped
+        self.skipped = list(skipped)
+        self.folder = None
+        first = entries[0].run
+        self.task = first.data.task
+        self.common_metrics = COMMON_METRICS[self.task]
+        self.split = "val" if first.data.n_val else "train"
+
+    def __repr__(self):
+        return f"<Comparison of {len(self.entries)} runs: {', '.join(e.name for e in self.entries)}>"
+
+    @property
+    def runs(self):
+        return [entry.run for entry in self.entries]
+
+    @property
+    def data(self):
+        """The data of the first run (every run shares the split, unless a data option is varied)."""
+        return self.entries[0].run.data
+
+    @property
+    def true_params(self):
+        true = self.data.true_params
+        if true is None or self.entries[0].run.config.poly_degree != 1:
+            return None
+        return {"weights": list(true["weights"]), "bias": true["bias"]}
+
+    def common(self, entry):
+        """The common metrics of one run on the comparison's split (None when not finite)."""
+        metrics = entry.run.metrics[self.split] or {}
+        return {name: _finite(metrics.get(name)) for name in self.common_metrics}
+
+    def best(self):
+        """For each common metric, the names of the runs with the best value (ties included)."""
+        best = {}
+        for metric in self.common_metrics:
+            scored = {entry.name: value for entry in self.entries
+                      if entry.run.status != "diverged" and (value := self.common(entry)[metric]) is not None}
+            if not scored:
+                best[metric] = set()
+                continue
+            top = (max if metric in HIGHER_IS_BETTER else min)(scored.values())
+            best[metric] = {name for name, value in scored.items() if np.isclose(value, top, rtol=1e-12, atol=0)}
+        return best
+
+    def outlier_share(self, entry):
+        """Share of the total gradient magnitude from the corrupted training rows, at the final parameters."""
+        run = entry.run
+        data = run.data
+        if not data.outliers.any() or not np.isfinite(run.theta).all():
+            return None
+        model, loss = run.experiment.model, run.experiment.loss
+        with np.errstate(all="ignore"):
+            dz = loss.derivative(model.raw(run.theta, data.X_train), data.y_train)
+        size = np.abs(dz) if dz.ndim == 1 else np.sqrt((dz * dz).sum(axis=1))
+        size = size * np.sqrt(1.0 + (data.X_train * data.X_train).sum(axis=1))
+        total = float(size.sum())
+        return float(size[data.outliers].sum()) / total if total > 0 and np.isfinite(total) else None
+
+    def line(self, entry):
+        """(slope, intercept) in the data's units for a 1-feature straight-line fit, else None."""
+        run = entry.run
+        if self.task != "regression" or run.config.poly_degree != 1 or run.data.n_features != 1:
+            return None
+        weights, bias = run.original_params()
+        return float(weights[0]), float(bias)
+
+    def lesson(self):
+        """Sentences that read the comparison's numbers."""
+        sentences = []
+        split_words = "validation" if self.split == "val" else "training"
+        main = self.common_metrics[0] if self.task == "regression" else "accuracy"
+        title = METRIC_TITLES[main]
+        finite = {e.name: v for e in self.entries
+                  if e.run.status != "diverged" and (v := self.common(e)[main]) is not None}
+        if len(finite) > 1:
+            higher = main in HIGHER_IS_BETTER
+            best = (max if higher else min)(finite, key=finite.get)
+            worst = (min if higher else max)(finite, key=finite.get)
+            if np.isclose(finite[best], finite[worst], rtol=1e-9, atol=0):
+                sentences.append(f"Every run reaches the same {split_words} {title}, {finite[best]:.4g}.")
+            else:
+                tied = [n for n in finite if np.isclose(finite[n], finite[best], rtol=1e-12, atol=0)]
+                names = tied[0] if len(tied) == 1 else ", ".join(tied[:-1]) + " and " + tied[-1]
+                sentences.append(f"Best {split_words} {title}: {names} ({finite[best]:.4g}); "
+                                 f"worst: {worst} ({finite[worst]:.4g}).")
+            if self.task != "regression":
+                losses = {e.name: v for e in self.entries
+                          if e.name in finite and (v := self.common(e)["log_loss"]) is not None}
+                lowest = min(losses, key=losses.get)
+                if finite[lowest] != finite[best] or len(set(finite.values())) == 1:
+                    sentences.append(
+                        f"The lowest log loss is {lowest}'s ({losses[lowest]:.4g}): accuracy only counts right "
+                        "answers, cross-entropy also weighs how confident each one is.")
+        shares = {e.name: s for e in self.entries if (s := self.outlier_share(e)) is not None}
+        if len(shares) > 1:
+            most, least = max(shares, key=shares.get), min(shares, key=shares.get)
+            fraction = self.data.outliers.mean()
+            sentences.append(
+                f"The corrupted rows ({fraction:.0%} of the training rows) pull {shares[most]:.0%} of {most}'s "
+                f"gradient but {shares[least]:.0%} of {least}'s: the more a loss lets a far-off row pull, "
+                "the further its fit is dragged.")
+        diverged = [e.name for e in self.entries if e.run.status == "diverged"]
+        if diverged:
+            sentences.append(f"Diverged: {', '.join(diverged)} (its cost blew up; it stays in the table, marked).")
+        if self.stopped:
+            sentences.append("Interrupted: the runs after the one stopped were not trained.")
+        return sentences
+
+    # -- files ------------------------------------------------------------------------
+
+    def to_json(self):
+        """The content of compare.json."""
+        runs = []
+        for entry in self.entries:
+            run = entry.run
+            runs.append({
+                "name": entry.name, "dir": entry.dir, "loss": run.config.loss, "optimizer": run.config.optimizer,
+                "lr": run.config.lr, "status": run.status, "params": run.params, "metrics": run.metrics,
+                "outlier_gradient_share": self.outlier_share(entry),
+            })
+        return {"runs": runs, "true_params": self.true_params, "common_metrics": list(self.common_metrics)}
+
+    def plot(self):
+        """The comparison as a matplotlib Figure."""
+        from lossplay import plots
+
+        return plots.comparison(self)
+
+    def default_folder_name(self, prefix="compare"):
+        return f"{prefix}-{run_folders.timestamp(self.started_at)}"
+
+    def save(self, out=None, *, force=False, plots=True, prefix="compare"):
+        """Write the comparison folder: one run folder per run, compare.png, then compare.json.
+
+        Without ``out`` the folder is runs/<prefix>-<timestamp>.
+        """
+        if out is None:
+            folder = run_folders.new_folder(self.default_folder_name(prefix))
+        else:
+            folder = run_folders.open_folder(out, force)
+        for entry in self.entries:
+            entry.run.save(folder / entry.dir, force=True, plots=plots)
+        if plots:
+            from lossplay import plots as drawing
+
+            run_folders.write_atomic(folder / "compare.png", drawing.png_bytes(drawing.comparison(self)))
+        elif (folder / "compare.png").exists():
+            (folder / "compare.png").unlink()
+        run_folders.write_atomic(folder / "compare.json", run_folders.to_json(self.to_json()))
+        self.folder = Path(folder)
+        return self.folder
+
+
+def _finite(value):
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def prepare(config=None, *, losses=(), optimizers=(), lrs=(), vary=(), **options):
+    """The experiments of a comparison, built and checked before anything trains: [(Variant, Experiment)]."""
+    if config is None:
+        base = make_config(**options)
+    elif isinstance(config, TrainConfig):
+        base = make_config(**{**config.to_dict(), **options})
+    else:
+        raise TypeError("expected a TrainConfig or keyword options")
+    losses = parse_list(losses, "losses") if losses else []
+    optimizers = parse_list(optimizers, "--optimizers") if optimizers else []
+    lrs = [float(v) for v in parse_list(lrs, "--lrs")] if lrs else []
+    plan = variants(losses, optimizers, lrs, parse_vary(vary))
+    built = []
+    for variant in plan:
+        try:
+            experiment = build(make_config(**{**base.to_dict(), **variant.changes}))
+        except LossplayError as error:
+            raise LossplayError(f"{variant.name}: {error}") from None
+        built.append((variant, experiment))
+    tasks = {experiment.data.task for _, experiment in built}
+    if len(tasks) > 1:
+        raise LossplayError(
+            "These runs do not learn the same kind of target (" + ", ".join(
+                f"{v.name}: {e.data.task}" for v, e in built) + "): compare losses of one task at a time.")
+    return built
+
+
+def run(built, observers_for=None, stop=None):
+    """Train prepared experiments one after the other; returns a ``Comparison``.
+
+    ``observers_for(variant, experiment)`` may give observers for each run.
+    A Ctrl-C stops the current run and skips the rest.
+    """
+    if stop is None:
+        with graceful_interrupt() as stop:
+            return run(built, observers_for, stop)
+    started_at = datetime.now()
+    entries = []
+    skipped = []
+    for variant, experiment in built:
+        if stop.requested:
+            skipped.append(variant.name)
+            continue
+        observers = observers_for(variant, experiment) if observers_for else ()
+        result = run_experiment(experiment, observers, stop)
+        entries.append(ComparedRun(variant.name, variant.dir, result, variant.changes))
+    return Comparison(entries, started_at, stopped=bool(stop.requested), skipped=skipped)
+
+
+def compare(config=None, /, *, losses=(), optimizers=(), lrs=(), vary=(), **options):
+    """Train one run per loss (and optimizer, learning rate, varied option) and compare them.
+
+    >>> cmp = lossplay.compare(losses=["mse", "mae", "huber"], outliers=True)   # doctest: +SKIP
+    >>> cmp.lesson(); cmp.plot(); cmp.save()                                    # doctest: +SKIP
+
+    Options are those of ``train``; ``vary`` takes ``[("l2", [0, 0.01])]`` or
+    ``["l2=0,0.01"]``. Nothing is written unless ``out`` is given or ``save`` is called.
+    """
+    built = prepare(config, losses=losses, optimizers=optimizers, lrs=lrs, vary=vary, **options)
+    comparison = run(built)
+    out = built[0][1].config.out
+    if out is not None:
+        comparison.save(out, force=built[0][1].config.force, plots=not built[0][1].config.no_plot)
+    return comparison
