@@ -178,21 +178,24 @@ class Run:
         out = c.out if out is None else out
         force = c.force if force is None else force
         plots = (not c.no_plot) if plots is None else plots
+        fresh = out is None or not Path(out).exists()
         folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
-        files = {"history": "history.csv"}
-        runs.write_atomic(folder / "history.csv",
-                          runs.history_csv(history_columns(self.data.task), self.history.rows()))
-        if plots:
-            from lossplay import plots as drawing
+        with runs.cleanup_on_failure(folder, fresh):
+            runs.retire(folder)
+            files = {"history": "history.csv"}
+            runs.write_atomic(folder / "history.csv",
+                              runs.history_csv(history_columns(self.data.task), self.history.rows()))
+            if plots:
+                from lossplay import plots as drawing
 
-            runs.write_atomic(folder / "loss_curve.png", drawing.png_bytes(drawing.loss_curve(self)))
-            files["loss_curve"] = "loss_curve.png"
-            if drawing.can_draw_fit(self.data):
-                runs.write_atomic(folder / "fit.png", drawing.png_bytes(drawing.fit(self)))
-                files["fit"] = "fit.png"
-        self.files = files
-        runs.remove_stale(folder, {*files.values(), "run.json"})
-        runs.write_atomic(folder / "run.json", runs.to_json(self.to_json()))
+                runs.write_atomic(folder / "loss_curve.png", drawing.png_bytes(drawing.loss_curve(self)))
+                files["loss_curve"] = "loss_curve.png"
+                if drawing.can_draw_fit(self.data):
+                    runs.write_atomic(folder / "fit.png", drawing.png_bytes(drawing.fit(self)))
+                    files["fit"] = "fit.png"
+            self.files = files
+            runs.remove_stale(folder, {*files.values(), "run.json"})
+            runs.write_atomic(folder / "run.json", runs.to_json(self.to_json()))
         self.folder = Path(folder)
         return self.folder
 

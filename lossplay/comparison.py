@@ -281,19 +281,22 @@ class Comparison:
 
         Without ``out`` the folder is runs/<prefix>-<timestamp>.
         """
+        fresh = out is None or not Path(out).exists()
         if out is None:
             folder = run_folders.new_folder(self.default_folder_name(prefix))
         else:
             folder = run_folders.open_folder(out, force)
-        for entry in self.entries:
-            entry.run.save(folder / entry.dir, force=True, plots=plots)
-        if plots:
-            from lossplay import plots as drawing
+        with run_folders.cleanup_on_failure(folder, fresh):
+            (folder / "compare.json").unlink(missing_ok=True)
+            for entry in self.entries:
+                entry.run.save(folder / entry.dir, force=True, plots=plots)
+            if plots:
+                from lossplay import plots as drawing
 
-            run_folders.write_atomic(folder / "compare.png", drawing.png_bytes(drawing.comparison(self)))
-        elif (folder / "compare.png").exists():
-            (folder / "compare.png").unlink()
-        run_folders.write_atomic(folder / "compare.json", run_folders.to_json(self.to_json()))
+                run_folders.write_atomic(folder / "compare.png", drawing.png_bytes(drawing.comparison(self)))
+            elif (folder / "compare.png").exists():
+                (folder / "compare.png").unlink()
+            run_folders.write_atomic(folder / "compare.json", run_folders.to_json(self.to_json()))
         self.folder = Path(folder)
         return self.folder
 

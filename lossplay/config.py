@@ -63,6 +63,9 @@ class TrainConfig:
         None, "Data",
         "Noise of a generated dataset: the standard deviation of the target noise (regression) "
         "or of each cloud of points (classification).", metavar="F", shown="the dataset's own, e.g. 1.0")
+    drop_missing: bool = option(
+        False, "Data", "Leave out the rows of a CSV file that have missing or non-finite values.",
+        flag="--drop-missing")
     val_split: float = option(
         0.2, "Data", "Fraction of rows held out for validation; 0 trains on every row, in file order.",
         metavar="F")

@@ -9,6 +9,7 @@ drawn from.
 """
 
 import csv
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -35,6 +36,7 @@ class Dataset:
     true_params: dict | None = None
     source: str = "generated"
     true_curve: tuple | None = None
+    notes: tuple = ()
 
     @property
     def n_rows(self):
@@ -199,7 +201,7 @@ def looks_like_path(name):
     return name.lower().endswith((".csv", ".txt", ".tsv")) or "/" in name or "\\" in name
 
 
-def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0, task=None):
+def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0, task=None, drop_missing=False):
     """Load a built-in or shipped dataset by name, or a CSV file by path.
 
     ``samples`` and ``noise`` apply to generated datasets only; ``target``
@@ -223,7 +225,7 @@ def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0
             task = info.task
         return read_csv(text, name=name, target=target or info.target, task=task, source="shipped")
     if looks_like_path(name) or Path(name).exists():
-        return load_csv(name, target=target, task=task)
+        return load_csv(name, target=target, task=task, drop_missing=drop_missing)
     raise LossplayError(
         f"Unknown dataset '{name}'.{did_you_mean(name, CATALOG)} "
         f"Run 'lossplay datasets' for the list, or give the path of a CSV file."
@@ -249,35 +251,126 @@ def _generate(info, samples, noise, rng):
                    classes, true_params, source="generated", true_curve=curve)
 
 
-def load_csv(path, *, target=None, task=None):
-    """Read a CSV file with a header row; see ``read_csv``."""
+MISSING_TOKENS = {"", "na", "n/a", "nan", "null", "none", "?", "-", "--"}
+
+
+def load_csv(path, *, target=None, task=None, drop_missing=False):
+    """Read a CSV file with a header row; see ``read_csv``.
+
+    A file of plain numbers is parsed by numpy in one pass; anything else (text
+    labels, missing cells, a stray word) goes through ``read_csv``, which finds
+    and names the problem.
+    """
     path = Path(path)
     if path.is_dir():
         raise LossplayError(f"Dataset path '{path}' is a folder; give the path of a CSV file.")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            first = f.readline()
     except FileNotFoundError:
         raise LossplayError(f"Dataset file '{path}' does not exist.") from None
     except UnicodeDecodeError:
         raise LossplayError(f"Dataset file '{path}' is not UTF-8 text; save it as a UTF-8 CSV.") from None
     except OSError as e:
         raise LossplayError(f"Cannot read dataset file '{path}': {e.strerror}.") from None
-    return read_csv(text, name=str(path), target=target, task=task, source="csv")
+    delimiter = _sniff_delimiter(first)
+    header = _header(first, delimiter, str(path))
+    if header is not None and len(header) >= 2:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "empty input file": handled below
+                table = np.loadtxt(path, delimiter=delimiter, skiprows=1, ndmin=2, encoding="utf-8-sig",
+                                   quotechar='"', comments=None, dtype=np.float64)
+        except (ValueError, UnicodeDecodeError):
+            table = None
+        if table is not None and table.shape[0] > 0 and table.shape[1] == len(header):
+            return _from_numbers(table, header, name=str(path), target=target, task=task,
+                                 drop_missing=drop_missing)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise LossplayError(f"Dataset file '{path}' is not UTF-8 text; save it as a UTF-8 CSV.") from None
+    return read_csv(text, name=str(path), target=target, task=task, source="csv", drop_missing=drop_missing)
 
 
 def _sniff_delimiter(header_line):
+    """The separator of a CSV from its header line: the most frequent of ',', ';' and tab."""
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
 
 
-def read_csv(text, *, name, target=None, task=None, source="csv"):
-    """Parse CSV text: header row first, one numeric column per feature, then a target.
+def _header(line, delimiter, name):
+    """The column names of a header line, or None for an empty line; raises if it holds numbers."""
+    line = line.lstrip("\ufeff").strip("\r\n")
+    if not line.strip():
+        return None
+    header = [h.strip() for h in next(csv.reader([line], delimiter=delimiter))]
+    if all(_is_number(h) for h in header):
+        raise LossplayError(
+            f"'{name}' has no header row: its first line holds numbers. Add a line of column names."
+        )
+    if len(set(header)) != len(header):
+        twice = sorted({h for h in header if header.count(h) > 1})
+        raise LossplayError(f"'{name}' names the column '{twice[0]}' twice: give every column its own name.")
+    return header
+
+
+def _target_index(header, target, name):
+    if len(header) < 2:
+        raise LossplayError(f"'{name}' has {len(header)} column; it needs at least one feature and a target.")
+    if target is None:
+        return len(header) - 1
+    if target in header:
+        return header.index(target)
+    raise LossplayError(
+        f"'{name}' has no column '{target}'.{did_you_mean(target, header)} Columns: {', '.join(header)}."
+    )
+
+
+def _drop(rows_bad, n, name, drop_missing, first):
+    """Rows to keep when some hold missing or non-finite values (or an error offering --drop-missing)."""
+    count = int(rows_bad.sum())
+    if count == 0:
+        return None, ()
+    if not drop_missing:
+        raise LossplayError(
+            f"'{name}' has missing or non-finite values in {count} of its {n} rows (the first: {first}). "
+            "Add --drop-missing to leave those rows out, or fill them in."
+        )
+    if count == n:
+        raise LossplayError(f"'{name}': every row has a missing value, so --drop-missing leaves nothing.")
+    note = f"Left out {count} of the {n} rows of '{name}' for missing or non-finite values (--drop-missing)."
+    return ~rows_bad, (note,)
+
+
+def _from_numbers(table, header, *, name, target, task, drop_missing):
+    """A Dataset from a table parsed as numbers (NaN and infinity included)."""
+    t = _target_index(header, target, name)
+    bad = ~np.isfinite(table).all(axis=1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        j = int(np.flatnonzero(~np.isfinite(table[i]))[0])
+        first = f"column '{header[j]}' at line {i + 2} holds {table[i, j]}"
+        keep, notes = _drop(bad, table.shape[0], name, drop_missing, first)
+        table = table[keep]
+    else:
+        notes = ()
+    features = [j for j in range(len(header)) if j != t]
+    y, classes, task, label_notes = _target(table[:, t], None, header[t], name, task)
+    return Dataset(Path(name).stem, np.ascontiguousarray(table[:, features]), y,
+                   tuple(header[j] for j in features), header[t], task, classes, None, source="csv",
+                   notes=notes + label_notes)
+
+
+def read_csv(text, *, name, target=None, task=None, source="csv", drop_missing=False):
+    """Parse CSV text: a header row, then one numeric column per feature and a target column.
 
     The target is the column named ``target`` (default: the last). Text
-    labels in the target become classes 0..k-1 in sorted order.
-    Raises ``LossplayError`` naming the line and column of the first
-    problem (missing cell, text in a feature column, ragged row).
+    labels in the target become classes 0..k-1 in sorted order. Empty cells
+    and the usual missing markers (NA, n/a, null, ?) count as missing: an
+    error that offers ``drop_missing``, which leaves those rows out. Any other
+    text in a feature column is an error naming its column, line and value.
     """
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
@@ -286,113 +379,109 @@ def read_csv(text, *, name, target=None, task=None, source="csv"):
     if not lines:
         raise LossplayError(f"'{name}' is empty: a CSV needs a header row and at least one data row.")
     delimiter = _sniff_delimiter(lines[0])
-    header = [h.strip() for h in next(csv.reader([lines[0]], delimiter=delimiter))]
-    if all(_is_number(h) for h in header):
-        raise LossplayError(
-            f"'{name}' has no header row: its first line holds numbers. Add a line of column names."
-        )
-    if len(header) < 2:
-        raise LossplayError(f"'{name}' has {len(header)} column; it needs at least one feature and a target.")
+    header = _header(lines[0], delimiter, name)
+    if header is None:
+        raise LossplayError(f"'{name}' starts with an empty line: the first line must name the columns.")
+    t = _target_index(header, target, name)
     if len(lines) < 2:
         raise LossplayError(f"'{name}' has a header row but no data rows.")
-    if target is None:
-        t = len(header) - 1
-    elif target in header:
-        t = header.index(target)
-    else:
-        raise LossplayError(
-            f"'{name}' has no column '{target}'.{did_you_mean(target, header)} Columns: {', '.join(header)}."
-        )
-    rows = list(csv.reader(lines[1:], delimiter=delimiter))
-    for i, row in enumerate(rows):
+    rows = []
+    for i, row in enumerate(csv.reader(lines[1:], delimiter=delimiter)):
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # a blank line in the middle
         if len(row) != len(header):
-            raise LossplayError(
-                f"'{name}' line {i + 2} has {len(row)} cells but the header has {len(header)}."
-            )
-    table = np.array(rows, dtype=object) if rows else np.empty((0, len(header)), dtype=object)
+            found = f"{len(row)} cell{'s' if len(row) != 1 else ''}"
+            hint = ""
+            if len(row) == 1 and any(d in row[0] for d in (",", ";", "\t") if d != delimiter):
+                hint = " (it uses another separator than the header)"
+            raise LossplayError(f"'{name}' line {i + 2} has {found} but the header has {len(header)}{hint}.")
+        rows.append((i + 2, [cell.strip() for cell in row]))
+    if not rows:
+        raise LossplayError(f"'{name}' has a header row but no data rows.")
     features = [j for j in range(len(header)) if j != t]
     X = np.empty((len(rows), len(features)))
-    for out, j in enumerate(features):
-        X[:, out] = _numeric_column(table[:, j], header[j], name)
-    y, classes, task = _target_column(table[:, t], header[t], name, task)
-    return Dataset(Path(name).stem if source == "csv" else name, X, y,
-                   tuple(header[j] for j in features), header[t], task, classes, None, source=source)
+    missing = np.zeros(len(rows), dtype=bool)
+    first = None
+    for r, (line, row) in enumerate(rows):
+        for out, j in enumerate(features):
+            cell = row[j]
+            value = _number(cell)
+            if value is None:
+                if cell.lower() not in MISSING_TOKENS:
+                    raise LossplayError(
+                        f"'{name}' column '{header[j]}' line {line} holds '{cell}', which is not a number."
+                    )
+                value = np.nan
+            if not np.isfinite(value):
+                missing[r] = True
+                first = first or f"column '{header[j]}' at line {line} holds '{cell}'"
+            X[r, out] = value
+        if row[t].lower() in MISSING_TOKENS or (_number(row[t]) is not None and not np.isfinite(_number(row[t]))):
+            missing[r] = True
+            first = first or f"the target '{header[t]}' at line {line} holds '{row[t]}'"
+    keep, notes = _drop(missing, len(rows), name, drop_missing, first)
+    if keep is not None:
+        X = X[keep]
+        rows = [row for row, k in zip(rows, keep) if k]
+    cells = [row[t] for _, row in rows]
+    numeric = all(_number(c) is not None for c in cells)
+    values = np.array([float(c) for c in cells]) if numeric else None
+    if not numeric and task == "regression":
+        line, row = next((line, row) for line, row in rows if _number(row[t]) is None)
+        count = len(set(cells))
+        fix = "--loss bce (or cce)" if count == 2 else "--loss cce"
+        raise LossplayError(
+            f"'{name}' target '{header[t]}' holds text ('{row[t]}' at line {line}), "
+            f"so it is a classification target with {count} classes: use {fix}."
+        )
+    y, classes, task, label_notes = _target(values, cells, header[t], name, task, text_labels=not numeric,
+                                            lines=[line for line, _ in rows])
+    display = Path(name).stem if source == "csv" else name
+    return Dataset(display, np.ascontiguousarray(X), y, tuple(header[j] for j in features), header[t], task,
+                   classes, None, source=source, notes=notes + (label_notes if source == "csv" else ()))
 
 
 def _is_number(cell):
+    return _number(cell) is not None
+
+
+def _number(cell):
     try:
-        float(cell)
+        return float(cell)
     except ValueError:
-        return False
-    return True
+        return None
 
 
-def _numeric_column(cells, column, name):
-    values = np.empty(len(cells))
-    for i, cell in enumerate(cells):
-        cell = cell.strip()
-        if cell == "":
-            raise LossplayError(f"'{name}' has a missing value in column '{column}' at line {i + 2}.")
-        try:
-            values[i] = float(cell)
-        except ValueError:
-            raise LossplayError(
-                f"'{name}' column '{column}' line {i + 2} holds '{cell}', which is not a number."
-            ) from None
-        if not np.isfinite(values[i]):
-            raise LossplayError(
-                f"'{name}' column '{column}' line {i + 2} holds '{cell}': values must be finite numbers."
-            )
-    return values
+def _target(values, cells, column, name, task, text_labels=False, lines=None):
+    """(y, classes, task, notes) for a target given as numbers (``values``) or text labels (``cells``)."""
+    def line_of(i):
+        return lines[i] if lines is not None else i + 2
 
-
-def _target_column(cells, column, name, task):
-    cells = [c.strip() for c in cells]
-    for i, cell in enumerate(cells):
-        if cell == "":
-            raise LossplayError(f"'{name}' has a missing target in column '{column}' at line {i + 2}.")
-    numeric = all(_is_number(c) for c in cells)
-    if numeric:
-        values = np.array([float(c) for c in cells])
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
-            raise LossplayError(
-                f"'{name}' column '{column}' line {bad[0] + 2} holds '{cells[bad[0]]}': "
-                "targets must be finite numbers."
-            )
     if task is None:
-        if not numeric:
+        if text_labels:
             task = "binary" if len(set(cells)) == 2 else "multiclass"
         elif set(np.unique(values)) <= {0.0, 1.0}:
             task = "binary"
         else:
             task = "regression"
     if task == "regression":
-        if not numeric:
-            first = next(i for i, c in enumerate(cells) if not _is_number(c))
-            count = len(set(cells))
-            fix = "--loss bce (or cce)" if count == 2 else "--loss cce"
-            raise LossplayError(
-                f"'{name}' target '{column}' holds text ('{cells[first]}' at line {first + 2}), "
-                f"so it is a classification target with {count} classes: use {fix}."
-            )
-        return values, None, task
-    if numeric:
-        whole = values == np.round(values)
-        if not whole.all():
-            first = int(np.flatnonzero(~whole)[0])
-            raise LossplayError(
-                f"Classification needs class labels, but '{column}' line {first + 2} holds "
-                f"{cells[first]}. Use a regression loss (mse, mae, huber) for a numeric target."
-            )
-        labels = np.unique(values.astype(np.int64))
-        y = np.searchsorted(labels, values.astype(np.int64))
-        classes = tuple(str(v) for v in labels)
-    else:
+        return values, None, task, ()
+    if text_labels:
         labels = sorted(set(cells))
         index = {label: i for i, label in enumerate(labels)}
         y = np.array([index[c] for c in cells], dtype=np.int64)
         classes = tuple(labels)
+    else:
+        whole = values == np.round(values)
+        if not whole.all():
+            first = int(np.flatnonzero(~whole)[0])
+            raise LossplayError(
+                f"Classification needs class labels, but '{column}' line {line_of(first)} holds "
+                f"{values[first]:g}. Use a regression loss (mse, mae, huber) for a numeric target."
+            )
+        labels = np.unique(values.astype(np.int64))
+        y = np.searchsorted(labels, values.astype(np.int64))
+        classes = tuple(str(v) for v in labels)
     if len(classes) < 2:
         raise LossplayError(f"'{column}' holds only one class ({classes[0]}): a classifier needs two or more.")
     if task == "binary" and len(classes) != 2:
@@ -400,4 +489,9 @@ def _target_column(cells, column, name, task):
             f"Binary classification needs 2 classes, but '{column}' has {len(classes)} "
             f"({', '.join(classes[:6])}{', ...' if len(classes) > 6 else ''}). Use --loss cce."
         )
-    return y.astype(np.int64), classes, task
+    notes = ()
+    if text_labels or classes != tuple(str(c) for c in range(len(classes))):
+        mapping = ", ".join(f"{label} = {i}" for i, label in enumerate(classes[:8]))
+        more = ", ..." if len(classes) > 8 else ""
+        notes = (f"The classes of '{column}' are numbered in sorted order: {mapping}{more}.",)
+    return y.astype(np.int64), classes, task, notes

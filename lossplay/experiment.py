@@ -109,7 +109,8 @@ def resolve(config, dataset=None):
         name = config.dataset or (default_for_task(task) if task else "linear")
         # a CSV file's target is read the way the loss needs; catalog datasets know their own task
         dataset = load_dataset(name, target=config.target, samples=config.samples, noise=config.noise,
-                               seed=config.seed, task=None if name in CATALOG else task)
+                               seed=config.seed, task=None if name in CATALOG else task,
+                               drop_missing=config.drop_missing)
     if loss_name is None:
         loss_name = LOSS_FOR_TASK[dataset.task]
     task = task_of(loss_name, config.model)
@@ -195,7 +196,12 @@ def make_experiment_loss(config, data):
 def build(config, dataset=None):
     """The ``Experiment`` for a validated config (and optionally an already loaded dataset)."""
     config, dataset = resolve(config, dataset)
-    notes = unused_options(config)
+    if dataset.task == "regression" and np.ptp(dataset.y) == 0:
+        raise LossplayError(
+            f"The target '{dataset.target_name}' of '{dataset.name}' is {dataset.y[0]:g} in every row: "
+            "there is nothing to learn. Choose another --target."
+        )
+    notes = [*dataset.notes, *unused_options(config)]
     data = prepare(
         dataset, val_split=config.val_split, outliers=config.outliers,
         outlier_fraction=config.outlier_fraction, poly_degree=config.poly_degree,

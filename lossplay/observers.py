@@ -118,7 +118,8 @@ class DivergenceGuard(Observer):
             else:
                 what = "gradient"
             if self.last_finite is None:
-                return Stop("diverged", f"the {what} is not finite at the initial parameters")
+                return Stop("diverged", f"the {what} is not finite at the initial parameters: the data's "
+                                        "values are too large for this loss (rescale them)")
             last = self.last_finite
             return Stop(
                 "diverged",

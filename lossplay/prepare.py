@@ -99,6 +99,15 @@ class PreparedData:
         return self.transform.names
 
 
+def _mean_and_std(X):
+    """Column means and standard deviations, computed on columns scaled to at most 1 so that
+    values near 1e300 do not overflow when squared."""
+    scale = np.abs(X).max(axis=0)
+    scale[scale == 0] = 1.0
+    scaled = X / scale
+    return scaled.mean(axis=0) * scale, scaled.std(axis=0) * scale
+
+
 def split(dataset, val_split, rng):
     """(train_rows, val_rows) as sorted row indices; val_rows is None when val_split is 0.
 
@@ -173,8 +182,7 @@ def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, pol
     transform = FeatureTransform(poly_degree, tuple(dataset.feature_names), names, None, None)
     if standardize:
         expanded = transform.expand(raw_train)
-        mean = expanded.mean(axis=0)
-        std = expanded.std(axis=0)
+        mean, std = _mean_and_std(expanded)
         # constant means every value is the same; a std of 1e-16 from rounding is not a spread
         still = np.ptp(expanded, axis=0) == 0
         constant = tuple(int(j) for j in np.flatnonzero(still))

@@ -7,11 +7,13 @@ folder is created exclusively, so two runs started in the same second get two
 folders; an existing non-empty folder is only reused with ``force``.
 """
 
+import contextlib
 import csv
 import io
 import json
 import math
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -134,6 +136,23 @@ def history_csv(columns, rows):
     for row in rows:
         writer.writerow([_cell(row[c]) for c in columns])
     return text.getvalue()
+
+
+def retire(folder):
+    """Before a run is written over an older one (--force): remove the old run.json first, so that
+    the folder never claims to hold a finished run while its files are being replaced."""
+    (Path(folder) / "run.json").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def cleanup_on_failure(folder, fresh):
+    """Remove a folder this run created if writing it fails (a full disk, Ctrl-C): no half-written runs."""
+    try:
+        yield
+    except BaseException:
+        if fresh:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def remove_stale(folder, written):

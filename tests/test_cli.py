@@ -248,3 +248,37 @@ def test_config_file_typo_suggests_the_option_meant(in_tmp):
     (in_tmp / "typo.toml").write_text("lerning_rate = 0.1\n")
     result = invoke("train", "--config", "typo.toml")
     assert result.exit_code == 2 and "unknown option 'lerning_rate'. Did you mean 'lr'?" in result.stderr
+
+
+def start(args, cwd):
+    return subprocess.Popen([sys.executable, "-m", "lossplay", *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_training(process, folder, timeout=20.0):
+    """Give the process time to import and start training (the first epochs take a moment)."""
+    time.sleep(2.5)
+
+
+def test_ctrl_c_during_compare_keeps_the_finished_runs_and_exits_130(tmp_path):
+    process = start(["compare", "mse", "mae", "--epochs", "100000", "--quiet", "--out", "cmp"], tmp_path)
+    wait_for_training(process, tmp_path)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    document = json.loads((tmp_path / "cmp" / "compare.json").read_text())
+    assert [r["status"] for r in document["runs"]] == ["interrupted"]  # mae never started
+    assert "Interrupted: the runs after the one stopped were not trained." in " ".join(out.split())
+
+
+def test_a_second_ctrl_c_stops_at_once(tmp_path):
+    process = start(["train", "--epochs", "100000", "--quiet", "--out", "twice"], tmp_path)
+    wait_for_training(process, tmp_path)
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    run_json = tmp_path / "twice" / "run.json"
+    if run_json.exists():  # the first Ctrl-C may have finished saving before the second arrived
+        assert json.loads(run_json.read_text())["status"] == "interrupted"

@@ -1,0 +1,179 @@
+"""Every kind of mistake gets one clear Error: line and exit code 2, no traceback, no run folder.
+
+The files are in tests/data/bad/; each case names the command line, the exit code expected and a
+piece of the message that names the problem.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lossplay.cli import cli
+
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+def run_cli(args, cwd):
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+def bad(name):
+    return str(BAD / name)
+
+
+FAILURES = [
+    # CSV files
+    (["train", "--dataset", bad("empty.csv")], "is empty"),
+    (["train", "--dataset", bad("header_only.csv")], "header row but no data rows"),
+    (["train", "--dataset", bad("no_header.csv")], "no header row"),
+    (["train", "--dataset", bad("ragged.csv")], "line 3 has 2 cells but the header has 3"),
+    (["train", "--dataset", bad("text_in_feature.csv")], "column 'z' line 3 holds 'five', which is not a number"),
+    (["train", "--dataset", bad("missing_values.csv")], "missing or non-finite values in 3 of its 8 rows"),
+    (["train", "--dataset", bad("infinite_value.csv")], "column 'z' at line 3 holds inf"),
+    (["train", "--dataset", bad("constant_target.csv")], "is 5 in every row"),
+    (["train", "--dataset", bad("single_class.csv"), "--loss", "bce"], "holds only one class (a)"),
+    (["train", "--dataset", bad("duplicate_column.csv")], "names the column 'x' twice"),
+    (["train", "--dataset", bad("fractional_labels.csv"), "--loss", "bce"], "needs class labels"),
+    (["train", "--dataset", bad("three_text_classes.csv"), "--loss", "bce"], "needs 2 classes"),
+    (["train", "--dataset", bad("three_text_classes.csv"), "--loss", "mse"], "3 classes: use --loss cce"),
+    (["train", "--dataset", bad("not_utf8.csv")], "not UTF-8"),
+    (["train", "--dataset", "nowhere.csv"], "does not exist"),
+    (["train", "--dataset", str(BAD)], "is a folder"),
+    (["train", "--dataset", bad("semicolons.csv"), "--target", "why"], "no column 'why'. Did you mean 'y'?"),
+    # option values
+    (["train", "--lr", "-1"], "--lr must be > 0"),
+    (["train", "--lr", "nan"], "--lr must be a finite number"),
+    (["train", "--lr", "inf"], "--lr must be a finite number"),
+    (["train", "--epochs", "0"], "--epochs must be at least 1"),
+    (["train", "--val-split", "1"], "--val-split must be in [0, 1)"),
+    (["train", "--batch-size", "-1"], "--batch-size must be >= 0"),
+    (["train", "--samples", "2"], "--samples must be at least 4"),
+    (["train", "--noise", "-1"], "--noise must be >= 0"),
+    (["train", "--poly-degree", "0"], "--poly-degree must be between 1 and 30"),
+    (["train", "--outlier-fraction", "0.9", "--outliers"], "--outlier-fraction must be in (0, 0.5]"),
+    (["train", "--momentum", "1.5"], "--momentum must be in [0, 1)"),
+    (["train", "--beta1", "1"], "--beta1 must be in [0, 1)"),
+    (["train", "--eps", "0"], "--eps must be > 0"),
+    (["train", "--loss", "huber", "--delta", "0"], "--delta must be > 0"),
+    (["train", "--loss", "quantile", "--quantile", "1.2"], "--quantile must be in (0, 1)"),
+    (["train", "--clip-grad", "0"], "--clip-grad must be > 0"),
+    (["train", "--patience", "0"], "--patience must be at least 1"),
+    (["train", "--lr", "fast"], "'fast' is not a valid float"),
+    # combinations
+    (["train", "--loss", "cce", "--dataset", "linear"], "needs class labels"),
+    (["train", "--loss", "bce", "--dataset", "iris"], "needs two classes"),
+    (["train", "--loss", "mse", "--dataset", "iris"], "is a regression loss"),
+    (["train", "--loss", "bce", "--model", "softmax"], "does not fit --model softmax"),
+    (["train", "--class-weight", "balanced"], "--class-weight applies to bce, cce, focal"),
+    (["train", "--patience", "3", "--val-split", "0"], "needs --val-split above 0"),
+    # names
+    (["train", "--loss", "hubr"], "Did you mean 'huber'?"),
+    (["train", "--optimizer", "adm"], "Did you mean 'adam'?"),
+    (["train", "--dataset", "irs"], "Did you mean 'iris'?"),
+    (["train", "--model", "lineer"], "Did you mean 'linear'?"),
+    (["train", "--init", "zero"], "Did you mean 'zeros'?"),
+    (["train", "--lr-schedule", "cosin"], "Did you mean 'cosine'?"),
+    (["train", "--learning-rate", "0.1"], "Did you mean '--lr'?"),
+    (["compare", "mse", "maae"], "Did you mean 'mae'?"),
+    (["losses", "hubr"], "Did you mean 'huber'?"),
+    (["optimizers", "adamm"], "Did you mean 'adam'?"),
+    (["demo", "outlier"], "Did you mean 'outliers'?"),
+    (["step", "--steps", "0"], "--steps"),
+    # config files
+    (["train", "--config", bad("syntax_error.toml")], "line 1, column"),
+    (["train", "--config", bad("unknown_key.toml")], "unknown option 'lerning_rate'. Did you mean 'lr'?"),
+    (["train", "--config", bad("wrong_type.toml")], "'epochs' must be a whole number, got str 'ten'"),
+    (["train", "--config", "missing.toml"], "does not exist"),
+    (["train", "--config", str(BAD)], "is a folder"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), FAILURES, ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+def test_bad_input_gets_one_error_line_and_exit_2(args, message, in_tmp):
+    result = run_cli(args, in_tmp)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert message in lines[0]
+    assert "Traceback" not in result.output + result.stderr
+    assert not (in_tmp / "runs").exists()
+
+
+SUCCESSES = [
+    (["--dataset", bad("semicolons.csv")], None),
+    (["--dataset", bad("tabs.tsv")], None),
+    (["--dataset", bad("bom_crlf.csv")], None),
+    (["--dataset", bad("missing_values.csv"), "--drop-missing"], "Left out 3 of the 8 rows"),
+    (["--dataset", bad("text_labels.csv"), "--loss", "bce"], "numbered in sorted order: cat = 0, dog = 1"),
+    (["--dataset", bad("constant_feature.csv")], "Feature 'c' is constant on the training rows"),
+    (["--dataset", bad("more_features_than_rows.csv"), "--val-split", "0"], "can fit the training rows exactly"),
+    (["--batch-size", "5000"], "every update uses all of them (full batch)"),
+    (["--loss", "cce", "--dataset", "blobs"], None),
+]
+
+
+@pytest.mark.parametrize(("args", "note"), SUCCESSES, ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+def test_awkward_but_valid_input_works_and_says_what_it_did(args, note, in_tmp):
+    result = run_cli(["train", "--epochs", "3", "--quiet", *args], in_tmp)
+    assert result.exit_code == 0, result.output + result.stderr
+    if note:
+        assert note in " ".join(result.output.split())
+    run = next((in_tmp / "runs").iterdir())
+    document = json.loads((run / "run.json").read_text())
+    assert document["status"] == "completed"
+    if "bom_crlf" in args[1]:
+        assert document["data"]["features"] == ["x", "z"]
+
+
+def test_out_pointing_at_a_file_or_a_full_folder(in_tmp):
+    (in_tmp / "file").write_text("x")
+    assert "is a file" in run_cli(["train", "--out", "file"], in_tmp).stderr
+    (in_tmp / "full").mkdir()
+    (in_tmp / "full" / "mine.txt").write_text("x")
+    result = run_cli(["compare", "mse", "mae", "--out", "full"], in_tmp)
+    assert result.exit_code == 2 and "--force" in result.stderr
+    assert [p.name for p in (in_tmp / "full").iterdir()] == ["mine.txt"]
+
+
+def test_a_disk_that_fills_up_leaves_no_half_written_run(in_tmp, monkeypatch):
+    import os
+
+    from lossplay import runs
+
+    calls = []
+    real = os.fsync
+
+    def full_disk(fd):
+        calls.append(fd)
+        if len(calls) == 2:  # history.csv is written, then the first picture fails
+            raise OSError(28, "No space left on device")
+        return real(fd)
+
+    monkeypatch.setattr(runs.os, "fsync", full_disk)
+    result = run_cli(["train", "--epochs", "2", "--quiet"], in_tmp)
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert not list((in_tmp / "runs").iterdir())
+
+
+def test_a_failed_overwrite_never_leaves_a_run_json_that_lies(in_tmp, monkeypatch):
+    import os
+
+    from lossplay import runs
+
+    assert run_cli(["train", "--epochs", "2", "--quiet", "--out", "r"], in_tmp).exit_code == 0
+    real = os.fsync
+    calls = []
+
+    def full_disk(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(fd)
+
+    monkeypatch.setattr(runs.os, "fsync", full_disk)
+    result = run_cli(["train", "--epochs", "5", "--quiet", "--out", "r", "--force"], in_tmp)
+    assert result.exit_code == 2
+    assert not (in_tmp / "r" / "run.json").exists()
+    assert not [p for p in (in_tmp / "r").iterdir() if p.name.startswith(".")]
