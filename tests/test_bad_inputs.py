@@ -177,3 +177,38 @@ def test_a_failed_overwrite_never_leaves_a_run_json_that_lies(in_tmp, monkeypatc
     assert result.exit_code == 2
     assert not (in_tmp / "r" / "run.json").exists()
     assert not [p for p in (in_tmp / "r").iterdir() if p.name.startswith(".")]
+
+
+def test_an_unwritable_place_is_one_error_line(in_tmp, monkeypatch):
+    from pathlib import Path as RealPath
+
+    real_mkdir = RealPath.mkdir
+
+    def refuse(self, *args, **kwargs):
+        if self.name.startswith("locked") or self.parent.name == "runs":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(RealPath, "mkdir", refuse)
+    result = run_cli(["train", "--epochs", "1", "--quiet", "--out", "locked/run"], in_tmp)
+    assert result.exit_code == 2 and "Permission denied" in result.stderr
+    result = run_cli(["train", "--epochs", "1", "--quiet"], in_tmp)
+    assert result.exit_code == 2 and "Permission denied" in result.stderr
+
+
+def test_an_unreadable_dataset_or_config_is_one_error_line(in_tmp, monkeypatch):
+    import builtins
+
+    real_open = builtins.open
+
+    def refuse(file, *args, **kwargs):
+        if str(file).endswith(("secret.csv", "secret.toml")):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    (in_tmp / "secret.csv").write_text("x,y\n1,2\n")
+    (in_tmp / "secret.toml").write_text("epochs = 2\n")
+    monkeypatch.setattr(builtins, "open", refuse)
+    for args in (["--dataset", "secret.csv"], ["--config", "secret.toml"]):
+        result = run_cli(["train", *args], in_tmp)
+        assert result.exit_code == 2 and "Permission denied" in result.stderr, result.stderr
