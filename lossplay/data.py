@@ -357,8 +357,10 @@ def _from_numbers(table, header, *, name, target, task, drop_missing):
     else:
         notes = ()
     features = [j for j in range(len(header)) if j != t]
-    y, classes, task, label_notes = _target(table[:, t], None, header[t], name, task)
-    return Dataset(Path(name).stem, np.ascontiguousarray(table[:, features]), y,
+    y, classes, task, label_notes = _target(table[:, t].copy(), None, header[t], name, task)
+    # with the target first or last the features are a view of the table, not a second copy of it
+    X = table[:, :-1] if t == len(header) - 1 else table[:, 1:] if t == 0 else table[:, features]
+    return Dataset(Path(name).stem, X, y,
                    tuple(header[j] for j in features), header[t], task, classes, None, source="csv",
                    notes=notes + label_notes)
 

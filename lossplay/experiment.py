@@ -206,7 +206,7 @@ def build(config, dataset=None):
         dataset, val_split=config.val_split, outliers=config.outliers,
         outlier_fraction=config.outlier_fraction, poly_degree=config.poly_degree,
         standardize=config.standardize, split_rng=stream(config.seed, "split"),
-        outlier_rng=stream(config.seed, "outliers"),
+        outlier_rng=stream(config.seed, "outliers"), batch_size=config.batch_size,
     )
     if data.task != "regression" and np.unique(data.y_train).size < 2:
         raise LossplayError(

@@ -237,6 +237,10 @@ class TrainingLoop:
         self.grad_limit = np.inf
         self.halted = None
         self.interrupted = False
+        self._work = None
+        with np.errstate(all="ignore"):
+            self._totals_train = metrics.totals(data.task, data.y_train)
+            self._totals_val = None if data.y_val is None else metrics.totals(data.task, data.y_val)
 
     @property
     def full_batch(self):
@@ -244,11 +248,28 @@ class TrainingLoop:
 
     # -- the math -----------------------------------------------------------------
 
-    def gradient(self, theta, X, y):
-        """(z, cost, dL/dz, gradient of the objective, penalty) on rows X, y."""
-        z = self.model.raw(theta, X)
-        cost, dz = self.loss.cost_and_derivative(z, y)
-        grad = self.model.backward(X, dz)
+    def gradient(self, theta, A, y, buffers=None, residual=None):
+        """(z, cost, dL/dz, gradient of the objective, penalty) on the rows of design A (see models.py), y.
+
+        ``buffers`` = (z, dL/dz, scratch) arrays to write into, so that no large
+        array is allocated; with a ``residual`` array (regression), r = z - y is kept in it.
+        """
+        z_out, dz_out, scratch = buffers or (None, None, None)
+        z = self.model.raw_design(theta, A, out=z_out)
+        factor = self.loss.residual_factor
+        if residual is not None and factor is not None:
+            # dL/dz = factor * r (MSE): the factor goes into the small gradient instead of a pass over
+            # every row, and dL/dz itself is returned as None (``derivative`` gives it when wanted)
+            r = np.subtract(z, y, out=residual)
+            cost, dz = self.loss.cost_of_residual(r), None
+            grad = self.model.backward_design(A, r)
+            grad *= factor
+        else:
+            if residual is not None:
+                cost, dz = self.loss.cost_and_derivative_of_residual(np.subtract(z, y, out=residual), out=dz_out)
+            else:
+                cost, dz = self.loss.cost_and_derivative(z, y, out=dz_out, scratch=scratch)
+            grad = self.model.backward_design(A, dz)
         penalty = 0.0
         if self.penalty.active:
             weights = theta[:-1]
@@ -256,22 +277,41 @@ class TrainingLoop:
             penalty = self.penalty.value(weights)
         return z, cost, dz, grad, penalty
 
-    def cost(self, theta, X, y):
-        """The cost (mean loss) of parameters theta on rows X, y."""
-        return self.loss.cost(self.model.raw(theta, X), y)
+    def cost(self, theta, A, y):
+        """The cost (mean loss) of parameters theta on the rows of design A, y."""
+        return self.loss.cost(self.model.raw_design(theta, A), y)
+
+    def _metrics(self, y, z, cost, totals, work=None, residual=None):
+        """The split's metrics; a cost that is one of them (MSE, log loss) is not computed twice."""
+        known = {self.loss.same_as_metric: cost} if self.loss.same_as_metric else {}
+        return metrics.compute(self.data.task, y, z, known, totals, work=work, residual=residual)
+
+    def _buffers(self):
+        """Arrays reused by every evaluation of the training split: z, dL/dz and a residual."""
+        if self._work is None:
+            shape = (self.data.n_train,) if self.model.n_outputs(self.data.n_classes) is None else \
+                (self.data.n_train, self.data.n_classes)
+            self._work = (np.empty(shape), np.empty(shape), np.empty(self.data.n_train))
+        return self._work
 
     def evaluate(self, theta):
-        """Cost, objective, gradient norm and metrics of theta on the training and validation splits."""
+        """Cost, objective, gradient norm and metrics of theta on the training and validation splits.
+
+        The z and dL/dz it returns live in buffers that the next evaluation overwrites.
+        """
         data = self.data
+        z_out, dz_out, work = self._buffers()
+        residual = work if self.loss.task == "regression" else None
         with np.errstate(all="ignore"):
-            z, cost, dz, grad, penalty = self.gradient(theta, data.X_train, data.y_train)
+            z, cost, dz, grad, penalty = self.gradient(theta, data.design_train, data.y_train,
+                                                       (z_out, dz_out, work), residual)
             grad_norm = float(np.sqrt(np.vdot(grad, grad)))
-            train_metrics = metrics.compute(data.task, data.y_train, z)
+            train_metrics = self._metrics(data.y_train, z, cost, self._totals_train, work, residual)
             val_loss = val_metrics = None
-            if data.X_val is not None:
-                z_val = self.model.raw(theta, data.X_val)
+            if data.design_val is not None:
+                z_val = self.model.raw_design(theta, data.design_val)
                 val_loss = self.loss.cost(z_val, data.y_val)
-                val_metrics = metrics.compute(data.task, data.y_val, z_val)
+                val_metrics = self._metrics(data.y_val, z_val, val_loss, self._totals_val)
         record = EpochRecord(
             epoch=self.epoch, steps=self.steps, lr=self.lr, train_loss=cost, val_loss=val_loss,
             objective=cost + penalty, grad_norm=grad_norm, train_metrics=train_metrics, val_metrics=val_metrics,
@@ -306,15 +346,16 @@ class TrainingLoop:
         data = self.data
         theta_before = self.theta.copy()
         state_before = self.state
-        X = data.X_train[rows]
+        A = data.design_train[rows]
         y = data.y_train[rows]
-        if self.full_batch:
-            z, cost, dz, grad, penalty = evaluation.z, evaluation.record.train_loss, evaluation.dz, \
-                evaluation.grad, evaluation.penalty
+        if self.full_batch:  # the epoch's evaluation is this step's forward and backward pass
+            cost, grad, penalty = evaluation.record.train_loss, evaluation.grad, evaluation.penalty
+            z = evaluation.z.copy()
+            dz = self.loss.derivative(z, y) if evaluation.dz is None else evaluation.dz.copy()
             train_cost_before = cost
         else:
-            z, cost, dz, grad, penalty = self.gradient(self.theta, X, y)
-            train_cost_before = self.cost(self.theta, data.X_train, data.y_train)
+            z, cost, dz, grad, penalty = self.gradient(self.theta, A, y)
+            train_cost_before = self.cost(self.theta, data.design_train, data.y_train)
         losses = self.loss.losses(z, y)
         trace = {}
         step, used, norm = self._update(grad, trace)
@@ -323,14 +364,14 @@ class TrainingLoop:
         positions = row_positions(rows, data.n_train)
         return StepRecord(
             step=self.steps, epoch=self.epoch, batch_in_epoch=position[0], batches_per_epoch=position[1],
-            lr=self.lr, rows=positions, batch=data.train_rows[positions], X=X, y=y,
+            lr=self.lr, rows=positions, batch=data.train_rows[positions], X=A[:, :-1], y=y,
             params_before=theta_before, z=z, predictions=self.model.predict(z), losses=losses, cost=cost,
             penalty=penalty, dz=dz, grad=used.copy(), grad_norm=norm, clipped=used is not grad,
             optimizer=self.optimizer.name,
             hyperparameters=self.optimizer.params(), state_before=state_before, state_after=self.state,
-            trace=trace, update=step, params_after=self.theta.copy(), batch_cost_after=self.cost(self.theta, X, y),
+            trace=trace, update=step, params_after=self.theta.copy(), batch_cost_after=self.cost(self.theta, A, y),
             train_cost_before=train_cost_before,
-            train_cost_after=self.cost(self.theta, data.X_train, data.y_train),
+            train_cost_after=self.cost(self.theta, data.design_train, data.y_train),
         )
 
     # -- the loop -----------------------------------------------------------------
@@ -388,11 +429,11 @@ class TrainingLoop:
             if self.full_batch:
                 self._update(evaluation.grad)
                 return self.halted is not None or (stop is not None and stop.requested)
-            X, y = self.data.X_train, self.data.y_train
+            A, y = self.data.design_train, self.data.y_train
             model, loss, penalty = self.model, self.loss, self.penalty
             for rows in schedule:
-                Xb = X[rows]
-                grad = model.backward(Xb, loss.derivative(model.raw(self.theta, Xb), y[rows]))
+                Ab = A[rows]
+                grad = model.backward_design(Ab, loss.derivative(model.raw_design(self.theta, Ab), y[rows]))
                 if penalty.active:
                     penalty.add_gradient(self.theta[:-1], grad[:-1])
                 self._update(grad)

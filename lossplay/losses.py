@@ -44,6 +44,8 @@ class Loss:
     use_when = ""
     option_names = ()
     weights = None
+    same_as_metric = None  # the metric this loss's cost equals ("mse", "log_loss"), so it is not computed twice
+    residual_factor = None  # c when dL/dz = c * (z - y): the loop then folds c into the gradient
 
     def losses(self, z, y):
         raise NotImplementedError
@@ -55,9 +57,26 @@ class Loss:
         """C = (1/n) * sum_i L_i."""
         return float(np.mean(self.losses(z, y)))
 
-    def cost_and_derivative(self, z, y):
-        """(C, dL/dz) for one batch; subclasses share the residual between the two."""
-        return self.cost(z, y), self.derivative(z, y)
+    def cost_and_derivative(self, z, y, out=None, scratch=None):
+        """(C, dL/dz) for one batch, dL/dz written into ``out`` when given.
+
+        Subclasses share the work between the two; the training loop passes
+        ``out`` (and ``scratch``, an array like z the loss may overwrite) so that
+        a full-batch epoch allocates no new large arrays.
+        """
+        derivative = self.derivative(z, y)
+        if out is None:
+            return self.cost(z, y), derivative
+        out[...] = derivative
+        return self.cost(z, y), out
+
+    def cost_and_derivative_of_residual(self, r, out=None):
+        """(C, dL/dz) of a regression loss from the residual r = z - y alone.
+
+        Regression losses depend on z and y only through r, so the training loop
+        computes r once and shares it with the metrics (MSE, MAE, R² are made of it too).
+        """
+        return self.cost_and_derivative(r, 0.0, out)
 
     def params(self):
         """The loss's own hyperparameters, as a dict (empty for most losses)."""
@@ -95,11 +114,21 @@ class MeanSquaredError(Loss):
         r = z - y
         return float(np.dot(r, r)) / r.shape[0]
 
-    def cost_and_derivative(self, z, y):
-        r = z - y
+    def cost_and_derivative(self, z, y, out=None, scratch=None):
+        r = np.subtract(z, y, out=out)
         cost = float(np.dot(r, r)) / r.shape[0]
         r *= 2.0
         return cost, r
+
+    residual_factor = 2.0
+    same_as_metric = "mse"
+
+    def cost_and_derivative_of_residual(self, r, out=None):
+        return self.cost_of_residual(r), np.multiply(r, 2.0, out=out)
+
+    def cost_of_residual(self, r):
+        """C = (1/n) r . r"""
+        return float(np.dot(r, r)) / r.shape[0]
 
 
 class MeanAbsoluteError(Loss):
@@ -124,8 +153,8 @@ class MeanAbsoluteError(Loss):
     def derivative(self, z, y):
         return np.sign(z - y)
 
-    def cost_and_derivative(self, z, y):
-        r = z - y
+    def cost_and_derivative(self, z, y, out=None, scratch=None):
+        r = np.subtract(z, y, out=out)
         return float(np.mean(np.abs(r))), np.sign(r, out=r)
 
 
@@ -187,6 +216,7 @@ class BinaryCrossEntropy(Loss):
     formula = "L = −[y·log p + (1 − y)·log(1 − p)],  p = σ(z)"
     derivative_formula = "dL/dz = p − y"
     behaviour = "a confident wrong answer costs without bound; the rare class counts as little as its share"
+    same_as_metric = "log_loss"
     use_when = "two classes and you want calibrated probabilities (the standard choice)"
 
     def losses(self, z, y):
@@ -194,6 +224,23 @@ class BinaryCrossEntropy(Loss):
 
     def derivative(self, z, y):
         return sigmoid(z) - y
+
+    def cost_and_derivative(self, z, y, out=None, scratch=None):
+        # both from e = exp(-|z|), in place in out:
+        #   L = log1p(e) + max(z, 0) - y z, with sum max(z, 0) = (sum |z| + sum z) / 2
+        #   p = sigma(z) = max(e, [z >= 0]) / (1 + e): the numerator is 1 for z >= 0 and e = exp(z)
+        #   for z < 0, so both tails are exact
+        n = z.shape[0]
+        e = np.copysign(z, -1.0, out=out)  # -|z|
+        positive_part = 0.5 * (float(z.sum()) - float(e.sum()))
+        np.exp(e, out=e)
+        scratch = np.log1p(e, out=scratch)
+        total = float(scratch.sum()) + positive_part - float(np.dot(z, y))
+        np.add(e, 1.0, out=scratch)
+        np.maximum(e, z >= 0, out=e)
+        np.divide(e, scratch, out=e)
+        e -= y
+        return total / n, e
 
 
 class CategoricalCrossEntropy(Loss):
@@ -215,6 +262,7 @@ class CategoricalCrossEntropy(Loss):
     derivative_formula = "dL/dz_k = p_k − [k = y]"
     behaviour = "as binary cross-entropy, over k classes: only the true class's probability counts"
     use_when = "three or more classes (or two, with one logit per class)"
+    same_as_metric = "log_loss"
     option_names = ()
 
     def losses(self, z, y):
@@ -224,6 +272,24 @@ class CategoricalCrossEntropy(Loss):
         g = softmax(z)
         g[np.arange(g.shape[0]), y] -= 1.0
         return g
+
+    def cost_and_derivative(self, z, y, out=None, scratch=None):
+        # one exp for both: with m the row maximum and s the sum of exp(z_k - m) over the other classes,
+        # L = (m - z_y) + log1p(s) and p = exp(z - m) / (1 + s); in place in out
+        n = z.shape[0]
+        top = np.argmax(z, axis=1)[:, None]
+        true = y[:, None]
+        m = np.take_along_axis(z, top, axis=1)
+        e = np.subtract(z, m, out=out)
+        np.exp(e, out=e)
+        np.put_along_axis(e, top, 0.0, axis=1)
+        s = e.sum(axis=1, keepdims=True)
+        total = float((m - np.take_along_axis(z, true, axis=1)).sum()) + float(np.log1p(s).sum())
+        s += 1.0
+        e /= s
+        np.put_along_axis(e, top, 1.0 / s, axis=1)
+        np.put_along_axis(e, true, np.take_along_axis(e, true, axis=1) - 1.0, axis=1)
+        return total / n, e
 
 
 class SmoothL1(Loss):
@@ -413,6 +479,8 @@ class ClassWeighted(Loss):
     rows is the gradient of the weighted cost.
     """
 
+    same_as_metric = None  # a weighted cost is no longer the plain metric
+
     def __init__(self, base, weights):
         self.base = base
         self.weights = np.asarray(weights, dtype=np.float64)
@@ -425,22 +493,19 @@ class ClassWeighted(Loss):
 
     def row_weights(self, y):
         """The share n w_i / sum w of each row (1 for every row when all weights are equal)."""
-        w = self.weights[y]
+        w = self.weights[y.astype(np.intp)]
         return w * (w.shape[0] / w.sum())
 
     def losses(self, z, y):
         return self.base.losses(z, y)
 
     def cost(self, z, y):
-        return float(np.average(self.base.losses(z, y), weights=self.weights[y]))
+        return float(np.average(self.base.losses(z, y), weights=self.weights[y.astype(np.intp)]))
 
     def derivative(self, z, y):
         share = self.row_weights(y)
         d = self.base.derivative(z, y)
         return d * (share[:, None] if d.ndim == 2 else share)
-
-    def cost_and_derivative(self, z, y):
-        return self.cost(z, y), self.derivative(z, y)
 
 
 class OnProbability(Loss):
@@ -492,5 +557,5 @@ def make_loss(name, **options):
 
 def balanced_weights(y, n_classes):
     """w_c = n / (k * n_c): each class then carries the same total weight (scikit-learn's 'balanced')."""
-    counts = np.bincount(y, minlength=n_classes).astype(float)
+    counts = np.bincount(y.astype(np.intp), minlength=n_classes).astype(float)
     return np.divide(y.shape[0], n_classes * counts, out=np.zeros(n_classes), where=counts > 0)

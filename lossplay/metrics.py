@@ -33,13 +33,33 @@ def names(task):
     return REGRESSION if task == "regression" else CLASSIFICATION
 
 
-def regression(y, prediction):
-    """mse, rmse, mae and r2 of a prediction against targets y."""
-    r = prediction - y
-    sse = float(np.dot(r, r))
+def totals(task, y):
+    """What a split's metrics need of its targets alone, computed once: the total sum of squares
+    sum (y - mean y)^2 (the denominator of R²) for regression, the mask y == 1 for a binary task."""
+    if task == "regression":
+        centred = y - y.mean()
+        return float(np.dot(centred, centred))
+    if task == "binary":
+        return y == 1
+    return None
+
+
+def regression(y, prediction, sst=None, work=None, mse=None):
+    """mse, rmse, mae and r2 of a prediction against targets y.
+
+    ``sst`` is the targets' total sum of squares when already known; ``work``
+    an array of y's shape to compute the residual in; ``mse`` the mean squared
+    error when already known (it is the cost of the MSE loss).
+    """
+    if sst is None:
+        sst = totals("regression", y)
+    return regression_of_residual(np.subtract(prediction, y, out=work), sst, mse)
+
+
+def regression_of_residual(r, sst, mse=None):
+    """The regression metrics from the residual r = prediction - y (r is overwritten)."""
     n = r.shape[0]
-    centred = y - y.mean()
-    sst = float(np.dot(centred, centred))
+    sse = float(np.dot(r, r)) if mse is None else mse * n
     if n < 2:
         r2 = float("nan")  # undefined for a single row
     elif sst > 0:
@@ -49,7 +69,7 @@ def regression(y, prediction):
     return {
         "mse": sse / n,
         "rmse": float(np.sqrt(sse / n)),
-        "mae": float(np.abs(r).sum()) / n,
+        "mae": float(np.abs(r, out=r).sum()) / n,
         "r2": r2,
     }
 
@@ -58,31 +78,50 @@ def _ratio(numerator, denominator):
     return np.divide(numerator, denominator, out=np.zeros_like(numerator, dtype=float), where=denominator > 0)
 
 
-def classification(y, z):
+def classification(y, z, log_loss=None, actual=None):
     """accuracy, precision, recall, f1 and log_loss of logits z against integer labels y.
 
-    z has shape (n,) for a binary task (the logit of class 1) or (n, k).
+    z has shape (n,) for a binary task (the logit of class 1) or (n, k). Pass
+    ``log_loss`` when it is already known (it is the cost of a cross-entropy
+    loss) and, for a binary task, ``actual`` = (y == 1) when it is.
     """
     if z.ndim == 1:
-        predicted = (z > 0).astype(np.int64)
-        log_loss = float(np.mean(binary_cross_entropy(z, y)))
-        positive = predicted == 1
-        actual = y == 1
-        tp = np.array([np.count_nonzero(positive & actual)], dtype=float)
-        fp = np.array([np.count_nonzero(positive & ~actual)], dtype=float)
-        fn = np.array([np.count_nonzero(~positive & actual)], dtype=float)
-    else:
-        k = z.shape[1]
-        predicted = np.argmax(z, axis=1)
+        return _binary(y, z, log_loss, actual)
+    k = z.shape[1]
+    predicted = np.argmax(z, axis=1)
+    if log_loss is None:
         log_loss = float(np.mean(softmax_cross_entropy(z, y)))
-        true_counts = np.bincount(y, minlength=k)
-        predicted_counts = np.bincount(predicted, minlength=k)
-        present = (true_counts + predicted_counts) > 0
-        tp = np.bincount(y[predicted == y], minlength=k)[present].astype(float)
-        fp = predicted_counts[present] - tp
-        fn = true_counts[present] - tp
+    true_counts = np.bincount(y, minlength=k)
+    predicted_counts = np.bincount(predicted, minlength=k)
+    present = (true_counts + predicted_counts) > 0
+    tp = np.bincount(y[predicted == y], minlength=k)[present].astype(float)
+    fp = predicted_counts[present] - tp
+    fn = true_counts[present] - tp
+    return _scores(float(tp.sum()) / y.shape[0], tp, fp, fn, log_loss)
+
+
+def _binary(y, z, log_loss, actual=None):
+    """Binary metrics from three counts: predicted positives, actual positives and their overlap.
+
+    ``actual`` is the mask y == 1 when already known (it never changes during training).
+    """
+    if log_loss is None:
+        log_loss = float(np.mean(binary_cross_entropy(z, y)))
+    predicted = z > 0
+    if actual is None:
+        actual = y == 1
+    said, really = np.count_nonzero(predicted), np.count_nonzero(actual)
+    hits = np.count_nonzero(np.logical_and(predicted, actual, out=predicted))
+    n = y.shape[0]
+    accuracy = (n - said - really + 2 * hits) / n  # (TP + TN) / n, with TN = n - said - really + TP
+    tp, fp, fn = (np.array([count], dtype=float) for count in (hits, said - hits, really - hits))
+    return _scores(accuracy, tp, fp, fn, log_loss)
+
+
+def _scores(accuracy, tp, fp, fn, log_loss):
+    """The metrics from per-class counts (one class for a binary task), macro averaged."""
     return {
-        "accuracy": float(np.mean(predicted == y)),
+        "accuracy": float(accuracy),
         "precision": float(np.mean(_ratio(tp, tp + fp))),
         "recall": float(np.mean(_ratio(tp, tp + fn))),
         "f1": float(np.mean(_ratio(2 * tp, 2 * tp + fp + fn))),
@@ -90,15 +129,23 @@ def classification(y, z):
     }
 
 
-def compute(task, y, z):
-    """The metrics of ``task`` for raw outputs z (predictions for regression, logits otherwise)."""
+def compute(task, y, z, known=None, fixed=None, work=None, residual=None):
+    """The metrics of ``task`` for raw outputs z (predictions for regression, logits otherwise).
+
+    ``known`` holds metrics already computed elsewhere ({"mse": ...} or
+    {"log_loss": ...}); ``fixed`` is ``totals(task, y)``, when already computed.
+    """
+    known = known or {}
     if task == "regression":
-        return regression(y, z)
-    return classification(y, z)
+        if residual is not None:
+            return regression_of_residual(residual, fixed if fixed is not None else totals(task, y),
+                                          known.get("mse"))
+        return regression(y, z, fixed, work, known.get("mse"))
+    return classification(y, z, known.get("log_loss"), fixed)
 
 
 def confusion_matrix(y, predicted, n_classes):
     """counts[i, j] = number of rows of true class i predicted as class j."""
     counts = np.zeros((n_classes, n_classes), dtype=np.int64)
-    np.add.at(counts, (y, predicted), 1)
+    np.add.at(counts, (np.asarray(y, dtype=np.intp), np.asarray(predicted, dtype=np.intp)), 1)
     return counts

@@ -16,6 +16,11 @@ derivative of the loss (see ``losses.py``) and C the mean over n rows:
 
     dC/dW = (1/n) * X^T (dL/dz)
     dC/db = (1/n) * sum_i (dL/dz)_i
+
+The bias is a weight on a feature that is always 1: with the design matrix
+A = [X, 1], z = A theta and dC/dtheta = (1/n) A^T (dL/dz) in one product.
+The training loop works on A (``raw_design``, ``backward_design``); ``raw``
+and ``backward`` take the plain features.
 """
 
 import numpy as np
@@ -68,6 +73,16 @@ class LinearModel:
         out[-1] = dz.sum(axis=0)
         out *= 1.0 / n
         return out
+
+    def raw_design(self, theta, A, out=None):
+        """z = A theta, for the design A = [X, 1] (into ``out`` when given)."""
+        return np.matmul(A, theta, out=out)
+
+    def backward_design(self, A, dz):
+        """Mean gradient over the rows: (1/n) A^T dz, shaped like theta (bias in the last row)."""
+        grad = A.T @ dz
+        grad *= 1.0 / A.shape[0]
+        return grad
 
     def predict(self, z):
         """What the model predicts from z: the value itself."""

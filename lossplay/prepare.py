@@ -60,14 +60,22 @@ class FeatureTransform:
 
 @dataclass(frozen=True)
 class PreparedData:
-    """Everything the loop and the plots need about the data of one run."""
+    """Everything the loop and the plots need about the data of one run.
 
-    X_train: np.ndarray
+    The model's inputs are kept as design matrices A = [X, 1]: the features
+    (expanded and standardised) with a last column of ones, so that the raw
+    output is z = A theta and the gradient (1/n) A^T dL/dz, bias included.
+    ``X_train`` and ``X_val`` are views of them without the ones. The design
+    is stored column by column (Fortran order) for full-batch training, where
+    A^T r is the costly product, and row by row for mini-batches, which gather
+    rows. The raw (original-unit) rows are read from the dataset when asked for.
+    """
+
+    design_train: np.ndarray
     y_train: np.ndarray
-    X_val: np.ndarray | None
+    design_val: np.ndarray | None
     y_val: np.ndarray | None
-    raw_train: np.ndarray
-    raw_val: np.ndarray | None
+    source: np.ndarray
     train_rows: np.ndarray
     val_rows: np.ndarray | None
     outliers: np.ndarray
@@ -79,16 +87,33 @@ class PreparedData:
     true_curve: tuple | None = None
 
     @property
+    def X_train(self):
+        return self.design_train[:, :-1]
+
+    @property
+    def X_val(self):
+        return None if self.design_val is None else self.design_val[:, :-1]
+
+    @property
+    def raw_train(self):
+        """The training rows in the data's own units (a copy, made when asked for)."""
+        return self.source[self.train_rows]
+
+    @property
+    def raw_val(self):
+        return None if self.val_rows is None else self.source[self.val_rows]
+
+    @property
     def n_train(self):
-        return self.X_train.shape[0]
+        return self.design_train.shape[0]
 
     @property
     def n_val(self):
-        return 0 if self.X_val is None else self.X_val.shape[0]
+        return 0 if self.design_val is None else self.design_val.shape[0]
 
     @property
     def n_features(self):
-        return self.X_train.shape[1]
+        return self.design_train.shape[1] - 1
 
     @property
     def n_classes(self):
@@ -157,16 +182,59 @@ def corrupt(y, task, fraction, n_classes, rng):
     return y, mask
 
 
+def design(source, rows, transform, order="C"):
+    """A = [expanded features of source[rows], 1], filled one column at a time into a single array.
+
+    Only one column of the rows is ever copied at a time, so a large dataset
+    is not held twice. Standardisation, when the transform has it, is applied
+    to each column in place.
+    """
+    n, d = rows.size, len(transform.names)
+    A = np.empty((n, d + 1), order=order)
+    degree = transform.degree
+    k = 0
+    for j in range(source.shape[1]):
+        column = source[rows, j]
+        for power in range(1, degree + 1):
+            A[:, k] = column if power == 1 else column**power
+            if transform.mean is not None:
+                A[:, k] -= transform.mean[k]
+                A[:, k] /= transform.std[k]
+            k += 1
+    A[:, d] = 1.0
+    return A
+
+
+def standardise_columns(A):
+    """(mean, std, constant columns) of the feature columns of a design A, and A standardised in place."""
+    d = A.shape[1] - 1
+    mean, std = np.empty(d), np.empty(d)
+    constant = []
+    for j in range(d):
+        column = A[:, j]
+        mean[j], std[j] = (v[0] for v in _mean_and_std(column[:, None]))
+        # constant means every value is the same; a std of 1e-16 from rounding is not a spread
+        if column.max() == column.min():
+            std[j] = 1.0
+            constant.append(j)
+        A[:, j] -= mean[j]
+        A[:, j] /= std[j]
+    return mean, std, tuple(constant)
+
+
 def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, poly_degree=1,
-            standardize=True, split_rng, outlier_rng):
-    """Split, corrupt, expand and standardise ``dataset``; see the module docstring for the order."""
+            standardize=True, split_rng, outlier_rng, batch_size=0):
+    """Split, corrupt, expand and standardise ``dataset``; see the module docstring for the order.
+
+    ``batch_size`` chooses the memory layout of the training design (see ``PreparedData``).
+    """
     train_rows, val_rows = split(dataset, val_split, split_rng)
-    y_train = dataset.y[train_rows]
+    # binary labels are kept as the numbers 0.0 and 1.0: the cross-entropy multiplies by them
+    label_type = np.float64 if dataset.task == "binary" else dataset.y.dtype
+    y_train = dataset.y[train_rows].astype(label_type)
     mask = np.zeros(train_rows.size, dtype=bool)
     if outliers:
         y_train, mask = corrupt(y_train, dataset.task, outlier_fraction, dataset.n_classes, outlier_rng)
-    raw_train = dataset.X[train_rows]
-    raw_val = None if val_rows is None else dataset.X[val_rows]
     if poly_degree > 1:
         with np.errstate(over="ignore"):
             too_large = not np.isfinite(np.abs(dataset.X).max() ** poly_degree)
@@ -180,21 +248,17 @@ def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, pol
     if poly_degree > 1:
         names = tuple(n if p == 1 else f"{n}^{p}" for n in names for p in range(1, poly_degree + 1))
     transform = FeatureTransform(poly_degree, tuple(dataset.feature_names), names, None, None)
+    full_batch = batch_size == 0 or batch_size >= train_rows.size
+    design_train = design(dataset.X, train_rows, transform, order="F" if full_batch else "C")
     if standardize:
-        expanded = transform.expand(raw_train)
-        mean, std = _mean_and_std(expanded)
-        # constant means every value is the same; a std of 1e-16 from rounding is not a spread
-        still = np.ptp(expanded, axis=0) == 0
-        constant = tuple(int(j) for j in np.flatnonzero(still))
-        std[still] = 1.0
+        mean, std, constant = standardise_columns(design_train)
         transform = FeatureTransform(poly_degree, transform.raw_names, names, mean, std, constant)
     return PreparedData(
-        X_train=transform.transform(raw_train),
+        design_train=design_train,
         y_train=y_train,
-        X_val=None if raw_val is None else transform.transform(raw_val),
-        y_val=None if val_rows is None else dataset.y[val_rows],
-        raw_train=raw_train,
-        raw_val=raw_val,
+        design_val=None if val_rows is None else design(dataset.X, val_rows, transform),
+        y_val=None if val_rows is None else dataset.y[val_rows].astype(label_type),
+        source=dataset.X,
         train_rows=train_rows,
         val_rows=val_rows,
         outliers=mask,

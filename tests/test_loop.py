@@ -182,7 +182,7 @@ def test_a_stop_during_an_epoch_ends_the_history_with_the_final_parameters():
     assert outcome.steps == 15 and history[-1].steps == 15 and outcome.epochs_run == 2
     np.testing.assert_array_equal(history[-1].params, outcome.theta)
     assert history[-1].train_loss == pytest.approx(experiment.training_loop().cost(
-        outcome.theta, experiment.data.X_train, experiment.data.y_train))
+        outcome.theta, experiment.data.design_train, experiment.data.y_train))
 
 
 def test_a_stop_requested_between_epochs_takes_no_further_step():
