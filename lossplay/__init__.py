@@ -8,15 +8,30 @@ The Python API mirrors the command line:
     run.plot_loss_curve()
 
 See ``lossplay.train`` for the options and ``lossplay.Run`` for what a run holds.
+The names below are imported when first used, so that the command line starts quickly.
 """
+
+import importlib
 
 __version__ = "0.1.0"
 
-from lossplay.api import Run, step, train  # noqa: E402
-from lossplay.comparison import Comparison, compare  # noqa: E402
-from lossplay.config import TrainConfig  # noqa: E402
-from lossplay.data import Dataset, load_dataset  # noqa: E402
-from lossplay.errors import LossplayError  # noqa: E402
+_PUBLIC = {
+    "Run": "lossplay.api", "step": "lossplay.api", "train": "lossplay.api",
+    "Comparison": "lossplay.comparison", "compare": "lossplay.comparison",
+    "TrainConfig": "lossplay.config", "Dataset": "lossplay.data", "load_dataset": "lossplay.data",
+    "LossplayError": "lossplay.errors",
+}
 
-__all__ = ["Comparison", "Dataset", "LossplayError", "Run", "TrainConfig", "compare", "load_dataset", "step",
-           "train", "__version__"]
+__all__ = [*_PUBLIC, "__version__"]
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lossplay' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(__all__)

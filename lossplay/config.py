@@ -12,21 +12,18 @@ built; see ``experiment.resolve``.
 """
 
 import dataclasses
-import difflib
 import math
-import tomllib
 import typing
 from dataclasses import dataclass, field
 
 from lossplay.errors import LossplayError, did_you_mean
-from lossplay.losses import LOSSES
-from lossplay.models import MODELS
-from lossplay.optimizers import OPTIMIZERS
-from lossplay.schedules import SCHEDULES
 
-LOSS_NAMES = tuple(LOSSES)
-OPTIMIZER_NAMES = tuple(OPTIMIZERS)
-MODEL_NAMES = tuple(MODELS)
+# The names of the registries in losses.py, optimizers.py, models.py and schedules.py, written out here
+# so that 'lossplay train --help' can list them without importing numpy (a test keeps them in step).
+LOSS_NAMES = ("mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "bce", "focal", "hinge", "cce")
+OPTIMIZER_NAMES = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
+MODEL_NAMES = ("linear", "logistic", "softmax")
+SCHEDULES = ("constant", "step", "exponential", "cosine")
 INIT_NAMES = ("zeros", "normal")
 
 DEFAULT_LR = {"sgd": 0.1, "adam": 0.05, "adamw": 0.05, "rmsprop": 0.03, "adagrad": 0.5}
@@ -274,6 +271,8 @@ ALIASES = {
 
 def suggest_option(key, known=FIELDS):
     """' Did you mean ...?' for an unknown option name, knowing the usual other names for options."""
+    import difflib
+
     key = key.lstrip("-").replace("-", "_").lower()
     if key in ALIASES and ALIASES[key] in known:
         return f" Did you mean '{ALIASES[key]}'?"
@@ -349,6 +348,8 @@ def read_toml(path, known=FIELDS, extra=()):
 
     Keys in ``extra`` are allowed besides the options (lossplay compare's lists).
     """
+    import tomllib
+
     try:
         with open(path, "rb") as f:
             values = tomllib.load(f)

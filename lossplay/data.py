@@ -11,7 +11,6 @@ drawn from.
 import csv
 import warnings
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -219,6 +218,8 @@ def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0
                 f"{option} applies to generated datasets ({', '.join(GENERATORS)}), not to '{name}'."
             )
     if name in SHIPPED:
+        from importlib import resources
+
         info = SHIPPED[name]
         text = resources.files("lossplay.datasets").joinpath(info.filename).read_text(encoding="utf-8")
         if task is None and target in (None, info.target):

@@ -7,9 +7,6 @@ code 2. Messages say what was expected, what arrived and how to fix it.
 """
 
 
-import difflib
-
-
 class LossplayError(Exception):
     """Bad input: the command line shows ``Error: <message>`` and exits with 2."""
 
@@ -20,5 +17,7 @@ class TrainingDiverged(Exception):
 
 def did_you_mean(name, choices):
     """' Did you mean 'x'?' naming the closest of ``choices``, or '' when none is close."""
+    import difflib
+
     close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.5)
     return f" Did you mean '{close[0]}'?" if close else ""

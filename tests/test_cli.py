@@ -282,3 +282,13 @@ def test_a_second_ctrl_c_stops_at_once(tmp_path):
     run_json = tmp_path / "twice" / "run.json"
     if run_json.exists():  # the first Ctrl-C may have finished saving before the second arrived
         assert json.loads(run_json.read_text())["status"] == "interrupted"
+
+
+def test_the_command_list_matches_each_command_s_own_summary():
+    import importlib
+
+    from lossplay.cli import COMMANDS
+
+    for name, (module, summary) in COMMANDS.items():
+        command = getattr(importlib.import_module(f"lossplay.cli.{module}"), name)
+        assert command.help.strip().splitlines()[0] == summary, name

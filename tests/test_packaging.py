@@ -16,3 +16,17 @@ def test_every_subpackage_is_listed_for_the_wheel():
     assert shipped and "*.csv" in config["package-data"]["lossplay.datasets"]
     assert config["package-dir"]["lossplay.configs"] == "configs"
     assert "*.toml" in config["package-data"]["lossplay.configs"]
+
+
+def test_the_names_listed_in_config_are_the_registries():
+    from lossplay import config
+    from lossplay.losses import LOSSES
+    from lossplay.models import MODELS
+    from lossplay.optimizers import OPTIMIZERS
+    from lossplay.schedules import SCHEDULES
+
+    assert config.LOSS_NAMES == tuple(LOSSES)
+    assert config.OPTIMIZER_NAMES == tuple(OPTIMIZERS)
+    assert config.MODEL_NAMES == tuple(MODELS)
+    assert config.SCHEDULES == SCHEDULES
+    assert set(config.DEFAULT_LR) == set(OPTIMIZERS)

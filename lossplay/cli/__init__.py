@@ -7,6 +7,7 @@ raises ``LossplayError`` anywhere below; this group turns it into one
 ``Error:`` line on stderr and exit code 2.
 """
 
+import importlib
 import os
 import sys
 
@@ -23,13 +24,40 @@ EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
 
 
+# every command: the module that defines it and its one-line summary (the first line of its docstring),
+# so that a command's module is imported only when that command runs or shows its help
+COMMANDS = {
+    "train": ("train", "Train one model and watch its loss fall."),
+    "step": ("step", "Open up the training loop: show every number of the first few updates."),
+    "compare": ("compare", "Train one run per loss (or optimizer, learning rate, option value) and compare them."),
+    "demo": ("demo", "List the demos, or run one: what to watch for, the runs, then what happened."),
+    "losses": ("catalogs", "List the losses, or show one in full with a worked example."),
+    "optimizers": ("catalogs", "List the optimizers, or show one in full with its first steps on a parabola."),
+    "gradcheck": ("catalogs", "Check every loss and model's gradient against finite differences."),
+    "datasets": ("datasets", "List the built-in and shipped datasets: task, size, features, what each is good for."),
+}
+
+
 class LossplayGroup(click.Group):
     """A click group whose every mistake ends as one 'Error: ...' line and exit code 2.
 
     ``LossplayError`` (bad values, files, combinations) and click's own usage
     errors (an unknown option, a word where a number belongs) are reported the
-    same way: one line on stderr, with a hint, and no traceback.
+    same way: one line on stderr, with a hint, and no traceback. Commands are
+    imported when used (see ``COMMANDS``), which keeps ``lossplay --help`` quick.
     """
+
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        return getattr(importlib.import_module(f"lossplay.cli.{COMMANDS[name][0]}"), name)
+
+    def format_commands(self, ctx, formatter):
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
 
     def invoke(self, ctx):
         try:
@@ -109,6 +137,3 @@ def cli():
 def main():
     """Entry point of the ``lossplay`` command."""
     cli(prog_name="lossplay")
-
-
-from lossplay.cli import catalogs, compare, datasets, demo, step, train  # noqa: E402,F401  (registers the commands)

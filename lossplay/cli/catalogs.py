@@ -2,10 +2,8 @@
 
 import click
 
-from lossplay.cli import cli
 
-
-@cli.command()
+@click.command()
 @click.argument("name", required=False)
 @click.option("--plot", is_flag=True, help="Draw every loss and its derivative in one picture.")
 @click.option("--out", metavar="FILE", default="losses.png", show_default=True, help="Where --plot writes.")
@@ -41,7 +39,7 @@ def losses(name, plot, out, force):
     console.print(render.loss_card(LOSSES[name]))
 
 
-@cli.command()
+@click.command()
 @click.argument("name", required=False)
 def optimizers(name):
     """List the optimizers, or show one in full with its first steps on a parabola.
@@ -66,7 +64,7 @@ def optimizers(name):
     console.print(render.optimizer_card(OPTIMIZERS[name]))
 
 
-@cli.command()
+@click.command()
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the random problems.")
 @click.option("--tolerance", type=click.FloatRange(min=0, min_open=True), default=1e-6, show_default=True,
               help="The largest relative error that passes.")

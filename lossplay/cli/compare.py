@@ -2,13 +2,13 @@
 
 import click
 
-from lossplay.cli import EXIT_INTERRUPTED, cli
+from lossplay.cli import EXIT_INTERRUPTED
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_options
 
 COMPARE_SECTION = "Comparison"
 
 
-@cli.command(cls=SectionedCommand)
+@click.command(cls=SectionedCommand)
 @click.argument("losses", nargs=-1, metavar="[LOSS]...")
 @config_options(shown={"loss": "mse; the names given as arguments, when there are any"})
 @click.option("--optimizers", metavar="A,B,...", cls=ConfigOption, section=COMPARE_SECTION,

@@ -1,9 +1,9 @@
 """lossplay datasets: every dataset lossplay can load by name."""
 
-from lossplay.cli import cli
+import click
 
 
-@cli.command()
+@click.command()
 def datasets():
     """List the built-in and shipped datasets: task, size, features, what each is good for.
 

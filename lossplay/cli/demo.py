@@ -2,10 +2,10 @@
 
 import click
 
-from lossplay.cli import EXIT_INTERRUPTED, cli
+from lossplay.cli import EXIT_INTERRUPTED
 
 
-@cli.command()
+@click.command()
 @click.argument("name", required=False)
 @click.option("--print-config", is_flag=True, help="Print the demo's TOML, to copy, change and run with "
                                                    "lossplay compare --config.")

@@ -1,18 +1,17 @@
 """lossplay step: the training loop one update at a time, every number shown."""
 
-import json
 import sys
 
 import click
 
-from lossplay.cli import EXIT_INTERRUPTED, cli
+from lossplay.cli import EXIT_INTERRUPTED
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
 
 NOT_FOR_STEP = ("epochs", "out", "force", "log_every", "quiet", "no_plot")
 STEP_DEFAULTS = {"batch_size": 4, "standardize": False}
 
 
-@cli.command(cls=SectionedCommand)
+@click.command(cls=SectionedCommand)
 @config_options(exclude=NOT_FOR_STEP, defaults=STEP_DEFAULTS,
                 shown={"dataset": "tiny; blobs for bce, blobs3 for cce"})
 @click.option("--steps", type=click.IntRange(min=1), default=3, show_default=True, metavar="N",
@@ -43,6 +42,8 @@ def step(ctx, config_file, steps, pause, as_json, **values):
       lossplay step --loss cce --dataset iris --batch-size 3
       lossplay step --pause          (in class: Enter for the next step)
     """
+    import json
+
     from lossplay import render
     from lossplay.api import step_records
     from lossplay.experiment import build, task_of

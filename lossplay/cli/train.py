@@ -2,13 +2,13 @@
 
 import click
 
-from lossplay.cli import EXIT_DIVERGED, EXIT_INTERRUPTED, cli
+from lossplay.cli import EXIT_DIVERGED, EXIT_INTERRUPTED
 from lossplay.cli.options import SectionedCommand, config_from_command_line, config_options
 
 EXIT_CODES = {"diverged": EXIT_DIVERGED, "interrupted": EXIT_INTERRUPTED}
 
 
-@cli.command(cls=SectionedCommand)
+@click.command(cls=SectionedCommand)
 @config_options()
 @click.pass_context
 def train(ctx, config_file, **values):

@@ -1,28 +1,30 @@
 """Everything lossplay prints, with rich: the only package that imports it.
 
 It reads records, runs and catalogs and never changes them. Numbers are shown
-with 4 significant digits.
+with 4 significant digits. Each name is imported from its module when first
+used, so that a command loads only the part of rich it prints with.
 """
 
-from lossplay.render.catalog import (
-    datasets_table,
-    gradcheck_table,
-    loss_card,
-    losses_table,
-    optimizer_card,
-    optimizers_table,
-)
-from lossplay.render.common import make_console, number
-from lossplay.render.compare import CompareProgress, comparison_summary, comparison_table
-from lossplay.render.demo import confusion_tables, demos_table, two_models_table
-from lossplay.render.demo import intro as demo_intro
-from lossplay.render.demo import outro as demo_outro
-from lossplay.render.step import StepView, describe_steps, epoch_line
-from lossplay.render.training import LiveTraining, describe_run, print_notes, summary
+import importlib
 
-__all__ = [
-    "CompareProgress", "LiveTraining", "StepView", "comparison_summary", "comparison_table", "confusion_tables",
-    "datasets_table", "demo_intro", "demo_outro", "demos_table", "describe_run", "describe_steps", "epoch_line",
-    "gradcheck_table", "loss_card", "losses_table", "make_console", "number", "optimizer_card", "optimizers_table",
-    "print_notes", "summary", "two_models_table",
-]
+_PUBLIC = {
+    "datasets_table": "catalog", "gradcheck_table": "catalog", "loss_card": "catalog", "losses_table": "catalog",
+    "optimizer_card": "catalog", "optimizers_table": "catalog",
+    "make_console": "common", "number": "common",
+    "CompareProgress": "compare", "comparison_summary": "compare", "comparison_table": "compare",
+    "confusion_tables": "demo", "demos_table": "demo", "two_models_table": "demo",
+    "demo_intro": "demo.intro", "demo_outro": "demo.outro",
+    "StepView": "step", "describe_steps": "step", "epoch_line": "step",
+    "LiveTraining": "training", "describe_run": "training", "print_notes": "training", "summary": "training",
+}
+
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'lossplay.render' has no attribute {name!r}")
+    module, _, attribute = _PUBLIC[name].partition(".")
+    value = getattr(importlib.import_module(f"lossplay.render.{module}"), attribute or name)
+    globals()[name] = value
+    return value

@@ -5,10 +5,8 @@ import math
 import numpy as np
 from rich import box
 from rich.console import Group
-from rich.live import Live
 from rich.markup import escape
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -45,6 +43,8 @@ class LiveTraining(Observer):
     """A progress bar and a table row every ``log_every`` epochs, redrawn at most 8 times a second."""
 
     def __init__(self, console, epochs, task, log_every=None):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.console = console
         self.epochs = epochs
         self.log_every = log_every or max(1, math.ceil(epochs / 10))
@@ -62,6 +62,8 @@ class LiveTraining(Observer):
         self.latest = None
 
     def on_train_begin(self, loop):
+        from rich.live import Live
+
         self.live = Live(Group(self.table, self.progress), console=self.console, refresh_per_second=8,
                          transient=False)
         self.live.start()
