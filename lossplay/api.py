@@ -173,6 +173,8 @@ class Run:
         ``out`` defaults to the config's ``out``, else ``runs/<timestamp>-<loss>-<optimizer>``;
         ``force`` (default: the config's) allows a non-empty ``out``; ``plots``
         (default: not ``no_plot``) draws loss_curve.png and, when possible, fit.png.
+        A first Ctrl-C while saving is ignored so the folder is finished; a second one
+        abandons it (a new folder is removed; an overwritten one is left without run.json).
         """
         c = self.config
         out = c.out if out is None else out
@@ -180,7 +182,7 @@ class Run:
         plots = (not c.no_plot) if plots is None else plots
         fresh = out is None or not Path(out).exists()
         folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
-        with runs.cleanup_on_failure(folder, fresh):
+        with graceful_interrupt(), runs.cleanup_on_failure(folder, fresh):
             runs.retire(folder)
             files = {"history": "history.csv"}
             runs.write_atomic(folder / "history.csv",

@@ -279,14 +279,15 @@ class Comparison:
     def save(self, out=None, *, force=False, plots=True, prefix="compare"):
         """Write the comparison folder: one run folder per run, compare.png, then compare.json.
 
-        Without ``out`` the folder is runs/<prefix>-<timestamp>.
+        Without ``out`` the folder is runs/<prefix>-<timestamp>. Like ``Run.save``, a first
+        Ctrl-C while saving is ignored and a second abandons the folder.
         """
         fresh = out is None or not Path(out).exists()
         if out is None:
             folder = run_folders.new_folder(self.default_folder_name(prefix))
         else:
             folder = run_folders.open_folder(out, force)
-        with run_folders.cleanup_on_failure(folder, fresh):
+        with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
             (folder / "compare.json").unlink(missing_ok=True)
             for entry in self.entries:
                 entry.run.save(folder / entry.dir, force=True, plots=plots)

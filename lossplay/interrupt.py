@@ -2,7 +2,8 @@
 
 The first Ctrl-C only sets a flag that the loop checks after every step, so
 the run ends cleanly with status ``interrupted``; a second Ctrl-C raises
-``KeyboardInterrupt`` at once, for when even that is too slow.
+``KeyboardInterrupt`` at once, for when even that is too slow. Saving a run
+folder uses the same guard, so a late Ctrl-C does not throw away a finished run.
 """
 
 import signal

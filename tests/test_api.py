@@ -127,6 +127,35 @@ def test_force_removes_stale_pictures_of_the_earlier_run(huber_run, tmp_path):
     assert json.loads((target / "run.json").read_text())["files"] == {"history": "history.csv"}
 
 
+def _ctrl_c_while_writing_history(monkeypatch, presses):
+    import os
+    import signal
+
+    from lossplay import runs
+
+    history_csv = runs.history_csv
+
+    def interrupted(*args):
+        for _ in range(presses):
+            os.kill(os.getpid(), signal.SIGINT)
+        return history_csv(*args)
+
+    monkeypatch.setattr(runs, "history_csv", interrupted)
+
+
+def test_a_late_ctrl_c_does_not_lose_the_run_being_saved(huber_run, tmp_path, monkeypatch):
+    _ctrl_c_while_writing_history(monkeypatch, presses=1)
+    folder = huber_run.save(tmp_path / "run", plots=False)
+    assert json.loads((folder / "run.json").read_text())["status"] == "completed"
+
+
+def test_a_second_ctrl_c_abandons_a_new_folder_whole(huber_run, tmp_path, monkeypatch):
+    _ctrl_c_while_writing_history(monkeypatch, presses=2)
+    with pytest.raises(KeyboardInterrupt):
+        huber_run.save(tmp_path / "run", plots=False)
+    assert not (tmp_path / "run").exists()
+
+
 def test_predict_works_in_original_units(huber_run):
     x = np.array([[0.0], [1.0]])
     weights, bias = huber_run.original_params()

@@ -60,6 +60,28 @@ def test_log_every_chooses_the_table_rows(in_tmp):
     assert lines[:4] == ["0", "2", "4", "6"]
 
 
+def test_live_table_prints_fast_rows_together_and_keeps_every_one():
+    import io
+
+    from rich.console import Console
+
+    from lossplay.api import train
+    from lossplay.render import LiveTraining
+
+    class CountingConsole(Console):
+        prints = 0
+
+        def print(self, *args, **kwargs):
+            CountingConsole.prints += 1
+            super().print(*args, **kwargs)
+
+    console = CountingConsole(file=io.StringIO(), width=80)
+    train(epochs=400, log_every=1, observers=[LiveTraining(console, 400, "regression", log_every=1)])
+    rows = [line.split()[0] for line in console.file.getvalue().splitlines() if line.strip()[:1].isdigit()]
+    assert rows == [str(epoch) for epoch in range(401)]
+    assert CountingConsole.prints < 20  # a few redraws a second, not one per row
+
+
 def test_help_explains_every_option_with_its_default():
     text = " ".join(invoke("train", "--help").output.split())
     for name, field in FIELDS.items():
