@@ -25,7 +25,14 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread per process, unless asked otherwise. On a 2-core virtual machine two BLAS
+# threads make every matrix product wait for the slower core, and the ratios below then swing
+# by a fifth from one run to the next; with one thread they repeat to a few percent. Both
+# sides of every ratio run under the same setting. OPENBLAS_NUM_THREADS=2 measures the other.
+for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -400,7 +407,7 @@ def bench_rendering(smoke):
 
     from lossplay.render import LiveTraining
 
-    n, rounds = (320, 2) if smoke else (3200, 21)
+    n, rounds = (320, 2) if smoke else (3200, 41)
     rng = np.random.default_rng(4)
     X = rng.standard_normal((n, 20))  # the width of the mini-batch reference case
     y = X @ rng.standard_normal(20)
@@ -430,7 +437,8 @@ def main(argv=None):
     parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], help="which goals (default: all)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no goal checked")
     args = parser.parse_args(argv)
-    print(f"numpy {np.__version__}, {os.cpu_count()} cores, python {sys.version.split()[0]}"
+    print(f"numpy {np.__version__}, {os.cpu_count()} cores, {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s), "
+          f"python {sys.version.split()[0]}"
           f"{', torch ' + torch.__version__ if torch is not None else ', no torch'}")
     for name in args.sections or SECTIONS:
         gc.collect()  # the garbage of one section is not timed in the next

@@ -198,6 +198,21 @@ def batches(n, batch_size, shuffle, rng):
     return [order[start:start + batch_size] for start in range(0, n, batch_size)]
 
 
+BLOCK_BYTES = 4 * 2**20
+
+
+def row_blocks(n, row_bytes):
+    """Consecutive slices of about ``BLOCK_BYTES`` of design rows, covering all n rows.
+
+    An evaluation of the whole training split runs block by block, so that the
+    rows the forward pass has just read are still in the processor's cache when
+    the backward pass reads them again; on a design of many megabytes that is
+    most of the memory traffic of a full-batch epoch. Small designs are one block.
+    """
+    size = max(BLOCK_BYTES // max(row_bytes, 1), 4096)
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)] or [slice(0, 0)]
+
+
 def row_positions(rows, n):
     """Row positions as an index array, whether given as a slice or as indices."""
     return np.arange(n)[rows] if isinstance(rows, slice) else rows
@@ -253,7 +268,35 @@ class TrainingLoop:
 
         ``buffers`` = (z, dL/dz, scratch) arrays to write into, so that no large
         array is allocated; with a ``residual`` array (regression), r = z - y is kept in it.
+
+        With buffers and a large design, the rows go through in blocks (see
+        ``row_blocks``); a cost that is a plain mean over rows is then the
+        row-weighted mean of the blocks' costs, and so is the gradient.
         """
+        blocks = row_blocks(A.shape[0], A.shape[1] * A.itemsize) if buffers else [slice(None)]
+        if len(blocks) == 1 or not self.loss.mean_over_rows:
+            z, cost, dz, grad = self._forward_backward(theta, A, y, buffers, residual)
+        else:
+            z_out, dz_out, scratch = buffers
+            n = A.shape[0]
+            cost, grad = 0.0, np.zeros_like(theta)
+            for rows in blocks:
+                share = (rows.stop - rows.start) / n
+                _, block_cost, dz, block_grad = self._forward_backward(
+                    theta, A[rows], y[rows], (z_out[rows], dz_out[rows], scratch[rows]),
+                    None if residual is None else residual[rows])
+                cost += share * block_cost
+                grad += share * block_grad
+            z, dz = z_out, None if dz is None else dz_out
+        penalty = 0.0
+        if self.penalty.active:
+            weights = theta[:-1]
+            self.penalty.add_gradient(weights, grad[:-1])
+            penalty = self.penalty.value(weights)
+        return z, cost, dz, grad, penalty
+
+    def _forward_backward(self, theta, A, y, buffers, residual):
+        """(z, cost, dL/dz, gradient of the cost) on the rows of A; see ``gradient``."""
         z_out, dz_out, scratch = buffers or (None, None, None)
         z = self.model.raw_design(theta, A, out=z_out)
         factor = self.loss.residual_factor
@@ -264,18 +307,12 @@ class TrainingLoop:
             cost, dz = self.loss.cost_of_residual(r), None
             grad = self.model.backward_design(A, r)
             grad *= factor
+            return z, cost, dz, grad
+        if residual is not None:
+            cost, dz = self.loss.cost_and_derivative_of_residual(np.subtract(z, y, out=residual), out=dz_out)
         else:
-            if residual is not None:
-                cost, dz = self.loss.cost_and_derivative_of_residual(np.subtract(z, y, out=residual), out=dz_out)
-            else:
-                cost, dz = self.loss.cost_and_derivative(z, y, out=dz_out, scratch=scratch)
-            grad = self.model.backward_design(A, dz)
-        penalty = 0.0
-        if self.penalty.active:
-            weights = theta[:-1]
-            self.penalty.add_gradient(weights, grad[:-1])
-            penalty = self.penalty.value(weights)
-        return z, cost, dz, grad, penalty
+            cost, dz = self.loss.cost_and_derivative(z, y, out=dz_out, scratch=scratch)
+        return z, cost, dz, self.model.backward_design(A, dz)
 
     def cost(self, theta, A, y):
         """The cost (mean loss) of parameters theta on the rows of design A, y."""

@@ -46,6 +46,7 @@ class Loss:
     weights = None
     same_as_metric = None  # the metric this loss's cost equals ("mse", "log_loss"), so it is not computed twice
     residual_factor = None  # c when dL/dz = c * (z - y): the loop then folds c into the gradient
+    mean_over_rows = True  # C = (1/n) sum_i L_i: the cost of many rows is the row-weighted mean of their parts
 
     def losses(self, z, y):
         raise NotImplementedError
@@ -480,6 +481,7 @@ class ClassWeighted(Loss):
     """
 
     same_as_metric = None  # a weighted cost is no longer the plain metric
+    mean_over_rows = False  # normalised by the weights of the rows present, not by their number
 
     def __init__(self, base, weights):
         self.base = base

@@ -196,3 +196,31 @@ def test_a_stop_requested_between_epochs_takes_no_further_step():
 
     outcome = experiment.training_loop().run(experiment.theta0, [History(), PressAtEpoch3()], stop=stop)
     assert outcome.status == "interrupted" and outcome.steps == 3 and outcome.epochs_run == 3
+
+
+@pytest.mark.parametrize("options", [
+    dict(loss="mse", l2=0.1), dict(loss="huber", l1=0.01), dict(loss="mae", poly_degree=3),
+    dict(loss="bce"), dict(loss="focal"), dict(loss="hinge"), dict(loss="cce"),
+    dict(loss="bce", class_weight="balanced", dataset="imbalanced"),  # weighted: never split
+])
+def test_evaluating_in_blocks_of_rows_gives_the_same_numbers(options, monkeypatch):
+    from lossplay import loop as training_loop
+
+    experiment = build(make_config(samples=10_000, batch_size=0, **options))
+    theta = experiment.theta0 + np.random.default_rng(0).normal(0.0, 0.5, experiment.theta0.shape)
+
+    def evaluation(block_bytes):
+        monkeypatch.setattr(training_loop, "BLOCK_BYTES", block_bytes)
+        found = experiment.training_loop().evaluate(theta)
+        return found.record, found.z.copy(), None if found.dz is None else found.dz.copy(), found.grad
+
+    whole, z, dz, grad = evaluation(2**40)
+    blocked, z_b, dz_b, grad_b = evaluation(1)  # blocks of the smallest size, 4096 rows
+    assert len(training_loop.row_blocks(experiment.data.n_train, 8)) == 2
+    np.testing.assert_allclose(z_b, z, rtol=1e-13)
+    np.testing.assert_allclose(grad_b, grad, rtol=1e-10, atol=1e-14)
+    if dz is not None:
+        np.testing.assert_allclose(dz_b, dz, rtol=1e-13)
+    assert blocked.train_loss == pytest.approx(whole.train_loss, rel=1e-12)
+    assert blocked.objective == pytest.approx(whole.objective, rel=1e-12)
+    assert blocked.train_metrics == pytest.approx(whole.train_metrics, rel=1e-12)

@@ -102,9 +102,12 @@ class LiveTraining(Observer):
         return "   ".join(cell.rjust(width) for cell, width in zip(cells, self.widths))
 
     def on_train_begin(self, loop):
+        self.pending = Text.assemble("\n", (self.header, "bold"), "\n", "─" * len(self.header))
+
+    def _start_bar(self):
+        """The bar appears under the header and first row (one drawing fewer than before them)."""
         from rich.live import Live
 
-        self.console.print(Text.assemble("\n", (self.header, "bold"), "\n", "─" * len(self.header)), soft_wrap=True)
         self.live = Live(self.bar, console=self.console, auto_refresh=False)
         self.live.start()
 
@@ -128,7 +131,10 @@ class LiveTraining(Observer):
         if record.epoch % self.log_every == 0 or record.epoch == self.epochs or not record.finite:
             self._add_row(record)
         now = time.monotonic()
-        if now - self.printed_at >= 1 / self.REDRAWS_PER_SECOND:
+        if self.live is None:
+            self._print_pending(now)
+            self._start_bar()
+        elif now - self.printed_at >= 1 / self.REDRAWS_PER_SECOND:
             if self.pending:
                 self._print_pending(now)
             else:
