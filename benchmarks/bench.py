@@ -434,9 +434,13 @@ SECTIONS = {"loop": bench_full_batch, "classifiers": bench_classifiers, "minibat
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], help="which goals (default: all)")
+    parser.add_argument("sections", nargs="*", metavar="SECTION",
+                        help=f"which goals, any of {', '.join(SECTIONS)} (default: all)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no goal checked")
     args = parser.parse_args(argv)
+    unknown = [name for name in args.sections if name not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
     print(f"numpy {np.__version__}, {os.cpu_count()} cores, {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s), "
           f"python {sys.version.split()[0]}"
           f"{', torch ' + torch.__version__ if torch is not None else ', no torch'}")

@@ -82,6 +82,23 @@ def test_live_table_prints_fast_rows_together_and_keeps_every_one():
     assert CountingConsole.prints < 20  # a few redraws a second, not one per row
 
 
+@pytest.mark.parametrize("terminal", [True, False])
+def test_progress_bar_only_in_a_terminal(terminal):
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from lossplay.api import train
+    from lossplay.render import LiveTraining
+
+    console = Console(file=io.StringIO(), width=80, force_terminal=terminal)
+    train(epochs=20, observers=[LiveTraining(console, 20, "regression")])
+    output = Text.from_ansi(console.file.getvalue()).plain
+    assert ("20/20 epochs" in output) == terminal
+    assert output.count("\n   20 ") == 1  # the last row, once
+
+
 def test_help_explains_every_option_with_its_default():
     text = " ".join(invoke("train", "--help").output.split())
     for name, field in FIELDS.items():

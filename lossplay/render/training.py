@@ -105,7 +105,13 @@ class LiveTraining(Observer):
         self.pending = Text.assemble("\n", (self.header, "bold"), "\n", "─" * len(self.header))
 
     def _start_bar(self):
-        """The bar appears under the header and first row (one drawing fewer than before them)."""
+        """The bar appears under the header and first row (one drawing fewer than before them).
+
+        Output that goes to a file or a pipe gets the rows alone: a bar there is only noise.
+        """
+        if not self.console.is_terminal:
+            self.live = False
+            return
         from rich.live import Live
 
         self.live = Live(self.bar, console=self.console, auto_refresh=False)
@@ -137,7 +143,7 @@ class LiveTraining(Observer):
         elif now - self.printed_at >= 1 / self.REDRAWS_PER_SECOND:
             if self.pending:
                 self._print_pending(now)
-            else:
+            elif self.live:
                 self.live.refresh()
                 self.printed_at = now
         self.latest = record
@@ -147,7 +153,7 @@ class LiveTraining(Observer):
         if record is not None and record.epoch != self.last_row:
             self._add_row(record)
         self._print_pending()
-        if self.live is not None:
+        if self.live:
             self.live.stop()
         self.console.print()
 
