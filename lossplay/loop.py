@@ -356,7 +356,7 @@ class TrainingLoop:
         )
         return _Evaluation(record, z, dz, grad, penalty)
 
-    def _update(self, grad, trace=None):
+    def apply_gradient(self, grad, trace=None):
         """Clip, guard and apply one gradient; returns (step, gradient used, its norm before clipping).
 
         The step is None, and nothing changes, when the gradient has exploded.
@@ -395,7 +395,7 @@ class TrainingLoop:
             train_cost_before = self.cost(self.theta, data.design_train, data.y_train)
         losses = self.loss.losses(z, y)
         trace = {}
-        step, used, norm = self._update(grad, trace)
+        step, used, norm = self.apply_gradient(grad, trace)
         if step is None:
             return None
         positions = row_positions(rows, data.n_train)
@@ -413,17 +413,21 @@ class TrainingLoop:
 
     # -- the loop -----------------------------------------------------------------
 
+    def begin(self, theta):
+        """Start from parameters theta: a fresh optimizer state, no epoch or update made yet."""
+        self.theta = np.array(theta, dtype=np.float64)
+        self.state = self.optimizer.init(self.theta)
+        self.epoch = self.steps = 0
+        self.halted = None
+        self.lr = self._lr_of(1)
+
     def records(self, theta, *, detail=False, stop=None):
         """Train from theta, yielding an ``EpochRecord`` per epoch and, with ``detail``, a ``StepRecord`` per step.
 
         Stops early when ``stop.requested`` becomes true: the current step is
         finished and the parameters reached are evaluated in a last record.
         """
-        self.theta = np.array(theta, dtype=np.float64)
-        self.state = self.optimizer.init(self.theta)
-        self.epoch = self.steps = 0
-        self.halted = None
-        self.lr = self._lr_of(1)
+        self.begin(theta)
         evaluation = self.evaluate(self.theta)
         self.grad_limit = self.GRADIENT_GROWTH * max(evaluation.record.grad_norm, 1.0)
         yield evaluation.record
@@ -464,7 +468,7 @@ class TrainingLoop:
         """The updates of one epoch with nothing kept; True when training must stop."""
         with np.errstate(all="ignore"):
             if self.full_batch:
-                self._update(evaluation.grad)
+                self.apply_gradient(evaluation.grad)
                 return self.halted is not None or (stop is not None and stop.requested)
             A, y = self.data.design_train, self.data.y_train
             model, loss, penalty = self.model, self.loss, self.penalty
@@ -473,7 +477,7 @@ class TrainingLoop:
                 grad = model.backward_design(Ab, loss.derivative(model.raw_design(self.theta, Ab), y[rows]))
                 if penalty.active:
                     penalty.add_gradient(self.theta[:-1], grad[:-1])
-                self._update(grad)
+                self.apply_gradient(grad)
                 if self.halted is not None or (stop is not None and stop.requested):
                     return True
         return False

@@ -1,0 +1,493 @@
+"""The learning-rate range test: raise the learning rate step by step and watch the cost.
+
+One short run from the initial parameters, one update per step n = 1 .. N,
+with a learning rate that grows geometrically from ``lr_min`` to ``lr_max``:
+
+    lr_n = lr_min * (lr_max / lr_min) ** ((n - 1) / (N - 1))
+
+Step n takes the next batch exactly as ``lossplay train`` draws it (the same
+shuffling stream and batch size; every training row with batch size 0),
+records the batch cost c_n at the parameters *before* the update, then updates
+them with rate lr_n through the training loop's own gradient, penalty and optimizer.
+
+Each batch holds other rows, so the costs are noisy. They are smoothed with an
+exponential moving average with bias correction:
+
+    a_0 = 0,    a_n = beta * a_(n-1) + (1 - beta) * c_n,    s_n = a_n / (1 - beta ** n)
+
+The correction divides by the total weight given so far, so s_1 = c_1 instead
+of a value pulled towards 0. The choice of beta: the average spans about
+1 / (1 - beta) steps and trails the batch costs by about beta / (1 - beta)
+steps. fastai's beta = 0.98 trails by 49 steps, half of a 100-step test, and
+drags the curve, and the steepest fall read from it, far to the right; a small
+beta leaves the suggestion at the mercy of one odd batch (the short last batch
+of an epoch, say). lossplay takes
+
+    beta = 1 - 10 / steps,  kept within [0.5, 0.98]
+
+an average over about a tenth of the test: beta = 0.9 for the default 100
+steps, ten batches averaged and a lag of nine steps (about half a decade of
+the default range), the smallest beta whose suggestion stayed put across seeds
+on lossplay's datasets. Full batch is not smoothed (beta = 0): each cost is the
+exact training cost, there is no noise to average, only lag to add.
+
+The test stops at the blow-up: as soon as s_n > 4 * min(s_1, ..., s_(n-1)), or
+s_n is not finite (the step that shows it is recorded, and no update follows).
+
+The suggested learning rate is where the smoothed cost falls fastest against
+log(lr), looked for only before the lowest smoothed cost k (so never in the
+blow-up) and after the average's first w = round(beta / (1 - beta)) steps,
+when it still rests on fewer batches than its window and is as noisy as they
+are. The slope is measured across h = round(1 / (2 (1 - beta))) steps (at least
+1) on each side, the width of the average, so that one odd batch does not
+decide. With x_n = ln(lr_n):
+
+    slope_n = (s_b - s_a) / (x_b - x_a),    a = max(n - h, w + 1),  b = min(n + h, k),    w < n < k
+
+(when the lowest cost comes within the first steps, w shrinks to k - 2). The
+suggestion is lr_n at the most negative slope_n. When the lowest smoothed cost
+is the first one, nothing fell and there is no suggestion.
+
+For MSE on a linear model the objective is a quadratic, and
+``stability_limit`` gives 2 / lambda_max of its Hessian on the training
+features: the largest constant learning rate for which full-batch gradient
+descent does not diverge (see ``reference.py``).
+"""
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from lossplay import __version__, runs
+from lossplay.errors import LossplayError
+from lossplay.interrupt import graceful_interrupt
+from lossplay.loop import batches
+from lossplay.reference import stable_lr_limit
+
+LR_MIN = 1e-5
+LR_MAX = 10.0
+STEPS = 100
+MIN_STEPS = 5
+BLOW_UP_FACTOR = 4.0
+FASTAI_BETA = 0.98
+
+# the options of 'lossplay train' that mean nothing in a range test: the test sets the rate and the number of
+# updates itself, and it never validates, stops early or prints a table every N epochs
+NOT_FOR_LR_FIND = ("lr", "epochs", "lr_schedule", "lr_step_size", "lr_gamma", "warmup_epochs",
+                   "patience", "min_delta", "restore_best", "log_every", "animate")
+# options that only shape what is printed or written, left out of the suggested 'lossplay train' command
+OUTPUT_OPTIONS = ("out", "force", "quiet", "no_plot", "log_every")
+
+PICTURE = "lr_find.png"
+DOCUMENT = "lr_find.json"
+
+
+# -- the math ---------------------------------------------------------------------------
+
+
+def check_range(lr_min, lr_max, steps):
+    """Raise ``LossplayError`` unless 0 < lr_min < lr_max (both finite) and steps >= 5."""
+    for flag, value in (("--lr-min", lr_min), ("--lr-max", lr_max)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise LossplayError(f"{flag} must be a number, got {value!r}.")
+        if not math.isfinite(value):
+            raise LossplayError(f"{flag} must be a finite number, got {value}.")
+    if lr_min <= 0:
+        raise LossplayError(f"--lr-min must be > 0, got {lr_min:g}: the rates grow geometrically from it, "
+                            f"so it cannot be 0 or negative. Try --lr-min {LR_MIN:g}.")
+    if lr_max <= lr_min:
+        suggestion = LR_MAX if lr_min < LR_MAX / 100 else lr_min * 1000
+        raise LossplayError(f"--lr-max ({lr_max:g}) must be larger than --lr-min ({lr_min:g}): the rate grows "
+                            f"from one to the other. Try --lr-max {suggestion:g}.")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+        raise LossplayError(f"--steps must be a whole number, got {steps!r}.")
+    if steps < MIN_STEPS:
+        raise LossplayError(f"--steps must be at least {MIN_STEPS}, got {steps}: fewer points cannot show the "
+                            f"cost falling and then rising. Try --steps {STEPS}.")
+
+
+def learning_rates(lr_min, lr_max, steps):
+    """lr_i = lr_min * (lr_max / lr_min) ** (i / (steps - 1)), i = 0 .. steps - 1 (ends exactly at both)."""
+    return np.geomspace(float(lr_min), float(lr_max), int(steps))
+
+
+def smoothing_beta(steps, full_batch=False):
+    """beta = 1 - 10 / steps within [0.5, 0.98] (an average over about a tenth of the test); 0 for full batch."""
+    if full_batch:
+        return 0.0
+    return min(FASTAI_BETA, max(0.5, 1.0 - 10.0 / steps))
+
+
+class SmoothedCost:
+    """The bias-corrected moving average, one cost at a time.
+
+        a_n = beta * a_(n-1) + (1 - beta) * c_n  (a_0 = 0),    s_n = a_n / (1 - beta ** n)
+    """
+
+    def __init__(self, beta):
+        if not 0 <= beta < 1:
+            raise ValueError(f"beta must be in [0, 1), got {beta}")
+        self.beta = float(beta)
+        self.average = 0.0
+        self.count = 0
+
+    def add(self, cost):
+        """Take the next cost c_n; return s_n."""
+        self.count += 1
+        self.average = self.beta * self.average + (1.0 - self.beta) * cost
+        return self.average / (1.0 - self.beta ** self.count)
+
+
+def smooth(costs, beta):
+    """The smoothed costs s_1 .. s_n of a sequence of costs (see ``SmoothedCost``)."""
+    smoother = SmoothedCost(beta)
+    with np.errstate(all="ignore"):
+        return np.array([smoother.add(float(c)) for c in costs], dtype=np.float64)
+
+
+def blew_up(smoothed, lowest):
+    """True when the smoothed cost is not finite or more than 4 times the lowest one so far."""
+    return not math.isfinite(smoothed) or smoothed > BLOW_UP_FACTOR * lowest
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The step (0-based index) of the steepest fall and the slope there, or the reason there is none
+    and what to try instead."""
+
+    index: int | None
+    slope: float | None
+    reason: str | None
+    hint: str | None = None
+
+
+def batch_noise(costs):
+    """The scatter of the batch costs from one step to the next, robust to their trend and to odd batches.
+
+        d_n = c_n - c_(n-1),    noise = 1.4826 * median(|d_n - median(d)|) / sqrt(2)
+
+    (1.4826 * the median absolute deviation is the standard deviation of normal noise,
+    and the difference of two independent costs has sqrt(2) times the scatter of one).
+    """
+    costs = np.asarray(costs, dtype=np.float64)
+    steps = np.diff(costs[np.isfinite(costs)])
+    if not steps.size:
+        return 0.0
+    return float(1.4826 * np.median(np.abs(steps - np.median(steps))) / math.sqrt(2.0))
+
+
+def steepest_fall(lrs, costs, smoothed, beta=0.0):
+    """Where the smoothed cost falls fastest against ln(lr), before its lowest value (see the module).
+
+    ``beta`` is the smoothing the costs had: it sets the steps left out at the start
+    (w = round(beta / (1 - beta))) and the half-width of the slope (h = round(1 / (2 (1 - beta))), at least 1).
+    A fall no larger than the batch costs' own scatter (``batch_noise``) cannot be told from noise:
+    then there is no suggestion.
+    """
+    lrs = np.asarray(lrs, dtype=np.float64)
+    smoothed = np.asarray(smoothed, dtype=np.float64)
+    finite = np.isfinite(smoothed)
+    if not finite.any():
+        return Suggestion(None, None, "no finite cost was recorded")
+    if smoothed.size < 2:
+        return Suggestion(None, None, "a single step was recorded: the cost needs two to fall")
+    lowest = int(np.argmin(np.where(finite, smoothed, np.inf)))
+    if lowest == 0:
+        return Suggestion(None, None, f"the smoothed cost never fell below its first value, "
+                                      f"{smoothed[0]:.4g} at lr {lrs[0]:.3g}: the rates tried were all too large "
+                                      f"to help, or the cost was already as low as it gets",
+                          f"Try a smaller --lr-min, such as {lrs[0] / 1000:g}.")
+    half_width = max(1, round(0.5 / (1.0 - beta)))
+    first = min(round(beta / (1.0 - beta)), lowest - 1)  # 0-based: index n - 1 of step n
+    fall = float(smoothed[first:lowest].max() - smoothed[lowest])
+    noise = batch_noise(np.asarray(costs, dtype=np.float64)[:lowest + 1])
+    if fall <= noise:
+        return Suggestion(None, None, f"the smoothed cost fell by only {fall:.3g}, no more than the scatter of "
+                                      f"the batch costs (about {noise:.3g}): no fall stands out from the noise",
+                          "Try a wider range (a larger --lr-max), or larger batches (--batch-size).")
+    x = np.log(lrs)
+    i = np.arange(first, lowest)
+    a, b = np.maximum(i - half_width, first), np.minimum(i + half_width, lowest)
+    slopes = (smoothed[b] - smoothed[a]) / (x[b] - x[a])
+    best = int(np.argmin(slopes))
+    return Suggestion(int(i[best]), float(slopes[best]), None)
+
+
+def stability_limit(experiment):
+    """2 / lambda_max of the MSE objective's Hessian on the training features, or None for other losses.
+
+    Only MSE on a linear model has a constant Hessian, (2/n) A^T A + l2 D with A = [X, 1]
+    (the standardised, expanded training features the model sees). An L1 penalty has no
+    curvature away from 0 and is left out.
+    """
+    c = experiment.config
+    if c.loss != "mse" or c.model != "linear":
+        return None
+    return stable_lr_limit(experiment.data.X_train, c.l2)
+
+
+def momentum_limit(limit, momentum, nesterov=False):
+    """The stability limit of SGD with momentum mu on the same quadratic, from the plain one.
+
+    Heavy ball (buf = mu buf + g, step = -lr buf):   lr < 2 (1 + mu) / lambda_max = (1 + mu) * limit
+    Nesterov (step = -lr (g + mu buf)):             lr < 2 (1 + mu) / ((1 + 2 mu) lambda_max)
+    Both follow from the roots of the two-step recurrence on one eigenvector staying inside the unit circle.
+    """
+    if nesterov:
+        return limit * (1 + momentum) / (1 + 2 * momentum)
+    return limit * (1 + momentum)
+
+
+# -- the test ---------------------------------------------------------------------------
+
+
+@dataclass
+class LRFindResult:
+    """What a learning-rate range test recorded, and what it suggests.
+
+    ``lrs``, ``costs`` and ``smoothed`` have one entry per step taken (step n at
+    index n - 1). ``status`` is "completed" (every step), "blew_up" (stopped at
+    ``stopped_at_step``, see ``stop_reason``) or "interrupted" (Ctrl-C).
+    """
+
+    experiment: object
+    requested: object
+    lr_min: float
+    lr_max: float
+    steps: int
+    beta: float
+    lrs: np.ndarray
+    costs: np.ndarray
+    smoothed: np.ndarray
+    status: str
+    stop_reason: str | None
+    stopped_at_step: int | None
+    suggestion: Suggestion
+    stability_limit: float | None
+    started_at: datetime
+    folder: Path | None = None
+    files: dict = field(default_factory=dict)
+
+    def __repr__(self):
+        lr = "none" if self.suggested_lr is None else f"{self.suggested_lr:.3g}"
+        return (f"<LRFindResult {self.config.loss}/{self.config.optimizer} on {self.config.dataset}: "
+                f"{len(self.lrs)} steps, {self.status}, suggested lr {lr}>")
+
+    @property
+    def config(self):
+        """The resolved ``TrainConfig`` (its lr and epochs are not used by the test)."""
+        return self.experiment.config
+
+    @property
+    def data(self):
+        return self.experiment.data
+
+    @property
+    def suggested_lr(self):
+        """The learning rate where the smoothed cost falls fastest, or None (see ``why_no_suggestion``)."""
+        index = self.suggestion.index
+        return None if index is None else float(self.lrs[index])
+
+    @property
+    def suggested_step(self):
+        """The step number (from 1) of the suggestion, or None."""
+        index = self.suggestion.index
+        return None if index is None else index + 1
+
+    @property
+    def why_no_suggestion(self):
+        return self.suggestion.reason
+
+    @property
+    def lowest_step(self):
+        """The step number (from 1) of the lowest smoothed cost, or None when none is finite."""
+        finite = np.isfinite(self.smoothed)
+        return int(np.argmin(np.where(finite, self.smoothed, np.inf))) + 1 if finite.any() else None
+
+    @property
+    def still_falling(self):
+        """True when every step was taken and the smoothed cost was lowest at the last one."""
+        return self.status == "completed" and self.lowest_step == len(self.lrs)
+
+    def train_options(self):
+        """The options of a ``lossplay train`` run with the suggested rate: those set away from their
+        defaults for this test, plus ``lr``; None without a suggestion."""
+        if self.suggested_lr is None:
+            return None
+        from lossplay.config import FIELDS
+
+        options = {name: getattr(self.requested, name) for name, option in FIELDS.items()
+                   if name not in NOT_FOR_LR_FIND and name not in OUTPUT_OPTIONS
+                   and getattr(self.requested, name) != option.default}
+        options["lr"] = float(f"{self.suggested_lr:.2g}")
+        return options
+
+    # -- pictures and files ---------------------------------------------------------------
+
+    def plot(self):
+        """The test as a matplotlib Figure (nothing is written)."""
+        from lossplay.plots.lrfind import lr_find_curve
+
+        return lr_find_curve(self)
+
+    def to_json(self):
+        """The content of lr_find.json, as a dict."""
+        config = {k: v for k, v in self.config.to_dict().items() if k not in NOT_FOR_LR_FIND}
+        data = self.data
+        return {
+            "lossplay_version": __version__,
+            "config": {**config, "lr_min": self.lr_min, "lr_max": self.lr_max, "steps": self.steps},
+            "data": {"task": data.task, "n_train": data.n_train, "features": list(data.feature_names),
+                     "target": data.target_name},
+            "status": self.status,
+            "stop_reason": self.stop_reason,
+            "smoothing_beta": self.beta,
+            "lrs": self.lrs,
+            "costs": self.costs,
+            "smoothed": self.smoothed,
+            "stopped_at_step": self.stopped_at_step,
+            "suggested_lr": self.suggested_lr,
+            "why_no_suggestion": self.why_no_suggestion,
+            "stability_limit": self.stability_limit,
+            "files": dict(self.files),
+        }
+
+    def default_folder_name(self):
+        """<YYYYmmdd-HHMMSS>-lr-find-<loss>-<optimizer>, from the start of the test."""
+        return f"{runs.timestamp(self.started_at)}-lr-find-{self.config.loss}-{self.config.optimizer}"
+
+    def save(self, out=None, force=False, plots=True):
+        """Write the folder (lr_find.png unless ``plots`` is false, then lr_find.json) and return its path.
+
+        ``out`` defaults to the config's ``out``, else runs/<timestamp>-lr-find-<loss>-<optimizer>;
+        a non-empty ``out`` is only written with ``force``. As with ``Run.save``, a first Ctrl-C
+        while saving is ignored and a second abandons the folder (a new one is removed).
+        """
+        out = self.config.out if out is None else out
+        fresh = out is None or not Path(out).exists()
+        folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
+        with graceful_interrupt(), runs.cleanup_on_failure(folder, fresh):
+            (folder / DOCUMENT).unlink(missing_ok=True)
+            (folder / "report.html").unlink(missing_ok=True)
+            files = {}
+            if plots:
+                from lossplay.plots import png_bytes
+
+                runs.write_atomic(folder / PICTURE, png_bytes(self.plot()))
+                files["picture"] = PICTURE
+            else:
+                (folder / PICTURE).unlink(missing_ok=True)
+            self.files = files
+            runs.write_atomic(folder / DOCUMENT, runs.to_json(self.to_json()))
+        self.folder = Path(folder)
+        return self.folder
+
+
+def _batch_rows(loop):
+    """The rows of every batch, epoch after epoch, drawn as the training loop draws them."""
+    n = loop.data.n_train
+    while True:
+        loop.epoch += 1
+        if loop.full_batch:
+            yield slice(0, n)
+        else:
+            yield from batches(n, loop.batch_size, loop.shuffle, loop.rng)
+
+
+def run_lr_find(experiment, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, *, stop=None, beta=None, requested=None):
+    """Run the range test on a built experiment; returns an ``LRFindResult`` (nothing written).
+
+    Ctrl-C ends it after the current step (pass a ``StopSignal``, or leave ``stop``
+    out to have one installed). ``requested`` is the config as given, before the
+    options that follow others were resolved (for the suggested train command).
+    """
+    check_range(lr_min, lr_max, steps)
+    if stop is None:
+        with graceful_interrupt() as stop:
+            return run_lr_find(experiment, lr_min, lr_max, steps, stop=stop, beta=beta, requested=requested)
+    started_at = datetime.now()
+    schedule = learning_rates(lr_min, lr_max, steps)
+    loop = experiment.training_loop(epochs=1)
+    beta = smoothing_beta(steps, loop.full_batch) if beta is None else float(beta)
+    smoother = SmoothedCost(beta)
+    loop.begin(experiment.theta0)
+    A, y = experiment.data.design_train, experiment.data.y_train
+    costs, smoothed = [], []
+    lowest = math.inf
+    status, reason, stopped_at = "completed", None, None
+    with np.errstate(all="ignore"):
+        for step, (lr, rows) in enumerate(zip(schedule, _batch_rows(loop)), start=1):
+            loop.lr = float(lr)
+            _, cost, _, grad, _ = loop.gradient(loop.theta, A[rows], y[rows])
+            costs.append(cost)
+            value = smoother.add(cost)
+            smoothed.append(value)
+            if blew_up(value, lowest):
+                status, stopped_at = "blew_up", step
+                if math.isfinite(value):
+                    what = "smoothed cost" if beta > 0 else "cost"
+                    reason = f"the {what} {value:.4g} passed {BLOW_UP_FACTOR:g} × its lowest value, {lowest:.4g}"
+                else:
+                    reason = "the batch cost stopped being a finite number"
+                break
+            lowest = min(lowest, value)
+            loop.apply_gradient(grad)
+            if loop.halted is not None:
+                status, stopped_at = "blew_up", step
+                reason = "the gradient stopped being a finite number"
+                break
+            if stop.requested:
+                if step < steps:
+                    status, reason = "interrupted", "interrupted (Ctrl-C)"
+                break
+    taken = len(costs)
+    lrs = schedule[:taken].copy()
+    costs, smoothed = np.array(costs, dtype=np.float64), np.array(smoothed, dtype=np.float64)
+    return LRFindResult(
+        experiment=experiment, requested=experiment.config if requested is None else requested,
+        lr_min=float(lr_min), lr_max=float(lr_max), steps=int(steps), beta=beta,
+        lrs=lrs, costs=costs, smoothed=smoothed,
+        status=status, stop_reason=reason, stopped_at_step=stopped_at,
+        suggestion=steepest_fall(lrs, costs, smoothed, beta), stability_limit=stability_limit(experiment),
+        started_at=started_at,
+    )
+
+
+def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, beta=None, **options):
+    """Run a learning-rate range test and return its ``LRFindResult``.
+
+    >>> result = lossplay.lr_find(loss="bce", optimizer="adam")     # doctest: +SKIP
+    >>> result.suggested_lr, result.stability_limit                 # doctest: +SKIP
+    >>> result.plot(); result.save()                                # doctest: +SKIP
+
+    Options are those of ``lossplay train`` (a ``TrainConfig`` or keywords; the
+    learning rate, its schedule, epochs and early stopping are not used).
+    ``beta`` overrides the smoothing (default: see ``smoothing_beta``). Files are
+    written only when ``out`` is given or ``save`` is called.
+    """
+    from lossplay.config import TrainConfig, make_config
+    from lossplay.experiment import build
+
+    check_range(lr_min, lr_max, steps)
+    if beta is not None and not 0 <= beta < 1:
+        raise LossplayError(f"beta must be in [0, 1), got {beta}.")
+    unused = [name for name in options if name in NOT_FOR_LR_FIND]
+    if unused:
+        raise LossplayError(f"lr_find does not use {', '.join(unused)}: it sets the learning rate itself, from "
+                            "lr_min to lr_max, one update per step.")
+    if config is None:
+        requested = make_config(**options)
+    elif isinstance(config, TrainConfig):
+        requested = make_config(**{**config.to_dict(), **options}) if options else config
+    else:
+        raise TypeError("expected a TrainConfig or keyword options")
+    if requested.out is not None:
+        runs.check_destination(requested.out, requested.force)
+    result = run_lr_find(build(requested), lr_min, lr_max, steps, beta=beta, requested=requested)
+    if requested.out is not None:
+        result.save(requested.out, force=requested.force, plots=not requested.no_plot)
+    return result

@@ -1,0 +1,181 @@
+"""What ``lossplay lr-find`` prints: what is tested, a few of its steps, and the rate it suggests."""
+
+import shlex
+
+import numpy as np
+from rich import box
+from rich.console import Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from lossplay.render.common import Hanging, number
+
+TABLE_ROWS = 10
+ADAPTIVE = ("adam", "adamw", "rmsprop", "adagrad")
+
+
+def describe_lr_find(experiment, lr_min, lr_max, steps):
+    """One line saying what the range test is about to do."""
+    c, data = experiment.config, experiment.data
+    batch = "full batch" if c.batch_size == 0 else f"batches of {c.batch_size}"
+    features = f"{data.n_features} feature{'s' if data.n_features != 1 else ''}"
+    return Hanging(Text.from_markup(
+        f"Learning-rate range test: [bold]{c.optimizer}[/] on a [bold]{c.model}[/] model with "
+        f"[bold]{c.loss}[/] loss, dataset [bold]{escape(c.dataset)}[/] ({data.n_train} training rows, "
+        f"{features}), {batch}; lr from {lr_min:g} to {lr_max:g} over {steps} updates, one per step."
+    ), "")
+
+
+def _shown_steps(result):
+    """About ten steps spread over the test, plus the suggested, lowest and last ones."""
+    n = len(result.lrs)
+    chosen = set(np.linspace(0, n - 1, min(n, TABLE_ROWS)).round().astype(int) + 1)
+    chosen |= {s for s in (result.suggested_step, result.lowest_step, n) if s is not None}
+    return sorted(chosen)
+
+
+def lr_find_table(result):
+    """Sampled steps: the rate, the batch cost before the update, the smoothed cost, and the landmarks.
+
+    Full batch has no smoothed column: its costs are exact and not smoothed.
+    """
+    smoothing = result.beta > 0
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("step", justify="right")
+    table.add_column("lr", justify="right")
+    table.add_column("batch cost" if smoothing else "cost (all rows)", justify="right")
+    if smoothing:
+        table.add_column("smoothed", justify="right")
+    table.add_column("")
+    marks = {}
+    if result.stopped_at_step is not None:
+        marks[result.stopped_at_step] = ("← blow-up: stopped here", "red")
+    if result.lowest_step is not None:
+        marks.setdefault(result.lowest_step, (f"← lowest {'smoothed ' if smoothing else ''}cost", "yellow"))
+    if result.suggested_step is not None:
+        marks[result.suggested_step] = ("← steepest fall: suggested", "bold green")
+    for step in _shown_steps(result):
+        i = step - 1
+        mark, style = marks.get(step, ("", None))
+        smoothed = [number(result.smoothed[i])] if smoothing else []
+        table.add_row(str(step), number(result.lrs[i], 3), number(result.costs[i]), *smoothed, mark, style=style)
+    return table
+
+
+def train_command(options):
+    """'lossplay train --loss bce --lr 0.2': the command line of a dict of train options."""
+    from lossplay.config import FIELDS
+
+    words = ["lossplay", "train"]
+    for name, value in options.items():
+        flag = FIELDS[name].metadata["flag"]
+        if isinstance(value, bool):
+            if flag and "/" in flag:
+                on, off = flag.split("/")
+                words.append(on if value else off)
+            elif value:
+                words.append(flag)
+            continue
+        words += ["--" + name.replace("_", "-"), _value_text(value)]
+    return " ".join(words)
+
+
+def _value_text(value):
+    if isinstance(value, float):
+        short = format(value, "g")
+        return short if float(short) == value else repr(value)
+    return shlex.quote(str(value))
+
+
+def limit_sentences(result):
+    """What the stability limit 2 / λmax is, and how far it applies to this test's optimizer and batches."""
+    from lossplay.lrfind import momentum_limit
+
+    limit = result.stability_limit
+    if limit is None:
+        return []
+    c = result.config
+    sentences = [
+        f"Stability limit: full-batch gradient descent on this MSE converges only for lr < 2 / λmax = "
+        f"{number(limit)} (λmax = {number(2 / limit)}, the largest curvature of the cost); above it each step "
+        f"overshoots the minimum further than the last."
+    ]
+    if c.optimizer in ADAPTIVE:
+        sentences.append(
+            f"{c.optimizer} divides each step by a running size of the gradient, so this is no limit on its "
+            f"learning rate, only the landmark of plain gradient descent.")
+        return sentences
+    if c.momentum > 0:
+        kind = "Nesterov momentum" if c.nesterov else "momentum"
+        formula = "2(1 + μ) / ((1 + 2μ) λmax)" if c.nesterov else "2(1 + μ) / λmax"
+        sentences.append(
+            f"With {kind} μ = {c.momentum:g} the full-batch limit is {formula} = "
+            f"{number(momentum_limit(limit, c.momentum, c.nesterov))} instead.")
+    sentences.append("The test raises the rate every step, so an unstable rate has few steps to show it: "
+                     "the blow-up can come after the limit.")
+    if c.batch_size != 0:
+        sentences.append(
+            f"With batches of {c.batch_size} each batch has its own curvature, so training at a fixed rate can "
+            f"turn unstable a little below the limit: read it as a landmark, not a promise.")
+    return sentences
+
+
+def lr_find_summary(result):
+    """How the test ended, the suggestion and how to use it, the stability limit, the files."""
+    parts = []
+    taken = len(result.lrs)
+    if result.status == "blew_up":
+        step = result.stopped_at_step
+        parts += [Hanging(Text(f"Stopped at step {step} of {result.steps} (lr {result.lrs[step - 1]:.2g}): "
+                               f"{result.stop_reason}. That is the blow-up: rates this large make the cost grow.",
+                               style="red"), ""), Text("")]
+    elif result.status == "interrupted":
+        parts += [Hanging(Text(f"Interrupted after step {taken} of {result.steps}: the suggestion below "
+                               "uses the steps recorded.", style="yellow"), ""), Text("")]
+    lr = result.suggested_lr
+    if lr is None:
+        parts.append(Hanging(Text.assemble(("No suggestion: ", "bold"), f"{result.why_no_suggestion}. ",
+                                           result.suggestion.hint or ""), ""))
+    else:
+        parts.append(Hanging(Text.assemble(
+            ("Suggested learning rate: ", "bold"), (f"{lr:.2g}", "bold green"),
+            f", where the {'smoothed ' if result.beta > 0 else ''}cost falls fastest (step "
+            f"{result.suggested_step}). Train with it, the same "
+            "options and a fixed rate:"), ""))
+        # one line even when wider than the terminal, so that it can be copied as it is
+        parts.append(Text("  " + train_command(result.train_options()), style="bold", no_wrap=True,
+                          overflow="ignore"))
+        lowest = result.lowest_step
+        if lowest != len(result.lrs):
+            parts.append(Hanging(Text(
+                f"Not the rate of the lowest cost ({result.lrs[lowest - 1]:.2g}, step {lowest}): the test only "
+                "passed through it after smaller rates had done the work, and kept fixed it is often too large."),
+                ""))
+        limit = result.stability_limit
+        c = result.config
+        if limit is not None and lr >= limit and c.optimizer == "sgd" and c.momentum == 0:
+            parts.append(Hanging(Text(
+                f"Careful: {lr:.2g} is not below the stability limit {limit:.2g} (see below); kept fixed, "
+                "full-batch gradient descent at this rate diverges.", style="yellow"), ""))
+        if result.status == "blew_up" and result.stopped_at_step <= 2 / (1 - result.beta):
+            parts.append(Hanging(Text(
+                f"Note: the cost blew up after only {result.stopped_at_step} steps, too soon for the fall before "
+                f"it to say much: --lr-min {result.lr_min:g} is probably already too large; try "
+                f"--lr-min {result.lr_min / 1000:g}.", style="yellow"), ""))
+        if result.still_falling:
+            parts.append(Hanging(Text(
+                f"Note: the cost was still falling at --lr-max {result.lr_max:g}, so faster rates may lie beyond "
+                f"the range; try --lr-max {result.lr_max * 100:g}.", style="yellow"), ""))
+    sentences = limit_sentences(result)
+    if sentences:
+        parts += [Text(""), Hanging(Text(" ".join(sentences)), "")]
+    if result.beta > 0:
+        smoothing = f"smoothed: the batch costs' moving average with bias correction, β = {result.beta:g}."
+    else:
+        smoothing = "smoothed: the same as the batch cost, since each full-batch cost is exact (β = 0)."
+    parts += [Text(""), Hanging(Text(smoothing, style="dim"), "")]
+    if result.folder is not None:
+        files = ", ".join([*result.files.values(), "lr_find.json"])
+        parts.append(Text(f"Saved in {result.folder}/: {files}"))
+    return Group(*parts)
