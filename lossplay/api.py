@@ -118,11 +118,14 @@ class Run:
         theta = mse_minimum(self.data.X_train, self.data.y_train, c.l2)
         return theta[:-1], float(theta[-1])
 
-    def predict(self, X):
-        """Predictions for raw rows X (original units): values, or probabilities for classifiers."""
+    def predict(self, X, theta=None):
+        """Predictions for raw rows X (original units): values, or probabilities for classifiers.
+
+        ``theta`` gives other parameters than the final ones (those of an epoch of the history, say).
+        """
         X = np.asarray(X, dtype=np.float64)
         model = self.experiment.model
-        return model.predict(model.raw(self.theta, self.data.transform.transform(X)))
+        return model.predict(model.raw(self.theta if theta is None else theta, self.data.transform.transform(X)))
 
     # -- pictures and files -------------------------------------------------------------
 
@@ -167,12 +170,21 @@ class Run:
         """<YYYYmmdd-HHMMSS>-<loss>-<optimizer>, from the start of the run."""
         return f"{runs.timestamp(self.started_at)}-{self.config.loss}-{self.config.optimizer}"
 
-    def save(self, out=None, *, force=None, plots=None):
+    def animate(self):
+        """The fit changing over the epochs beside the loss curves so far, as GIF bytes; None when the
+        fit cannot be drawn (it can for 1-feature regression and 2-feature classification)."""
+        from lossplay import plots
+        from lossplay.plots import evolution
+
+        return evolution.training_gif(self) if plots.can_draw_fit(self.data) else None
+
+    def save(self, out=None, *, force=None, plots=None, animate=None):
         """Write the run folder and return its path.
 
         ``out`` defaults to the config's ``out``, else ``runs/<timestamp>-<loss>-<optimizer>``;
         ``force`` (default: the config's) allows a non-empty ``out``; ``plots``
-        (default: not ``no_plot``) draws loss_curve.png and, when possible, fit.png.
+        (default: not ``no_plot``) draws loss_curve.png and, when possible, fit.png;
+        ``animate`` (default: the config's) adds animation.gif when the fit can be drawn.
         A first Ctrl-C while saving is ignored so the folder is finished; a second one
         abandons it (a new folder is removed; an overwritten one is left without run.json).
         """
@@ -180,6 +192,7 @@ class Run:
         out = c.out if out is None else out
         force = c.force if force is None else force
         plots = (not c.no_plot) if plots is None else plots
+        animate = c.animate if animate is None else animate
         fresh = out is None or not Path(out).exists()
         folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
         with graceful_interrupt(), runs.cleanup_on_failure(folder, fresh):
@@ -195,6 +208,9 @@ class Run:
                 if drawing.can_draw_fit(self.data):
                     runs.write_atomic(folder / "fit.png", drawing.png_bytes(drawing.fit(self)))
                     files["fit"] = "fit.png"
+            if animate and (animation := self.animate()) is not None:
+                runs.write_atomic(folder / "animation.gif", animation)
+                files["animation"] = "animation.gif"
             self.files = files
             runs.remove_stale(folder, {*files.values(), "run.json"})
             runs.write_atomic(folder / "run.json", runs.to_json(self.to_json()))

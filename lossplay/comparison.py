@@ -26,18 +26,14 @@ from lossplay.config import FIELDS, TrainConfig, flag_name, make_config, suggest
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
+from lossplay.optimizers import OPTIMIZER_SPECS
 
 COMMON_METRICS = {"regression": ("mse", "mae", "r2"), "binary": ("accuracy", "f1", "log_loss"),
                   "multiclass": ("accuracy", "f1", "log_loss")}
 HIGHER_IS_BETTER = {"r2", "accuracy", "f1"}
 METRIC_TITLES = {"mse": "MSE", "mae": "MAE", "r2": "R²", "accuracy": "accuracy", "f1": "F1", "log_loss": "log loss"}
 
-# optimizer names a comparison accepts besides the optimizers themselves
-OPTIMIZER_SPECS = {
-    "momentum": {"optimizer": "sgd", "momentum": 0.9},
-    "nesterov": {"optimizer": "sgd", "momentum": 0.9, "nesterov": True},
-}
-NOT_VARIED = ("out", "force", "log_every", "quiet", "no_plot")
+NOT_VARIED = ("out", "force", "log_every", "quiet", "no_plot", "animate")
 
 
 @dataclass(frozen=True)
@@ -276,8 +272,16 @@ class Comparison:
     def default_folder_name(self, prefix="compare"):
         return f"{prefix}-{run_folders.timestamp(self.started_at)}"
 
-    def save(self, out=None, *, force=False, plots=True, prefix="compare"):
-        """Write the comparison folder: one run folder per run, compare.png, then compare.json.
+    def animate(self):
+        """Every run's line (1-feature regression) or boundary (2-feature binary classification) over the
+        epochs, beside the common metric so far, as GIF bytes; None for other data."""
+        from lossplay.plots import evolution
+
+        return evolution.comparison_gif(self) if evolution.can_animate_comparison(self) else None
+
+    def save(self, out=None, *, force=False, plots=True, prefix="compare", animate=False):
+        """Write the comparison folder: one run folder per run, compare.png, compare.gif (with
+        ``animate``, when the data allows it), then compare.json.
 
         Without ``out`` the folder is runs/<prefix>-<timestamp>. Like ``Run.save``, a first
         Ctrl-C while saving is ignored and a second abandons the folder.
@@ -289,14 +293,19 @@ class Comparison:
             folder = run_folders.open_folder(out, force)
         with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
             (folder / "compare.json").unlink(missing_ok=True)
+            (folder / "report.html").unlink(missing_ok=True)
             for entry in self.entries:
-                entry.run.save(folder / entry.dir, force=True, plots=plots)
+                entry.run.save(folder / entry.dir, force=True, plots=plots, animate=False)
             if plots:
                 from lossplay import plots as drawing
 
                 run_folders.write_atomic(folder / "compare.png", drawing.png_bytes(drawing.comparison(self)))
             elif (folder / "compare.png").exists():
                 (folder / "compare.png").unlink()
+            if not (animate and (animation := self.animate()) is not None):
+                (folder / "compare.gif").unlink(missing_ok=True)
+            else:
+                run_folders.write_atomic(folder / "compare.gif", animation)
             run_folders.write_atomic(folder / "compare.json", run_folders.to_json(self.to_json()))
         self.folder = Path(folder)
         return self.folder
@@ -368,5 +377,6 @@ def compare(config=None, /, *, losses=(), optimizers=(), lrs=(), vary=(), **opti
     comparison = run(built)
     out = built[0][1].config.out
     if out is not None:
-        comparison.save(out, force=built[0][1].config.force, plots=not built[0][1].config.no_plot)
+        c = built[0][1].config
+        comparison.save(out, force=c.force, plots=not c.no_plot, animate=c.animate)
     return comparison

@@ -179,6 +179,9 @@ class TrainConfig:
         None, "Output", "Print a table row every N epochs.", metavar="N", shown="about 10 rows in all")
     quiet: bool = option(False, "Output", "Print only the summary: no table, no progress bar.", flag="--quiet")
     no_plot: bool = option(False, "Output", "Do not draw the PNG pictures.", flag="--no-plot")
+    animate: bool = option(
+        False, "Output", "Also write a GIF of the fit (line or decision boundary) changing over the epochs, "
+        "beside the loss curves drawn so far: animation.gif (compare: compare.gif).", flag="--animate")
 
     def replace(self, **changes):
         """A copy with some options changed."""

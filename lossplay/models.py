@@ -120,4 +120,36 @@ class SoftmaxModel(LinearModel):
         return np.argmax(z, axis=1)
 
 
+class WithoutBias:
+    """A model with its bias held at 0: z = X w, and the bias's gradient is always 0.
+
+    theta keeps its bias row (so every optimizer and the loop work unchanged),
+    but with a zero gradient no optimizer ever moves it from 0. A 2-feature
+    logistic model without bias has exactly two parameters, w1 and w2: few
+    enough to draw its cost as a landscape.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.name, self.task, self.output = model.name, model.task, model.output
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    def init(self, n_features, n_classes, method, rng):
+        theta = self.model.init(n_features, n_classes, method, rng)
+        theta[-1] = 0.0
+        return theta
+
+    def backward(self, X, dz, out=None):
+        grad = self.model.backward(X, dz, out)
+        grad[-1] = 0.0
+        return grad
+
+    def backward_design(self, A, dz):
+        grad = self.model.backward_design(A, dz)
+        grad[-1] = 0.0
+        return grad
+
+
 MODELS = {cls.name: cls for cls in (LinearModel, LogisticModel, SoftmaxModel)}

@@ -63,7 +63,13 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
         render.print_notes(console, experiment.notes)
     with render.CompareProgress(console, quiet=base.quiet) as progress:
         comparison = comparing.run(built, progress.observers_for)
-    comparison.save(base.out, force=base.force, plots=not base.no_plot)
+    if base.animate:
+        from lossplay.plots.evolution import can_animate_comparison
+
+        if not can_animate_comparison(comparison):
+            render.print_notes(console, ["--animate draws each run's line or boundary, which exists for 1-feature "
+                                         "regression and 2-feature binary classification: no compare.gif here."])
+    comparison.save(base.out, force=base.force, plots=not base.no_plot, animate=base.animate)
     console.print(render.comparison_summary(comparison))
     if comparison.stopped:
         ctx.exit(EXIT_INTERRUPTED)

@@ -25,7 +25,9 @@ class SectionedCommand(click.Command):
             record = param.get_help_record(ctx)
             if record is not None:
                 groups.setdefault(getattr(param, "section", None) or "Other options", []).append(record)
-        for section in (*SECTIONS, "Step by step", "Comparison", "Other options"):
+        known = (*SECTIONS, "Step by step", "Comparison")
+        order = [*known, *(name for name in groups if name not in known and name != "Other options"), "Other options"]
+        for section in order:
             if section in groups:
                 with formatter.section(section):
                     formatter.write_dl(groups[section])

@@ -7,7 +7,7 @@ import click
 from lossplay.cli import EXIT_INTERRUPTED
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
 
-NOT_FOR_STEP = ("epochs", "out", "force", "log_every", "quiet", "no_plot")
+NOT_FOR_STEP = ("epochs", "out", "force", "log_every", "quiet", "no_plot", "animate")
 STEP_DEFAULTS = {"batch_size": 4, "standardize": False}
 
 

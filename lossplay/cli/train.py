@@ -44,6 +44,12 @@ def train(ctx, config_file, **values):
     else:
         render.describe_run(console, experiment)
         observers.append(render.LiveTraining(console, config.epochs, experiment.data.task, config.log_every))
+    if config.animate:
+        from lossplay.plots import can_draw_fit
+
+        if not can_draw_fit(experiment.data):
+            render.print_notes(console, ["--animate draws the fit, which exists for 1-feature regression and "
+                                         "2-feature classification: no animation.gif for this data."])
     run = run_experiment(experiment, observers)
     run.save()
     console.print(render.summary(run))

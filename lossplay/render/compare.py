@@ -114,5 +114,7 @@ def comparison_summary(cmp):
     parts.append(Text(""))
     parts += [Text(sentence, style="bold") for sentence in cmp.lesson()]
     if cmp.folder is not None:
-        parts.append(Text(f"Saved in {cmp.folder}/: compare.json, compare.png and one run folder per run."))
+        pictures = [name for name in ("compare.png", "compare.gif") if (cmp.folder / name).exists()]
+        parts.append(Text(f"Saved in {cmp.folder}/: compare.json, {', '.join(pictures) + ' and ' if pictures else ''}"
+                          "one run folder per run."))
     return Group(*parts)

@@ -1,0 +1,428 @@
+"""The loss landscape: the objective over two parameters, and each optimizer's path across it.
+
+A model with exactly two free parameters can have its whole objective drawn:
+(w, b) of a 1-feature linear model, or (w1, w2) of a 2-feature logistic model
+whose bias is held at 0 (``models.WithoutBias``). On a G x G grid of those
+two parameters,
+
+    J(p1, p2) = C(p1, p2) + penalty = (1/n) sum_i L(z_i, y_i) + l2 * (1/2) ||w||^2 + l1 * ||w||_1
+
+is computed from the training rows with the same model, loss and penalty as
+training. Each optimizer then starts from the same point and runs the same
+training loop as ``lossplay train`` for a number of updates; its path is the
+list of parameters after each update, and each point's objective is computed
+by the same function as the grid, so a path always lies on the surface drawn.
+"""
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from lossplay import __version__
+from lossplay import runs as run_folders
+from lossplay.config import DEFAULT_LR, TrainConfig, make_config
+from lossplay.errors import LossplayError, did_you_mean
+from lossplay.experiment import build
+from lossplay.interrupt import graceful_interrupt
+from lossplay.loop import Stop
+from lossplay.models import WithoutBias
+from lossplay.observers import DivergenceGuard, Observer
+from lossplay.optimizers import OPTIMIZER_SPECS, OPTIMIZERS, make_optimizer
+from lossplay.reference import mse_minimum
+
+DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+DEFAULT_STEPS = 200
+DEFAULT_GRID = 121
+# options of a landscape that differ from lossplay train's defaults: full batch, so that a path follows
+# the gradient of the surface drawn; the data's own units, so that the axes are its slope and intercept
+LANDSCAPE_DEFAULTS = {"batch_size": 0, "standardize": False}
+
+
+@dataclass(frozen=True)
+class OptimizerPath:
+    """One optimizer's walk across the landscape: the parameters after each update, from the start."""
+
+    name: str
+    optimizer: str
+    lr: float
+    hyperparameters: dict
+    points: np.ndarray  # (updates + 1, 2): the start, then the parameters after each update
+    costs: np.ndarray  # the objective at each point
+    status: str  # "completed" or "diverged"
+    message: str | None = None
+
+    @property
+    def steps(self):
+        return len(self.points) - 1
+
+    @property
+    def final_cost(self):
+        return float(self.costs[-1])
+
+    @property
+    def label(self):
+        return f"{self.name} (lr {self.lr:g})"
+
+
+@dataclass
+class Landscape:
+    """The objective on a grid of two parameters, its lowest point, and the optimizers' paths."""
+
+    experiment: object
+    parameter_names: tuple
+    axes: tuple  # (values of the first parameter, values of the second)
+    costs: np.ndarray  # costs[i, j]: the objective at (axes[0][j], axes[1][i])
+    start: np.ndarray
+    paths: list
+    exact_minimum: np.ndarray | None = None  # the closed-form minimum, for MSE
+    started_at: datetime = field(default_factory=datetime.now)
+    notes: list = field(default_factory=list)
+    folder: Path | None = None
+    files: dict = field(default_factory=dict)
+
+    @property
+    def config(self):
+        return self.experiment.config
+
+    @property
+    def grid_minimum(self):
+        """(p1, p2, objective) of the lowest grid point."""
+        i, j = np.unravel_index(np.nanargmin(self.costs), self.costs.shape)
+        return float(self.axes[0][j]), float(self.axes[1][i]), float(self.costs[i, j])
+
+    @property
+    def minimum(self):
+        """(p1, p2, objective) of the lowest point known: the closed-form minimum for MSE, otherwise the
+        lowest of the grid points and of the points the paths visited."""
+        if self.exact_minimum is not None:
+            return (*map(float, self.exact_minimum), self.objective(self.exact_minimum))
+        best = self.grid_minimum
+        for path in self.paths:
+            finite = np.isfinite(path.costs)
+            if finite.any():
+                k = np.flatnonzero(finite)[np.argmin(path.costs[finite])]
+                if path.costs[k] < best[2]:
+                    best = (float(path.points[k][0]), float(path.points[k][1]), float(path.costs[k]))
+        return best
+
+    @property
+    def minimum_words(self):
+        """How the minimum was found, for legends and tables."""
+        return "the minimum (least squares)" if self.exact_minimum is not None else "the lowest point found"
+
+    @property
+    def extent(self):
+        """(p1 low, p1 high, p2 low, p2 high) of the grid."""
+        return (float(self.axes[0][0]), float(self.axes[0][-1]), float(self.axes[1][0]), float(self.axes[1][-1]))
+
+    def objective(self, point):
+        """The objective at one (p1, p2), computed as the grid is."""
+        return objective(self.experiment, point)
+
+    def plot(self):
+        """The landscape with every path, as a matplotlib Figure."""
+        from lossplay.plots import landscape as drawing
+
+        return drawing.landscape(self)
+
+    def animate(self):
+        """The paths growing step by step, beside the data and each optimizer's current fit, as GIF bytes."""
+        from lossplay.plots import landscape as drawing
+
+        return drawing.landscape_gif(self)
+
+    def to_json(self):
+        """The content of landscape.json."""
+        data = self.experiment.data
+        w_min, b_min, cost_min = self.minimum
+        first, second = self.parameter_names
+        low1, high1, low2, high2 = self.extent
+        return {
+            "lossplay_version": __version__,
+            "config": {**self.config.to_dict(), "optimizers": [p.name for p in self.paths],
+                       "start": self.start.tolist(), "steps": max((p.steps for p in self.paths), default=0),
+                       "grid": len(self.axes[0]), "no_bias": isinstance(self.experiment.model, WithoutBias)},
+            "data": {"task": data.task, "n_train": data.n_train, "features": list(data.feature_names),
+                     "target": data.target_name},
+            "parameters": list(self.parameter_names),
+            "grid": {first: [low1, high1], second: [low2, high2], "points": len(self.axes[0])},
+            "minimum": {first: w_min, second: b_min, "cost": cost_min,
+                        "found_by": "closed form" if self.exact_minimum is not None else "grid and paths",
+                        "grid": dict(zip((first, second, "cost"), self.grid_minimum))},
+            "paths": [{"name": p.name, "optimizer": p.optimizer, "lr": p.lr, "hyperparameters": p.hyperparameters,
+                       "status": p.status, "message": p.message, "steps": p.steps, "final_cost": p.final_cost,
+                       "points": p.points, "costs": p.costs} for p in self.paths],
+            "files": dict(self.files),
+        }
+
+    def default_folder_name(self):
+        return f"{run_folders.timestamp(self.started_at)}-landscape-{self.config.loss}"
+
+    def save(self, out=None, *, force=False, plots=True, animate=False):
+        """Write the landscape folder: landscape.png, landscape.gif (with ``animate``), then landscape.json.
+
+        Without ``out`` the folder is runs/<timestamp>-landscape-<loss>. As with
+        ``Run.save``, a first Ctrl-C while saving is ignored and a second abandons the folder.
+        """
+        fresh = out is None or not Path(out).exists()
+        folder = run_folders.new_folder(self.default_folder_name()) if out is None else \
+            run_folders.open_folder(out, force)
+        with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
+            (folder / "landscape.json").unlink(missing_ok=True)
+            (folder / "report.html").unlink(missing_ok=True)
+            files = {}
+            if plots:
+                from lossplay.plots import png_bytes
+
+                run_folders.write_atomic(folder / "landscape.png", png_bytes(self.plot()))
+                files["picture"] = "landscape.png"
+            if animate:
+                run_folders.write_atomic(folder / "landscape.gif", self.animate())
+                files["animation"] = "landscape.gif"
+            for name in ("landscape.png", "landscape.gif"):
+                if name not in files.values():
+                    (folder / name).unlink(missing_ok=True)
+            self.files = files
+            run_folders.write_atomic(folder / "landscape.json", run_folders.to_json(self.to_json()))
+        self.folder = Path(folder)
+        return self.folder
+
+
+# -- the two parameters ---------------------------------------------------------------------
+
+
+def landscape_experiment(config, no_bias=False):
+    """The experiment whose objective is drawn, checked to have exactly two free parameters.
+
+    A classifier's bias is held at 0 (``no_bias`` is implied for it): its two
+    weights are then the two parameters.
+    """
+    experiment = build(config)
+    data, c = experiment.data, experiment.config
+    if data.task == "multiclass":
+        raise LossplayError(
+            f"A landscape needs a model with two parameters; {c.model} regression on '{c.dataset}' has "
+            f"{data.n_classes} classes. Use a regression loss on a 1-feature dataset (--dataset linear) or a "
+            "binary loss on a 2-feature dataset (--loss bce --dataset blobs).")
+    if data.task == "regression":
+        if data.n_features != 1:
+            raise LossplayError(
+                f"A landscape of a linear model needs exactly one feature (w and b); '{c.dataset}' gives "
+                f"{data.n_features}{' after --poly-degree' if c.poly_degree > 1 else ''}. Use --dataset linear "
+                "or sine without --poly-degree, or a CSV file with one feature column.")
+        if no_bias:
+            raise LossplayError(
+                "--no-bias would leave a 1-feature linear model a single parameter: the landscape of a linear "
+                "model is drawn over its weight w and its bias b.")
+        return experiment, ("w", "b")
+    if data.n_features != 2:
+        raise LossplayError(
+            f"A landscape of a logistic model without bias needs exactly two features (w1 and w2); "
+            f"'{c.dataset}' gives {data.n_features}. Use --dataset blobs, or a CSV file with two feature columns.")
+    names = tuple(f"w[{name}]" for name in data.feature_names)
+    theta0 = experiment.theta0.copy()
+    theta0[-1] = 0.0
+    notes = list(experiment.notes)
+    if not no_bias:
+        notes.append("The logistic model's bias is held at 0 (--no-bias), so that its two weights are the "
+                     "two axes of the landscape.")
+    return dataclasses.replace(experiment, model=WithoutBias(experiment.model), theta0=theta0, notes=notes), names
+
+
+def full_parameters(experiment, point):
+    """theta for a point (p1, p2): [w, b] for a linear model, [w1, w2, 0] for a logistic one."""
+    theta = np.zeros_like(experiment.theta0)
+    theta[:2] = point
+    return theta
+
+
+def objective(experiment, point):
+    """J at one point: the cost on the training rows plus the penalty, as the training loop computes them."""
+    theta = full_parameters(experiment, point)
+    data = experiment.data
+    with np.errstate(all="ignore"):
+        z = experiment.model.raw_design(theta, data.design_train)
+        return experiment.loss.cost(z, data.y_train) + experiment.penalty.value(theta[:-1])
+
+
+def objective_grid(experiment, first, second):
+    """J on every point of the grid first x second: an array [i, j] for (first[j], second[i])."""
+    costs = np.empty((len(second), len(first)))
+    for i, q in enumerate(second):
+        for j, p in enumerate(first):
+            costs[i, j] = objective(experiment, (p, q))
+    return costs
+
+
+def exact_minimum(experiment):
+    """The closed-form minimum (w, b) of the MSE objective with an L2 penalty, or None for other losses."""
+    c = experiment.config
+    if c.loss != "mse" or c.model != "linear" or c.l1 > 0:
+        return None
+    data = experiment.data
+    return mse_minimum(data.design_train[:, :-1], data.y_train, c.l2)[:2]
+
+
+def approximate_minimum(experiment, steps=500):
+    """Where full-batch Adam (lr 0.1) from zero ends after ``steps`` updates: near the lowest point."""
+    path = follow(experiment, "adam", {"optimizer": "adam", "lr": 0.1}, np.zeros(2), steps)
+    finite = np.isfinite(path.costs)
+    return path.points[np.flatnonzero(finite)[np.argmin(path.costs[finite])]]
+
+
+def default_start(centre):
+    """A start up and to the left of the lowest point, far enough that the paths differ visibly."""
+    reach = max(2.0, float(np.hypot(*centre)))
+    return np.round(centre + reach * np.array([-1.0, 0.75]), 1)
+
+
+# -- the paths ------------------------------------------------------------------------------
+
+
+def optimizer_changes(name, lr=None):
+    """The options a path name sets: {'optimizer', 'lr', ...}; 'momentum' and 'nesterov' are SGD with mu = 0.9."""
+    changes = dict(OPTIMIZER_SPECS.get(name, {"optimizer": name}))
+    if changes["optimizer"] not in OPTIMIZERS:
+        known = [*OPTIMIZERS, *OPTIMIZER_SPECS]
+        raise LossplayError(f"Unknown optimizer '{name}' in --optimizers.{did_you_mean(name, known)} "
+                            f"Choose from {', '.join(known)}.")
+    changes["lr"] = DEFAULT_LR[changes["optimizer"]] if lr is None else lr
+    return changes
+
+
+class _PathRecorder(Observer):
+    """Keeps the parameters after every update, and ends the loop after ``steps`` updates.
+
+    Full batch: one update per epoch, so the epoch records hold the path.
+    Mini-batch: the step records do (and the last epoch may hold more updates than asked).
+    """
+
+    def __init__(self, steps, wants_steps):
+        self.steps = steps
+        self.wants_steps = wants_steps
+        self.points = {}
+
+    def on_epoch_end(self, record):
+        if not self.wants_steps or record.steps == 0:
+            self.points[record.steps] = record.params[:2].copy()
+        return Stop("completed", None) if record.steps >= self.steps else None
+
+    def on_step_end(self, record):
+        self.points[record.step] = record.params_after[:2].copy()
+        return Stop("completed", None) if record.step >= self.steps else None
+
+
+def follow(experiment, name, changes, start, steps):
+    """Run the training loop from ``start`` with the optimizer in ``changes`` for ``steps`` updates."""
+    config = experiment.config.replace(**changes)
+    optimizer = make_optimizer(config.optimizer, momentum=config.momentum, nesterov=config.nesterov,
+                               beta1=config.beta1, beta2=config.beta2, eps=config.eps, rho=config.rho,
+                               weight_decay=config.weight_decay)
+    runner = dataclasses.replace(experiment, config=config, optimizer=optimizer)
+    epochs = math.ceil(steps / runner.batches_per_epoch)
+    loop = runner.training_loop(epochs=epochs)
+    recorder = _PathRecorder(steps, wants_steps=runner.batches_per_epoch > 1)
+    outcome = loop.run(full_parameters(experiment, start), [recorder, DivergenceGuard()])
+    taken = sorted(k for k in recorder.points if k <= steps)
+    points = np.array([recorder.points[k] for k in taken])
+    costs = np.array([objective(experiment, p) for p in points])
+    status = "diverged" if outcome.status == "diverged" or not np.isfinite(costs[-1]) else "completed"
+    message = outcome.message if outcome.status == "diverged" else None
+    return OptimizerPath(name, config.optimizer, config.lr, optimizer.params(), points, costs, status, message)
+
+
+# -- the grid -------------------------------------------------------------------------------
+
+
+def grid_axes(start, centre, paths, points):
+    """Two axes of the same span, covering the start, the centre and the paths (with a margin).
+
+    Points of a path that runs far away (it diverged) do not stretch the grid:
+    only those within four times the distance from the start to the centre count.
+    """
+    reach = max(float(np.hypot(*(start - centre))), 1e-3)
+    kept = [start, centre]
+    for path in paths:
+        finite = path.points[np.isfinite(path.points).all(axis=1)]
+        kept.extend(finite[np.hypot(*(finite - centre).T) <= 4 * reach])
+    kept = np.array(kept)
+    low, high = kept.min(axis=0), kept.max(axis=0)
+    middle, half = (low + high) / 2, max((high - low).max() / 2, reach / 2) * 1.15
+    return tuple(np.linspace(m - half, m + half, points) for m in middle)
+
+
+def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, steps=DEFAULT_STEPS,
+              grid=DEFAULT_GRID, no_bias=False, **options):
+    """Compute a ``Landscape``: the objective over two parameters and each optimizer's path.
+
+    >>> scape = lossplay.landscape(loss="mae", optimizers=["sgd", "adam"])   # doctest: +SKIP
+    >>> scape.minimum, [p.final_cost for p in scape.paths]                 # doctest: +SKIP
+    >>> scape.plot(); scape.save()                                          # doctest: +SKIP
+
+    Options are those of ``train`` (data, loss, penalty, optimizer hyperparameters;
+    ``lr`` sets every optimizer's rate, otherwise each keeps its own default),
+    with full batch and unstandardised features unless set (a ``TrainConfig`` given is
+    taken as it is). ``start`` is (p1, p2).
+    """
+    if config is None:
+        config = make_config(**{**LANDSCAPE_DEFAULTS, **options})
+    elif isinstance(config, TrainConfig):
+        config = make_config(**{**config.to_dict(), **options})
+    else:
+        raise TypeError("expected a TrainConfig or keyword options")
+    if steps < 1:
+        raise LossplayError(f"--steps must be at least 1, got {steps}.")
+    if not 11 <= grid <= 401:
+        raise LossplayError(f"--grid must be between 11 and 401 points a side, got {grid}.")
+    names = list(optimizers) if not isinstance(optimizers, str) else \
+        [n.strip() for n in optimizers.split(",") if n.strip()]
+    if not names:
+        raise LossplayError("--optimizers needs at least one name, separated by commas (e.g. sgd,adam).")
+    if len(set(names)) != len(names):
+        raise LossplayError(f"--optimizers names '{next(n for n in names if names.count(n) > 1)}' twice.")
+    user_lr = config.lr
+    plan = [(name, optimizer_changes(name, user_lr)) for name in names]
+    experiment, parameter_names = landscape_experiment(config, no_bias)
+    exact = exact_minimum(experiment)
+    if start is None:
+        centre = exact if exact is not None else approximate_minimum(experiment)
+        start = default_start(centre)
+    start = parse_start(start)
+    paths = [follow(experiment, name, changes, start, steps) for name, changes in plan]
+    centre = exact if exact is not None else _best_point(paths, start)
+    first, second = grid_axes(start, centre, paths, grid)
+    costs = objective_grid(experiment, first, second)
+    return Landscape(experiment, parameter_names, (first, second), costs, start, paths, exact,
+                     notes=list(experiment.notes))
+
+
+def _best_point(paths, start):
+    """The lowest point any path reached (the start if none is finite)."""
+    best, lowest = start, np.inf
+    for path in paths:
+        finite = np.isfinite(path.costs)
+        if finite.any():
+            k = np.flatnonzero(finite)[np.argmin(path.costs[finite])]
+            if path.costs[k] < lowest:
+                best, lowest = path.points[k], path.costs[k]
+    return np.asarray(best, dtype=np.float64)
+
+
+def parse_start(start):
+    """(p1, p2) from a pair of numbers or the text 'p1,p2'."""
+    if isinstance(start, str):
+        parts = [p.strip() for p in start.split(",")]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            values = []
+    else:
+        values = list(np.asarray(start, dtype=np.float64).ravel())
+    if len(values) != 2 or not np.isfinite(values).all():
+        raise LossplayError(f"--start takes two numbers separated by a comma, like --start -1,5; got '{start}'.")
+    return np.array(values, dtype=np.float64)
+
