@@ -21,7 +21,8 @@ import numpy as np
 from lossplay.errors import LossplayError
 
 RUNS_DIR = "runs"
-RUN_FILES = ("run.json", "history.csv", "loss_curve.png", "fit.png")
+# a run's files; report.html is a handout made from them, out of date once they are replaced
+RUN_FILES = ("run.json", "history.csv", "loss_curve.png", "fit.png", "animation.gif", "report.html")
 
 
 def timestamp(moment):

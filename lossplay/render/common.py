@@ -1,10 +1,10 @@
 """Helpers shared by everything lossplay prints: the console, number formatting, status words."""
 
-import math
-
 from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
+
+from lossplay.formatting import number  # noqa: F401  (re-exported: the renderers import it from here)
 
 STATUS_STYLE = {"completed": "green", "early_stopped": "green", "diverged": "red", "interrupted": "yellow"}
 STATUS_TITLE = {
@@ -18,17 +18,6 @@ STATUS_TITLE = {
 def make_console(stderr=False):
     """The console every command prints to (colour and width follow the terminal)."""
     return Console(stderr=stderr, highlight=False)
-
-
-def number(value, digits=4):
-    """A number with ``digits`` significant digits; '—' for None, 'nan'/'inf' as such."""
-    if value is None:
-        return "—"
-    value = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
-    if not math.isfinite(value):
-        return str(value)
-    text = f"{value:.{digits}g}"
-    return "0" if text == "-0" else text
 
 
 def main_metric(task):
