@@ -18,6 +18,9 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "Run": "lossplay.api", "step": "lossplay.api", "train": "lossplay.api",
     "Comparison": "lossplay.comparison", "compare": "lossplay.comparison",
+    "Landscape": "lossplay.landscapes", "landscape": "lossplay.landscapes",
+    "LRFindResult": "lossplay.lrfind", "lr_find": "lossplay.lrfind",
+    "build_report": "lossplay.report", "write_report": "lossplay.report",
     "TrainConfig": "lossplay.config", "Dataset": "lossplay.data", "load_dataset": "lossplay.data",
     "LossplayError": "lossplay.errors",
 }

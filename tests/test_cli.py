@@ -329,5 +329,5 @@ def test_the_command_list_matches_each_command_s_own_summary():
     from lossplay.cli import COMMANDS
 
     for name, (module, summary) in COMMANDS.items():
-        command = getattr(importlib.import_module(f"lossplay.cli.{module}"), name)
+        command = getattr(importlib.import_module(f"lossplay.cli.{module}"), name.replace("-", "_"))
         assert command.help.strip().splitlines()[0] == summary, name

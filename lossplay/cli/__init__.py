@@ -35,6 +35,9 @@ COMMANDS = {
     "optimizers": ("catalogs", "List the optimizers, or show one in full with its first steps on a parabola."),
     "gradcheck": ("catalogs", "Check every loss and model's gradient against finite differences."),
     "datasets": ("datasets", "List the built-in and shipped datasets: task, size, features, what each is good for."),
+    "landscape": ("landscape", "Draw the cost over two parameters, with each optimizer's path across it."),
+    "lr-find": ("lrfind", "Find a learning rate: raise it step by step and watch where the cost falls fastest."),
+    "report": ("report", "Write a self-contained HTML handout of a run, comparison, landscape or lr-find folder."),
 }
 
 
@@ -53,7 +56,7 @@ class LossplayGroup(click.Group):
     def get_command(self, ctx, name):
         if name not in COMMANDS:
             return None
-        return getattr(importlib.import_module(f"lossplay.cli.{COMMANDS[name][0]}"), name)
+        return getattr(importlib.import_module(f"lossplay.cli.{COMMANDS[name][0]}"), name.replace("-", "_"))
 
     def format_commands(self, ctx, formatter):
         with formatter.section("Commands"):
@@ -126,6 +129,8 @@ def cli():
       lossplay step                           one update, every number shown
       lossplay compare mse mae huber --outliers   losses side by side
       lossplay demo                           the classroom demos
+      lossplay landscape                      the cost surface and optimizers' paths
+      lossplay lr-find                        find a learning rate
       lossplay losses                         the losses, their formulas and uses
       lossplay datasets                       the datasets you can use
 
