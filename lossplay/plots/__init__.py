@@ -159,6 +159,17 @@ def _regression_fit(run, data):
         ax.plot(grid, predicted, color=FIT_COLOR, lw=2.6, label=_fit_label(run))
     targets = [data.y_train] if data.y_val is None else [data.y_train, data.y_val]
     ax.set_ylim(*_span(np.concatenate(targets), margin=0.1))
+    draw_true_line(ax, data, grid)
+    ax.set_xlabel(data.transform.raw_names[0])
+    ax.set_ylabel(data.target_name)
+    fig.suptitle(f"The fit after {run.epochs_run} epochs", fontweight="bold")
+    ax.set_title(run_title(run.config), fontsize=11)
+    ax.legend(loc="best")
+    return fig
+
+
+def draw_true_line(ax, data, grid):
+    """The line (or curve) a generated dataset was drawn from, dashed, over the raw feature values ``grid``."""
     true = data.true_params
     if true is not None and len(true["weights"]) == 1:
         ax.plot(grid, true["weights"][0] * grid + true["bias"], color="black", lw=1.5, ls="--",
@@ -166,12 +177,6 @@ def _regression_fit(run, data):
     elif data.true_curve is not None:
         label, function = data.true_curve
         ax.plot(grid, function(grid), color="black", lw=1.5, ls="--", label=label)
-    ax.set_xlabel(data.transform.raw_names[0])
-    ax.set_ylabel(data.target_name)
-    fig.suptitle(f"The fit after {run.epochs_run} epochs", fontweight="bold")
-    ax.set_title(run_title(run.config), fontsize=11)
-    ax.legend(loc="best")
-    return fig
 
 
 def _signed(value):
@@ -359,13 +364,7 @@ def _comparison_fits(cmp, ax):
         if run.status == "diverged":
             label += " (diverged)"
         ax.plot(grid, predicted, color=color, lw=2.4, label=label)
-    true = cmp.true_params
-    if true is not None and len(true["weights"]) == 1:
-        ax.plot(grid, true["weights"][0] * grid + true["bias"], color="black", lw=1.5, ls="--",
-                label=f"true line: y = {true['weights'][0]:g}x {_signed(true['bias'])}")
-    elif data.true_curve is not None:
-        label, function = data.true_curve
-        ax.plot(grid, function(grid), color="black", lw=1.5, ls="--", label=label)
+    draw_true_line(ax, data, grid)
     targets = data.y_train if data.y_val is None else np.concatenate([data.y_train, data.y_val])
     ax.set_ylim(*_span(targets, margin=0.08))
     ax.set_xlabel(data.transform.raw_names[0])

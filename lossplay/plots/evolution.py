@@ -17,10 +17,10 @@ from lossplay.plots import (
     VAL_COLOR,
     _figure,
     _finite_or_nan,
-    _signed,
     _span,
     _styled,
     can_draw_fit,
+    draw_true_line,
     run_title,
 )
 from lossplay.plots.animation import frame_positions, gif_bytes
@@ -73,17 +73,6 @@ def _data_points(ax, data, grey=False):
     ax.set_ylabel(data.transform.raw_names[1])
     ax.grid(False)
     return markers
-
-
-def _true_line(ax, data, grid):
-    """The line (or curve) the generator drew the data from, dashed, when it is known."""
-    true = data.true_params
-    if true is not None and len(true["weights"]) == 1:
-        ax.plot(grid, true["weights"][0] * grid + true["bias"], color="black", lw=1.5, ls="--",
-                label=f"true line: y = {true['weights'][0]:g}x {_signed(true['bias'])}")
-    elif data.true_curve is not None:
-        label, function = data.true_curve
-        ax.plot(grid, function(grid), color="black", lw=1.5, ls="--", label=label)
 
 
 def _grid_of(ax, size):
@@ -163,7 +152,7 @@ def training_gif(run):
     animated = [train_line, val_line, title]
     if data.task == "regression":
         grid = np.linspace(*ax_fit.get_xlim(), 300)
-        _true_line(ax_fit, data, grid)
+        draw_true_line(ax_fit, data, grid)
         fit_line, = ax_fit.plot([], [], color=FIT_COLOR, lw=2.8, label="the model at this epoch")
         ax_fit.legend(loc="upper left", fontsize=9.5)
         ax_fit.set_title("The fitted line", fontsize=11.5)
@@ -226,7 +215,7 @@ def comparison_gif(cmp):
     regression = cmp.task == "regression"
     if regression:
         grid = np.linspace(*ax_fit.get_xlim(), 300)
-        _true_line(ax_fit, data, grid)
+        draw_true_line(ax_fit, data, grid)
         fit_lines = [ax_fit.plot([], [], color=color, lw=2.6, label=e.name)[0] for color, e in zip(colors, entries)]
         ax_fit.set_title("Each run's line", fontsize=11.5)
     else:
