@@ -40,6 +40,10 @@ DEFAULT_GRID = 121
 # options of a landscape that differ from lossplay train's defaults: full batch, so that a path follows
 # the gradient of the surface drawn; the data's own units, so that the axes are its slope and intercept
 LANDSCAPE_DEFAULTS = {"batch_size": 0, "standardize": False}
+# options of lossplay train that a landscape does not read: each path names its own optimizer and rate,
+# and runs a number of updates rather than epochs
+NOT_FOR_LANDSCAPE = ("optimizer", "epochs", "lr_schedule", "lr_step_size", "lr_gamma", "warmup_epochs",
+                     "patience", "min_delta", "restore_best", "log_every", "quiet", "no_plot", "animate")
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Landscape:
     start: np.ndarray
     paths: list
     exact_minimum: np.ndarray | None = None  # the closed-form minimum, for MSE
+    lr: float | None = None  # the rate given for every path, or None: each optimizer's own
     started_at: datetime = field(default_factory=datetime.now)
     notes: list = field(default_factory=list)
     folder: Path | None = None
@@ -143,7 +148,8 @@ class Landscape:
         low1, high1, low2, high2 = self.extent
         return {
             "lossplay_version": __version__,
-            "config": {**self.config.to_dict(), "optimizers": [p.name for p in self.paths],
+            "config": {**{k: v for k, v in self.config.to_dict().items() if k not in NOT_FOR_LANDSCAPE},
+                       "lr": self.lr, "optimizers": [p.name for p in self.paths],
                        "start": self.start.tolist(), "steps": max((p.steps for p in self.paths), default=0),
                        "grid": len(self.axes[0]), "no_bias": isinstance(self.experiment.model, WithoutBias)},
             "data": {"task": data.task, "n_train": data.n_train, "features": list(data.feature_names),
@@ -396,7 +402,7 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
     centre = exact if exact is not None else _best_point(paths, start)
     first, second = grid_axes(start, centre, paths, grid)
     costs = objective_grid(experiment, first, second)
-    return Landscape(experiment, parameter_names, (first, second), costs, start, paths, exact,
+    return Landscape(experiment, parameter_names, (first, second), costs, start, paths, exact, user_lr,
                      notes=list(experiment.notes))
 
 

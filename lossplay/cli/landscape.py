@@ -3,10 +3,8 @@
 import click
 
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
-from lossplay.landscapes import DEFAULT_GRID, DEFAULT_OPTIMIZERS, DEFAULT_STEPS, LANDSCAPE_DEFAULTS
+from lossplay.landscapes import DEFAULT_GRID, DEFAULT_OPTIMIZERS, DEFAULT_STEPS, LANDSCAPE_DEFAULTS, NOT_FOR_LANDSCAPE
 
-NOT_FOR_LANDSCAPE = ("optimizer", "epochs", "lr_schedule", "lr_step_size", "lr_gamma", "warmup_epochs",
-                     "patience", "min_delta", "restore_best", "log_every", "quiet", "no_plot", "animate")
 SECTION = "Landscape"
 
 
@@ -63,10 +61,8 @@ def landscape(ctx, config_file, optimizers, start, steps, grid, no_bias, animate
     with console.status("Computing the landscape and the paths..."):
         scape = compute(config, optimizers=optimizers, start=start, steps=steps, grid=grid, no_bias=no_bias)
     render.print_notes(console, scape.notes)
+    console.print(render.describe_landscape(scape))
     c = scape.config
-    console.print(f"The {c.loss} cost of a {c.model} model on [bold]{c.dataset}[/] over "
-                  f"{' and '.join(scape.parameter_names)}, {len(scape.axes[0])}×{len(scape.axes[1])} points; "
-                  f"{len(scape.paths)} optimizers from ({scape.start[0]:g}, {scape.start[1]:g}).")
     status = "Drawing the picture and the animation..." if animate else "Drawing the picture..."
     with console.status(status):
         scape.save(c.out, force=c.force, animate=animate)

@@ -162,7 +162,7 @@ def _regression_fit(run, data):
     draw_true_line(ax, data, grid)
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.target_name)
-    fig.suptitle(f"The fit after {run.epochs_run} epochs", fontweight="bold")
+    fig.suptitle(f"The fit {_when(run)}", fontweight="bold")
     ax.set_title(run_title(run.config), fontsize=11)
     ax.legend(loc="best")
     return fig
@@ -177,6 +177,14 @@ def draw_true_line(ax, data, grid):
     elif data.true_curve is not None:
         label, function = data.true_curve
         ax.plot(grid, function(grid), color="black", lw=1.5, ls="--", label=label)
+
+
+def _when(run):
+    """'after 100 epochs', or, when early stopping kept an earlier epoch's parameters, which one."""
+    kept = run.outcome.kept_epoch
+    if kept is not None and kept != run.epochs_run:
+        return f"of epoch {kept}, the best (stopped at {run.epochs_run})"
+    return f"after {run.epochs_run} epochs"
 
 
 def _signed(value):
@@ -239,7 +247,7 @@ def _decision_regions(run, data):
     ax.grid(False)
     accuracy = run.metrics["val" if run.metrics["val"] else "train"]["accuracy"]
     split_word = "validation" if run.metrics["val"] else "training"
-    fig.suptitle(f"Decision regions after {run.epochs_run} epochs ({split_word} accuracy {accuracy:.1%})",
+    fig.suptitle(f"Decision regions {_when(run)} ({split_word} accuracy {accuracy:.1%})",
                  fontweight="bold")
     ax.set_title(run_title(run.config), fontsize=11)
     ax.legend(loc="best", fontsize=9, framealpha=0.9)
@@ -307,6 +315,12 @@ def loss_shapes():
 
 
 RUN_COLORS = ("#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#1f77b4")
+RUN_STYLES = ("-", "--", "-.", (0, (1, 1.2)))
+
+
+def run_style(index):
+    """The line style of the index-th run: runs that end on the same line stay distinguishable."""
+    return RUN_STYLES[index % len(RUN_STYLES)]
 
 
 @_styled
@@ -353,7 +367,7 @@ def _comparison_fits(cmp, ax):
     xs = x if data.raw_val is None else np.concatenate([x, data.raw_val[:, 0]])
     low, high = _span(xs)
     grid = np.linspace(low, high, 300)
-    for color, entry in zip(RUN_COLORS * 3, cmp.entries):
+    for index, (color, entry) in enumerate(zip(RUN_COLORS * 3, cmp.entries)):
         run = entry.run
         with np.errstate(all="ignore"):
             predicted = run.predict(grid[:, None])
@@ -363,14 +377,14 @@ def _comparison_fits(cmp, ax):
         label = entry.name if line is None else f"{entry.name}: y = {line[0]:.3g}x {_signed(line[1])}"
         if run.status == "diverged":
             label += " (diverged)"
-        ax.plot(grid, predicted, color=color, lw=2.4, label=label)
+        ax.plot(grid, predicted, color=color, ls=run_style(index), lw=2.4, label=label)
     draw_true_line(ax, data, grid)
     targets = data.y_train if data.y_val is None else np.concatenate([data.y_train, data.y_val])
     ax.set_ylim(*_span(targets, margin=0.08))
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.target_name)
     ax.set_title("The fitted lines" if cmp.entries[0].run.config.poly_degree == 1 else "The fitted curves")
-    ax.legend(loc="upper left", fontsize=9.5)
+    ax.legend(loc="best", fontsize=9.5)
 
 
 def _comparison_curves(cmp, ax):
@@ -378,12 +392,12 @@ def _comparison_curves(cmp, ax):
     column = f"{cmp.split}_{metric}"
     positive = []
     marked = False
-    for color, entry in zip(RUN_COLORS * 3, cmp.entries):
+    for index, (color, entry) in enumerate(zip(RUN_COLORS * 3, cmp.entries)):
         history = entry.run.history
         epochs = history.column("epoch")
         values = _finite_or_nan(history.column(column))
         label = entry.name + (" (diverged)" if entry.run.status == "diverged" else "")
-        ax.plot(epochs, values, color=color, lw=2.2, label=label)
+        ax.plot(epochs, values, color=color, ls=run_style(index), lw=2.2, label=label)
         positive.append(values[np.isfinite(values)])
         overfitting = entry.run.overfitting
         if overfitting["detected"]:

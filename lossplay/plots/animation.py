@@ -31,13 +31,17 @@ def frame_positions(count, frames=MAX_FRAMES):
     return positions.tolist()
 
 
-def gif_bytes(figure, draw_frame, frames, animated=(), frame_ms=FRAME_MS, hold_ms=HOLD_MS):
+def gif_bytes(figure, draw_frame, frames, animated=(), colors=(), frame_ms=FRAME_MS, hold_ms=HOLD_MS):
     """Render ``draw_frame(frame)`` for each frame on ``figure`` and return the frames as a looping GIF.
 
-    When ``draw_frame`` changes only the ``animated`` artists (and any artists
-    it returns, made for that frame), the rest of the figure is drawn once and
-    each frame draws those artists over a copy of it (blitting); without
-    ``animated`` the whole figure is drawn for every frame.
+    When ``draw_frame`` changes only the ``animated`` artists, the rest of the
+    figure is drawn once and each frame draws those artists, in order, over a
+    copy of it (blitting). ``draw_frame`` may instead return the list of artists
+    to draw for its frame (the animated ones and any made for that frame alone),
+    in the order they stack. Without ``animated`` the whole figure is drawn for
+    every frame. ``colors`` (matplotlib colour names or hex codes) are kept
+    exactly in the GIF's 256-colour palette: the colours that tell lines and
+    markers apart, which a palette fitted to the pixels could merge.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
@@ -51,22 +55,35 @@ def gif_bytes(figure, draw_frame, frames, animated=(), frame_ms=FRAME_MS, hold_m
     background = canvas.copy_from_bbox(figure.bbox) if animated else None
     images = []
     for frame in frames:
-        made = draw_frame(frame) or ()
+        drawn = draw_frame(frame)
         if background is None:
             canvas.draw()
         else:
             canvas.restore_region(background)
-            for artist in (*animated, *made):
+            for artist in animated if drawn is None else drawn:
                 figure.draw_artist(artist)
         images.append(Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3].copy()))
-    # one palette for every frame, from the first and the last (between them they hold every colour)
-    both = Image.new("RGB", (images[0].width, 2 * images[0].height))
-    both.paste(images[0], (0, 0))
-    both.paste(images[-1], (0, images[0].height))
-    palette = both.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    palette = _palette(images[0], images[-1], colors)
     frames_p = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
     buffer = io.BytesIO()
     durations = [frame_ms] * (len(frames_p) - 1) + [hold_ms]
     frames_p[0].save(buffer, format="GIF", save_all=True, append_images=frames_p[1:], duration=durations,
                      loop=0, optimize=False, disposal=1)
     return buffer.getvalue()
+
+
+def _palette(first, last, colors):
+    """One palette for every frame: ``colors`` exactly, then the colours the first and last frames use most
+    (between them they hold every colour of the picture)."""
+    from matplotlib.colors import to_rgb
+    from PIL import Image
+
+    exact = list(dict.fromkeys(tuple(round(255 * c) for c in to_rgb(color)) for color in colors))[:64]
+    both = Image.new("RGB", (first.width, 2 * first.height))
+    both.paste(first, (0, 0))
+    both.paste(last, (0, first.height))
+    fitted = both.quantize(colors=256 - len(exact), method=Image.Quantize.MEDIANCUT).getpalette()
+    entries = [value for rgb in exact for value in rgb] + fitted[: 3 * (256 - len(exact))]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(entries + [0] * (768 - len(entries)))
+    return palette

@@ -21,6 +21,7 @@ from lossplay.plots import (
     _styled,
     can_draw_fit,
     draw_true_line,
+    run_style,
     run_title,
 )
 from lossplay.plots.animation import frame_positions, gif_bytes
@@ -154,31 +155,36 @@ def training_gif(run):
         grid = np.linspace(*ax_fit.get_xlim(), 300)
         draw_true_line(ax_fit, data, grid)
         fit_line, = ax_fit.plot([], [], color=FIT_COLOR, lw=2.8, label="the model at this epoch")
-        ax_fit.legend(loc="upper left", fontsize=9.5)
+        ax_fit.legend(loc="best", fontsize=9.5)
         ax_fit.set_title("The fitted line", fontsize=11.5)
         animated.append(fit_line)
 
         def show_fit(theta):
             with np.errstate(all="ignore"):
                 fit_line.set_data(grid, run.predict(grid[:, None], theta))
-            return []
+            return None
     else:
         regions = _Regions(ax_fit, run)
         legend = ax_fit.legend(loc="upper left", fontsize=9, framealpha=0.9)
         ax_fit.set_title("Decision regions (black line: p = 0.5)" if data.n_classes == 2 else "Decision regions",
                          fontsize=11.5)
-        show_fit = regions.show
-        animated = [regions.image, *markers, legend, *animated]  # drawn in this order, over the background
+        curves = animated
+        animated = [regions.image, *markers, legend, *curves]
+
+        def show_fit(theta):
+            boundary = regions.show(theta)  # the regions, then the boundary, the points and the legend on top
+            return [regions.image, *boundary, *markers, legend, *curves]
 
     def draw(index):
         record = records[index]
-        made = show_fit(record.params)
+        drawn = show_fit(record.params)
         train_line.set_data(epochs[: index + 1], train[: index + 1])
         val_line.set_data(epochs[: index + 1], val[: index + 1])
         title.set_text(f"Epoch {record.epoch} of {records[-1].epoch}: training cost {record.train_loss:.4g}")
-        return made
+        return drawn
 
-    return gif_bytes(fig, draw, frame_positions(len(records)), animated)
+    colors = [FIT_COLOR, TRAIN_COLOR, VAL_COLOR, "black", *CLASS_COLORS[:data.n_classes]]
+    return gif_bytes(fig, draw, frame_positions(len(records)), animated, colors)
 
 
 def can_animate_comparison(cmp):
@@ -209,21 +215,25 @@ def comparison_gif(cmp):
     ax_curve.set_ylabel(f"{split} {names[metric]}")
     ax_curve.set_title(f"One yardstick for every run: {split} {names[metric].split(' (')[0]}", fontsize=11.5)
     colors = [RUN_COLORS[i % len(RUN_COLORS)] for i in range(len(entries))]
-    curve_lines = [ax_curve.plot([], [], color=color, lw=2.4, label=e.name)[0] for color, e in zip(colors, entries)]
+    styles = [run_style(i) for i in range(len(entries))]
+    curve_lines = [ax_curve.plot([], [], color=color, ls=style, lw=2.4, label=e.name)[0]
+                   for color, style, e in zip(colors, styles, entries)]
     ax_curve.legend(loc="upper right", fontsize=9.5)
     title = fig.suptitle("", fontweight="bold")
     regression = cmp.task == "regression"
     if regression:
         grid = np.linspace(*ax_fit.get_xlim(), 300)
         draw_true_line(ax_fit, data, grid)
-        fit_lines = [ax_fit.plot([], [], color=color, lw=2.6, label=e.name)[0] for color, e in zip(colors, entries)]
+        fit_lines = [ax_fit.plot([], [], color=color, ls=style, lw=2.6, label=e.name)[0]
+                     for color, style, e in zip(colors, styles, entries)]
         ax_fit.set_title("Each run's line", fontsize=11.5)
     else:
         gx, gy, points = _grid_of(ax_fit, 160)
-        for color, entry in zip(colors, entries):
-            ax_fit.plot([], [], color=color, lw=2.4, label=f"{entry.name}: p = 0.5")
+        for color, style, entry in zip(colors, styles, entries):
+            ax_fit.plot([], [], color=color, ls=style, lw=2.4, label=f"{entry.name}: p = 0.5")
         ax_fit.set_title("Each run's decision boundary", fontsize=11.5)
-    ax_fit.legend(loc="upper left", fontsize=9, framealpha=0.9)
+    # a legend that moves from frame to frame would be hard to read: "best" only where it is drawn once
+    fit_legend = ax_fit.legend(loc="best" if regression else "upper left", fontsize=9, framealpha=0.9)
 
     def draw(index):
         epoch = None
@@ -238,18 +248,19 @@ def comparison_gif(cmp):
                     fit_lines[i].set_data(grid, entry.run.predict(grid[:, None], record.params))
         title.set_text(f"Comparison on dataset {entries[0].run.config.dataset}: epoch {epoch}")
         if regression:
-            return []
+            return None
         boundaries = []  # made for this frame only
-        for color, entry in zip(colors, entries):
+        for color, style, entry in zip(colors, styles, entries):
             records = entry.run.history.records
             theta = records[min(index, len(records) - 1)].params
             with np.errstate(all="ignore"):
                 p = entry.run.predict(points, theta).reshape(gx.shape)
             if np.isfinite(p).all() and p.min() < 0.5 < p.max():
-                boundary = ax_fit.contour(gx, gy, p, levels=[0.5], colors=[color], linewidths=2.4)
+                boundary = ax_fit.contour(gx, gy, p, levels=[0.5], colors=[color], linestyles=[style],
+                                          linewidths=2.4)
                 boundary.remove()
                 boundaries.append(boundary)
-        return boundaries
+        return [*boundaries, *animated]  # the boundaries under the legend
 
-    animated = [*curve_lines, *(fit_lines if regression else []), title]
-    return gif_bytes(fig, draw, frame_positions(longest), animated)
+    animated = [*curve_lines, title, *(fit_lines if regression else [fit_legend])]
+    return gif_bytes(fig, draw, frame_positions(longest), animated, [*colors, "black", *CLASS_COLORS[:2]])

@@ -56,10 +56,10 @@ def _draw_contours(scape, ax, fig, colorbar=True):
         bar.set_label(_objective_label(scape))
         bar.ax.tick_params(labelsize=9)
     w_min, b_min, cost_min = scape.minimum
-    ax.plot([w_min], [b_min], marker="*", ms=22, color="gold", mec="black", mew=1.2, ls="none", zorder=6,
+    ax.plot([w_min], [b_min], marker="*", ms=22, color="gold", mec="black", mew=1.2, ls="none", zorder=9,
             label=f"{scape.minimum_words} ({_objective_label(scape, short=True)} {cost_min:.4g})")
     ax.plot([scape.start[0]], [scape.start[1]], marker="o", ms=13, color="white", mec="black", mew=2, ls="none",
-            zorder=6, label=f"start ({scape.start[0]:g}, {scape.start[1]:g})")
+            zorder=9, label=f"start ({scape.start[0]:g}, {scape.start[1]:g})")
     low1, high1, low2, high2 = scape.extent
     ax.set_xlim(low1, high1)
     ax.set_ylim(low2, high2)
@@ -110,14 +110,14 @@ def landscape(scape):
         ax_cost.plot(np.arange(len(costs)), costs, color=color, lw=2.4, marker=marker, ms=4.5,
                      markevery=_marks_every(path), label=_path_label(path))
     ax_map.set_title("The landscape and each optimizer's path (large marker: where it ended)", fontsize=11.5)
-    ax_map.legend(loc="upper right", fontsize=9.5, framealpha=0.92)
+    ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=10, frameon=False)
     finite = np.concatenate([p.costs[np.isfinite(p.costs)] for p in scape.paths])
     w_min, b_min, cost_min = scape.minimum
     ax_cost.axhline(cost_min, color="0.3", ls=":", lw=1.5, label=f"{scape.minimum_words} ({cost_min:.4g})")
     if finite.size and finite.min() > 0 and finite.max() / max(finite.min(), 1e-300) > 30:
         ax_cost.set_yscale("log")
     ax_cost.set_xlabel("update")
-    ax_cost.set_ylabel(_objective_label(scape))
+    ax_cost.set_ylabel(f"{_objective_label(scape, short=True)} after each update")
     ax_cost.set_title("How fast each one gets down", fontsize=11.5)
     ax_cost.legend(loc="upper right", fontsize=9.5)
     fig.suptitle(f"Loss landscape over {scape.parameter_names[0]} and {scape.parameter_names[1]}",
@@ -196,7 +196,7 @@ class _DataPanel:
 @_styled
 def landscape_gif(scape):
     """The paths growing update by update on the contours, beside the data and each current fit; GIF bytes."""
-    fig = _figure(12.5, 5.6)
+    fig = _figure(12.5, 6.2)
     fig.set_dpi(80)
     ax_map, ax_data = fig.subplots(1, 2, width_ratios=[1.2, 1])
     _draw_contours(scape, ax_map, fig, colorbar=False)
@@ -207,7 +207,7 @@ def landscape_gif(scape):
         head, = ax_map.plot([], [], marker=marker, ms=10, color=color, mec="black", mew=1.2, ls="none", zorder=7)
         trails.append(trail)
         heads.append(head)
-    legend = ax_map.legend(loc="upper right", fontsize=9, framealpha=0.92)
+    legend = ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=2, fontsize=9, frameon=False)
     labels = legend.get_texts()[-len(scape.paths):]
     panel = _DataPanel(scape, ax_data)
     longest = max(p.steps for p in scape.paths) + 1
@@ -225,5 +225,6 @@ def landscape_gif(scape):
         title.set_text(f"Loss landscape: update {k} of {longest - 1}")
 
     animated = [*trails, *heads, *panel.lines, legend, title]
-    return gif_bytes(fig, draw, frame_positions(longest), animated)
+    colors = [*PATH_COLORS, "gold", "white", "black", *CLASS_COLORS[:2]]
+    return gif_bytes(fig, draw, frame_positions(longest), animated, colors)
 

@@ -79,7 +79,8 @@ def lr_find_curve(result):
         else:
             ax.plot([], [], color=LIMIT_COLOR, lw=2.2, ls="--", label=label + " (off the axis)")
     ax.set_xlabel("learning rate (log scale)")
-    ax.set_ylabel(f"batch cost: mean {c.loss} loss" + (" (log scale)" if view is not None and view[2] else ""))
+    what = "batch cost" if result.beta > 0 else "cost of all training rows"
+    ax.set_ylabel(f"{what}: mean {c.loss} loss" + (" (log scale)" if view is not None and view[2] else ""))
     batch = "full batch" if c.batch_size == 0 else f"batches of {c.batch_size}"
     fig.suptitle("Learning-rate range test: the rate grows at every step", fontweight="bold")
     ax.set_title(f"{c.loss} loss · {c.optimizer} · {c.model} model · dataset {c.dataset} · {batch}", fontsize=11)

@@ -16,7 +16,8 @@ _PUBLIC = {
     "demo_intro": "demo.intro", "demo_outro": "demo.outro",
     "StepView": "step", "describe_steps": "step", "epoch_line": "step",
     "describe_lr_find": "lrfind", "lr_find_summary": "lrfind", "lr_find_table": "lrfind",
-    "landscape_lesson": "landscape", "landscape_summary": "landscape", "landscape_table": "landscape",
+    "describe_landscape": "landscape", "landscape_lesson": "landscape", "landscape_summary": "landscape",
+    "landscape_table": "landscape",
     "LiveTraining": "training", "describe_run": "training", "print_notes": "training", "summary": "training",
 }
 

@@ -21,6 +21,16 @@ def updates_to_reach(path, minimum_cost):
     return int(np.flatnonzero(above)[-1] + 1) if above.any() else 0
 
 
+def describe_landscape(scape):
+    """One sentence: which cost, over which parameters, on how fine a grid, from where."""
+    c = scape.config
+    count = len(scape.paths)
+    return Text.assemble(
+        f"The {c.loss} cost of a {c.model} model on ", (str(c.dataset), "bold"),
+        f" over {' and '.join(scape.parameter_names)}, {len(scape.axes[0])}×{len(scape.axes[1])} points; "
+        f"{count} optimizer{'' if count == 1 else 's'} from ({scape.start[0]:g}, {scape.start[1]:g}).")
+
+
 def landscape_table(scape):
     """One row per optimizer: its rate, where it ended, its objective, how soon it got down."""
     first, second = scape.parameter_names
@@ -30,7 +40,7 @@ def landscape_table(scape):
                   title=f"From ({scape.start[0]:g}, {scape.start[1]:g}), {scape.paths[0].steps} updates each")
     table.add_column("optimizer", no_wrap=True)
     table.add_column("lr", justify="right")
-    table.add_column(f"ended at\n({first}, {second})", justify="right", no_wrap=True)
+    table.add_column(escape(f"ended at\n({first}, {second})"), justify="right", no_wrap=True)
     table.add_column(f"final\n{word}", justify="right")
     table.add_column("within 1%\nafter", justify="right")
     finals = [p.final_cost for p in scape.paths if p.status != "diverged"]
@@ -73,9 +83,15 @@ def landscape_lesson(scape):
     if diverged:
         sentences.append(f"Diverged: {', '.join(diverged)}: each step overshot further than the last; "
                          "try a smaller --lr.")
-    if scape.config.loss == "mse" and scape.exact_minimum is not None:
-        sentences.append("The MSE landscape is a bowl with one lowest point, the least-squares solution; "
-                         "compare --loss mae, whose surface has creases where a residual crosses zero.")
+    loss = scape.config.loss
+    if loss == "mse" and scape.exact_minimum is not None:
+        sentences.append("The MSE landscape is a smooth bowl with one lowest point, the least-squares solution; "
+                         "try lossplay landscape --loss mae, whose surface has creases where a residual "
+                         "crosses zero.")
+    elif loss in ("mae", "quantile"):
+        sentences.append(f"The {loss} landscape is made of flat pieces with creases where a row's residual "
+                         "crosses zero: its gradient keeps the same size all the way down, so a path does not "
+                         "slow down near the minimum and can rock across the crease at its bottom.")
     return sentences
 
 

@@ -173,7 +173,7 @@ def lr_find_summary(result):
     if result.beta > 0:
         smoothing = f"smoothed: the batch costs' moving average with bias correction, β = {result.beta:g}."
     else:
-        smoothing = "smoothed: the same as the batch cost, since each full-batch cost is exact (β = 0)."
+        smoothing = "Full batch: each cost is that of all training rows, exact, so it is not smoothed."
     parts += [Text(""), Hanging(Text(smoothing, style="dim"), "")]
     if result.folder is not None:
         files = ", ".join([*result.files.values(), "lr_find.json"])
