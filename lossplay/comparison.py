@@ -292,20 +292,19 @@ class Comparison:
         else:
             folder = run_folders.open_folder(out, force)
         with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
-            (folder / "compare.json").unlink(missing_ok=True)
-            (folder / "report.html").unlink(missing_ok=True)
+            run_folders.retire(folder)
             for entry in self.entries:
                 entry.run.save(folder / entry.dir, force=True, plots=plots, animate=False)
+            written = {"compare.json"}
             if plots:
                 from lossplay import plots as drawing
 
                 run_folders.write_atomic(folder / "compare.png", drawing.png_bytes(drawing.comparison(self)))
-            elif (folder / "compare.png").exists():
-                (folder / "compare.png").unlink()
-            if not (animate and (animation := self.animate()) is not None):
-                (folder / "compare.gif").unlink(missing_ok=True)
-            else:
+                written.add("compare.png")
+            if animate and (animation := self.animate()) is not None:
                 run_folders.write_atomic(folder / "compare.gif", animation)
+                written.add("compare.gif")
+            run_folders.remove_stale(folder, written)
             run_folders.write_atomic(folder / "compare.json", run_folders.to_json(self.to_json()))
         self.folder = Path(folder)
         return self.folder

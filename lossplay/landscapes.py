@@ -84,6 +84,7 @@ class Landscape:
     paths: list
     exact_minimum: np.ndarray | None = None  # the closed-form minimum, for MSE
     lr: float | None = None  # the rate given for every path, or None: each optimizer's own
+    reference: tuple = (None, np.inf)  # (point, objective) where a long search for the minimum ended
     started_at: datetime = field(default_factory=datetime.now)
     notes: list = field(default_factory=list)
     folder: Path | None = None
@@ -102,22 +103,31 @@ class Landscape:
     @property
     def minimum(self):
         """(p1, p2, objective) of the lowest point known: the closed-form minimum for MSE, otherwise the
-        lowest of the grid points and of the points the paths visited."""
+        lowest of the grid points, of the points the paths visited and of the reference search's."""
         if self.exact_minimum is not None:
             return (*map(float, self.exact_minimum), self.objective(self.exact_minimum))
         best = self.grid_minimum
-        for path in self.paths:
-            finite = np.isfinite(path.costs)
-            if finite.any():
-                k = np.flatnonzero(finite)[np.argmin(path.costs[finite])]
-                if path.costs[k] < best[2]:
-                    best = (float(path.points[k][0]), float(path.points[k][1]), float(path.costs[k]))
+        for point, cost in [lowest_point(path) for path in self.paths] + [self.reference]:
+            if cost < best[2]:
+                best = (float(point[0]), float(point[1]), float(cost))
         return best
 
     @property
     def minimum_words(self):
         """How the minimum was found, for legends and tables."""
-        return "the minimum (least squares)" if self.exact_minimum is not None else "the lowest point found"
+        if self.exact_minimum is None:
+            return "the lowest point found"
+        return "the minimum (closed form, with the L2 penalty)" if self.config.l2 > 0 else \
+            "the minimum (least squares)"
+
+    @property
+    def minimum_on_edge(self):
+        """True when no closed form is known and the lowest grid point lies on the grid's edge: the minimum
+        may then lie outside the picture."""
+        if self.exact_minimum is not None:
+            return False
+        i, j = np.unravel_index(np.nanargmin(self.costs), self.costs.shape)
+        return i in (0, self.costs.shape[0] - 1) or j in (0, self.costs.shape[1] - 1)
 
     @property
     def extent(self):
@@ -178,8 +188,7 @@ class Landscape:
         folder = run_folders.new_folder(self.default_folder_name()) if out is None else \
             run_folders.open_folder(out, force)
         with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
-            (folder / "landscape.json").unlink(missing_ok=True)
-            (folder / "report.html").unlink(missing_ok=True)
+            run_folders.retire(folder)
             files = {}
             if plots:
                 from lossplay.plots import png_bytes
@@ -189,9 +198,7 @@ class Landscape:
             if animate:
                 run_folders.write_atomic(folder / "landscape.gif", self.animate())
                 files["animation"] = "landscape.gif"
-            for name in ("landscape.png", "landscape.gif"):
-                if name not in files.values():
-                    (folder / name).unlink(missing_ok=True)
+            run_folders.remove_stale(folder, {*files.values(), "landscape.json"})
             self.files = files
             run_folders.write_atomic(folder / "landscape.json", run_folders.to_json(self.to_json()))
         self.folder = Path(folder)
@@ -273,11 +280,31 @@ def exact_minimum(experiment):
     return mse_minimum(data.design_train[:, :-1], data.y_train, c.l2)[:2]
 
 
-def approximate_minimum(experiment, steps=500):
-    """Where full-batch Adam (lr 0.1) from zero ends after ``steps`` updates: near the lowest point."""
-    path = follow(experiment, "adam", {"optimizer": "adam", "lr": 0.1}, np.zeros(2), steps)
-    finite = np.isfinite(path.costs)
-    return path.points[np.flatnonzero(finite)[np.argmin(path.costs[finite])]]
+def lowest_point(path):
+    """(point, objective) of the lowest finite point of a path, or (None, inf) when none is finite."""
+    finite = np.flatnonzero(np.isfinite(path.costs))
+    if not finite.size:
+        return None, np.inf
+    k = finite[np.argmin(path.costs[finite])]
+    return path.points[k], float(path.costs[k])
+
+
+def search_minimum(experiment, steps=500):
+    """(point, objective): the lowest point of a long full-batch Adam run, a reference for where the minimum is.
+
+    A linear model starts from its least-squares solution (the minimum of MSE, and
+    near that of any regression loss), with steps scaled to its size; a logistic
+    model starts from zero.
+    """
+    start = np.zeros(2)
+    lr = 0.1
+    if experiment.data.task == "regression":
+        data = experiment.data
+        start = mse_minimum(data.design_train[:, :-1], data.y_train)[:2]
+        lr = 0.01 * max(1.0, float(np.abs(start).max()))
+    config = experiment.config.replace(batch_size=0)
+    searcher = dataclasses.replace(experiment, config=config)
+    return lowest_point(follow(searcher, "adam", {"optimizer": "adam", "lr": lr}, start, steps))
 
 
 def default_start(centre):
@@ -394,28 +421,24 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
     plan = [(name, optimizer_changes(name, user_lr)) for name in names]
     experiment, parameter_names = landscape_experiment(config, no_bias)
     exact = exact_minimum(experiment)
-    if start is None:
-        centre = exact if exact is not None else approximate_minimum(experiment)
-        start = default_start(centre)
-    start = parse_start(start)
+    reference = (exact, objective(experiment, exact)) if exact is not None else search_minimum(experiment)
+    centre = reference[0] if reference[0] is not None else np.zeros(2)
+    start = default_start(centre) if start is None else parse_start(start)
     paths = [follow(experiment, name, changes, start, steps) for name, changes in plan]
-    centre = exact if exact is not None else _best_point(paths, start)
     first, second = grid_axes(start, centre, paths, grid)
     costs = objective_grid(experiment, first, second)
-    return Landscape(experiment, parameter_names, (first, second), costs, start, paths, exact, user_lr,
-                     notes=list(experiment.notes))
-
-
-def _best_point(paths, start):
-    """The lowest point any path reached (the start if none is finite)."""
-    best, lowest = start, np.inf
-    for path in paths:
-        finite = np.isfinite(path.costs)
-        if finite.any():
-            k = np.flatnonzero(finite)[np.argmin(path.costs[finite])]
-            if path.costs[k] < lowest:
-                best, lowest = path.points[k], path.costs[k]
-    return np.asarray(best, dtype=np.float64)
+    finite = np.isfinite(costs)
+    if finite.sum() < costs.size / 2 or np.ptp(costs[finite]) == 0:
+        raise LossplayError(
+            f"The cost cannot be drawn around --start {start[0]:g},{start[1]:g}: it overflows, or is the same "
+            f"everywhere, over the grid from there to the minimum. Start nearer the data's own scale, or leave "
+            "--start out.")
+    scape = Landscape(experiment, parameter_names, (first, second), costs, start, paths, exact, user_lr,
+                      reference, notes=list(experiment.notes))
+    if scape.minimum_on_edge:
+        scape.notes.append("The lowest point of the grid lies on its edge: the cost may fall further outside the "
+                           "picture (try another --start).")
+    return scape
 
 
 def parse_start(start):

@@ -56,6 +56,7 @@ descent does not diverge (see ``reference.py``).
 
 import math
 import numbers
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,6 +65,7 @@ import numpy as np
 
 from lossplay import __version__, runs
 from lossplay.errors import LossplayError
+from lossplay.formatting import number
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import batches
 from lossplay.reference import stable_lr_limit
@@ -72,6 +74,8 @@ LR_MIN = 1e-5
 LR_MAX = 10.0
 STEPS = 100
 MIN_STEPS = 5
+MAX_STEPS = 100_000
+LR_CEILING = 1e100  # beyond it a rate only overflows: the test is over long before
 BLOW_UP_FACTOR = 4.0
 FASTAI_BETA = 0.98
 
@@ -90,7 +94,7 @@ DOCUMENT = "lr_find.json"
 
 
 def check_range(lr_min, lr_max, steps):
-    """Raise ``LossplayError`` unless 0 < lr_min < lr_max (both finite) and steps >= 5."""
+    """Raise ``LossplayError`` unless 0 < lr_min < lr_max <= 1e100 and 5 <= steps <= 100,000."""
     for flag, value in (("--lr-min", lr_min), ("--lr-max", lr_max)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise LossplayError(f"{flag} must be a number, got {value!r}.")
@@ -103,8 +107,13 @@ def check_range(lr_min, lr_max, steps):
         suggestion = LR_MAX if lr_min < LR_MAX / 100 else lr_min * 1000
         raise LossplayError(f"--lr-max ({lr_max:g}) must be larger than --lr-min ({lr_min:g}): the rate grows "
                             f"from one to the other. Try --lr-max {suggestion:g}.")
+    if lr_max > LR_CEILING:
+        raise LossplayError(f"--lr-max must be at most {LR_CEILING:g}, got {lr_max:g}: far past any rate that "
+                            f"trains. Try --lr-max {LR_MAX:g}.")
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
         raise LossplayError(f"--steps must be a whole number, got {steps!r}.")
+    if steps > MAX_STEPS:
+        raise LossplayError(f"--steps must be at most {MAX_STEPS}, got {steps}. Try --steps {STEPS}.")
     if steps < MIN_STEPS:
         raise LossplayError(f"--steps must be at least {MIN_STEPS}, got {steps}: fewer points cannot show the "
                             f"cost falling and then rising. Try --steps {STEPS}.")
@@ -202,9 +211,14 @@ def steepest_fall(lrs, costs, smoothed, beta=0.0):
                                       f"to help, or the cost was already as low as it gets",
                           f"Try a smaller --lr-min, such as {lrs[0] / 1000:g}.")
     half_width = max(1, round(0.5 / (1.0 - beta)))
-    first = min(round(beta / (1.0 - beta)), lowest - 1)  # 0-based: index n - 1 of step n
+    first = round(beta / (1.0 - beta))  # 0-based: index n - 1 of step n
+    if lowest <= first:
+        return Suggestion(None, None, f"the lowest smoothed cost came at step {lowest + 1}, among the first "
+                                      f"{first + 1} steps, while the average still rests on a few batches: "
+                                      "no fall can be read before it",
+                          "Try a smaller --lr-min, or more --steps.")
     fall = float(smoothed[first:lowest].max() - smoothed[lowest])
-    noise = batch_noise(np.asarray(costs, dtype=np.float64)[:lowest + 1])
+    noise = batch_noise(np.asarray(costs, dtype=np.float64))
     if fall <= noise:
         return Suggestion(None, None, f"the smoothed cost fell by only {fall:.3g}, no more than the scatter of "
                                       f"the batch costs (about {noise:.3g}): no fall stands out from the noise",
@@ -240,6 +254,63 @@ def momentum_limit(limit, momentum, nesterov=False):
     if nesterov:
         return limit * (1 + momentum) / (1 + 2 * momentum)
     return limit * (1 + momentum)
+
+
+ADAPTIVE = ("adam", "adamw", "rmsprop", "adagrad")  # optimizers that divide each step by a gradient size
+
+
+def train_command(options):
+    """'lossplay train --loss bce --lr 0.2': the command line of a dict of train options."""
+    from lossplay.config import FIELDS
+
+    words = ["lossplay", "train"]
+    for name, value in options.items():
+        flag = FIELDS[name].metadata["flag"]
+        if isinstance(value, bool):
+            if flag and "/" in flag:
+                on, off = flag.split("/")
+                words.append(on if value else off)
+            elif value:
+                words.append(flag)
+            continue
+        words += ["--" + name.replace("_", "-"), _value_text(value)]
+    return " ".join(words)
+
+
+def _value_text(value):
+    if isinstance(value, float):
+        short = format(value, "g")
+        return short if float(short) == value else repr(value)
+    return shlex.quote(str(value))
+
+
+def limit_sentences(limit, optimizer, momentum=0.0, nesterov=False, batch_size=0):
+    """What the stability limit 2 / lambda_max is, and how far it applies to an optimizer and batch size."""
+    if limit is None:
+        return []
+    sentences = [
+        f"Stability limit: full-batch gradient descent on this MSE converges only for lr < 2 / λmax = "
+        f"{number(limit)} (λmax = {number(2 / limit)}, the largest curvature of the cost); above it each step "
+        f"overshoots the minimum further than the last."
+    ]
+    if optimizer in ADAPTIVE:
+        sentences.append(
+            f"{optimizer} divides each step by a running size of the gradient, so this is no limit on its "
+            f"learning rate, only the landmark of plain gradient descent.")
+        return sentences
+    if momentum > 0:
+        kind = "Nesterov momentum" if nesterov else "momentum"
+        formula = "2(1 + μ) / ((1 + 2μ) λmax)" if nesterov else "2(1 + μ) / λmax"
+        sentences.append(
+            f"With {kind} μ = {momentum:g} the full-batch limit is {formula} = "
+            f"{number(momentum_limit(limit, momentum, nesterov))} instead.")
+    sentences.append("The test raises the rate every step, so an unstable rate has few steps to show it: "
+                     "the blow-up can come after the limit.")
+    if batch_size != 0:
+        sentences.append(
+            f"With batches of {batch_size} each batch has its own curvature, so training at a fixed rate can "
+            f"turn unstable a little below the limit: read it as a landmark, not a promise.")
+    return sentences
 
 
 # -- the test ---------------------------------------------------------------------------
@@ -326,6 +397,16 @@ class LRFindResult:
         options["lr"] = float(f"{self.suggested_lr:.2g}")
         return options
 
+    def train_command(self):
+        """The ``lossplay train`` command line with the suggested rate, or None without a suggestion."""
+        options = self.train_options()
+        return None if options is None else train_command(options)
+
+    def limit_sentences(self):
+        """What the stability limit means for this test's optimizer and batches ([] without a limit)."""
+        c = self.config
+        return limit_sentences(self.stability_limit, c.optimizer, c.momentum, c.nesterov, c.batch_size)
+
     # -- pictures and files ---------------------------------------------------------------
 
     def plot(self):
@@ -351,8 +432,10 @@ class LRFindResult:
             "smoothed": self.smoothed,
             "stopped_at_step": self.stopped_at_step,
             "suggested_lr": self.suggested_lr,
+            "suggested_command": self.train_command(),
             "why_no_suggestion": self.why_no_suggestion,
             "stability_limit": self.stability_limit,
+            "stability_limit_means": self.limit_sentences(),
             "files": dict(self.files),
         }
 
@@ -371,16 +454,14 @@ class LRFindResult:
         fresh = out is None or not Path(out).exists()
         folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
         with graceful_interrupt(), runs.cleanup_on_failure(folder, fresh):
-            (folder / DOCUMENT).unlink(missing_ok=True)
-            (folder / "report.html").unlink(missing_ok=True)
+            runs.retire(folder)
             files = {}
             if plots:
                 from lossplay.plots import png_bytes
 
                 runs.write_atomic(folder / PICTURE, png_bytes(self.plot()))
                 files["picture"] = PICTURE
-            else:
-                (folder / PICTURE).unlink(missing_ok=True)
+            runs.remove_stale(folder, {*files.values(), DOCUMENT})
             self.files = files
             runs.write_atomic(folder / DOCUMENT, runs.to_json(self.to_json()))
         self.folder = Path(folder)
@@ -457,7 +538,7 @@ def run_lr_find(experiment, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, *, stop=N
     )
 
 
-def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, beta=None, **options):
+def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, smoothing=None, **options):
     """Run a learning-rate range test and return its ``LRFindResult``.
 
     >>> result = lossplay.lr_find(loss="bce", optimizer="adam")     # doctest: +SKIP
@@ -466,15 +547,16 @@ def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, beta=N
 
     Options are those of ``lossplay train`` (a ``TrainConfig`` or keywords; the
     learning rate, its schedule, epochs and early stopping are not used).
-    ``beta`` overrides the smoothing (default: see ``smoothing_beta``). Files are
+    ``smoothing`` is the moving average's beta (default: see ``smoothing_beta``;
+    ``beta`` is smooth_l1's option, as for ``train``). Files are
     written only when ``out`` is given or ``save`` is called.
     """
     from lossplay.config import TrainConfig, make_config
     from lossplay.experiment import build
 
     check_range(lr_min, lr_max, steps)
-    if beta is not None and not 0 <= beta < 1:
-        raise LossplayError(f"beta must be in [0, 1), got {beta}.")
+    if smoothing is not None and not 0 <= smoothing < 1:
+        raise LossplayError(f"smoothing must be in [0, 1), got {smoothing}.")
     unused = [name for name in options if name in NOT_FOR_LR_FIND]
     if unused:
         raise LossplayError(f"lr_find does not use {', '.join(unused)}: it sets the learning rate itself, from "
@@ -487,7 +569,7 @@ def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, beta=N
         raise TypeError("expected a TrainConfig or keyword options")
     if requested.out is not None:
         runs.check_destination(requested.out, requested.force)
-    result = run_lr_find(build(requested), lr_min, lr_max, steps, beta=beta, requested=requested)
+    result = run_lr_find(build(requested), lr_min, lr_max, steps, beta=smoothing, requested=requested)
     if requested.out is not None:
         result.save(requested.out, force=requested.force, plots=not requested.no_plot)
     return result

@@ -1065,17 +1065,19 @@ def lr_find_page(folder, doc, pictures):
     findings = []
     suggested = doc.get("suggested_lr")
     if is_number(suggested):
+        command = doc.get("suggested_command")
+        command = command if isinstance(command, str) else f"lossplay train --lr {number(suggested, 2)}"
         findings.append(("Suggested learning rate",
                          join([f"{number(suggested)}, where the smoothed cost falls fastest: try it with ",
-                               element("code", f"lossplay train --lr {number(suggested, 2)}"),
-                               " and the same other options"])))
+                               element("code", command)])))
     elif doc.get("why_no_suggestion") is not None:
         findings.append(("No suggestion", str(doc["why_no_suggestion"])))
     limit = doc.get("stability_limit")
     if is_number(limit):
-        findings.append(("Stability limit", f"{number(limit)}: with MSE and full batches, any larger rate makes "
-                                            "each step overshoot further than the last (the limit is 2 / the "
-                                            "largest eigenvalue of the Hessian)"))
+        means = [str(sentence) for sentence in sequence(doc.get("stability_limit_means"))]
+        findings.append(("Stability limit", " ".join(means) if means else
+                         f"{number(limit)}: 2 / the largest eigenvalue of the Hessian of the MSE cost; plain "
+                         "full-batch gradient descent diverges above it"))
     lrs = [v for v in sequence(doc.get("lrs")) if is_number(v)]
     if lrs:
         findings.append(("Rates tried", f"{len(lrs)}, from {number(min(lrs))} to {number(max(lrs))}"))

@@ -21,8 +21,12 @@ import numpy as np
 from lossplay.errors import LossplayError
 
 RUNS_DIR = "runs"
-# a run's files; report.html is a handout made from them, out of date once they are replaced
-RUN_FILES = ("run.json", "history.csv", "loss_curve.png", "fit.png", "animation.gif", "report.html")
+# the file that says what a folder holds, for each command that writes one
+MARKERS = ("run.json", "compare.json", "landscape.json", "lr_find.json")
+# every file a lossplay folder can hold; report.html is a handout made from the others, out of date once
+# they are replaced
+KNOWN_FILES = (*MARKERS, "history.csv", "loss_curve.png", "fit.png", "animation.gif", "compare.png",
+               "compare.gif", "landscape.png", "landscape.gif", "lr_find.png", "report.html")
 
 
 def timestamp(moment):
@@ -140,9 +144,11 @@ def history_csv(columns, rows):
 
 
 def retire(folder):
-    """Before a run is written over an older one (--force): remove the old run.json first, so that
-    the folder never claims to hold a finished run while its files are being replaced."""
-    (Path(folder) / "run.json").unlink(missing_ok=True)
+    """Before a folder is written over (--force): remove what says what it holds first (run.json,
+    compare.json, ... and the handout made from them), so that it never claims to hold a finished run,
+    comparison, landscape or test while its files are being replaced."""
+    for name in (*MARKERS, "report.html"):
+        (Path(folder) / name).unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -157,8 +163,8 @@ def cleanup_on_failure(folder, fresh):
 
 
 def remove_stale(folder, written):
-    """With --force: remove the run files of an earlier run that this run did not write."""
-    for name in RUN_FILES:
+    """With --force: remove the files of whatever the folder held before that this writing did not write."""
+    for name in KNOWN_FILES:
         if name not in written:
             (Path(folder) / name).unlink(missing_ok=True)
 

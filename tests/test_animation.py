@@ -77,3 +77,21 @@ def test_compare_animates_the_runs_together(tmp_path):
                   "--quiet", "--out", str(tmp_path / "cmp3"))
     assert many.exit_code == 0 and "no compare.gif" in many.output
     assert not (tmp_path / "cmp3" / "compare.gif").exists()
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_each_frame_draws_the_parameters_of_its_own_epoch(loss):
+    run = lossplay.train(loss=loss, epochs=90)
+    drawn = []
+    predict = run.predict
+
+    def recording(X, theta=None):
+        drawn.append(np.array(theta, copy=True))
+        return predict(X, theta)
+
+    run.predict = recording
+    run.animate()
+    shown = frame_positions(len(run.history))
+    assert len(drawn) == len(shown) + 1  # the layout is made once from the last frame, then every frame
+    for theta, index in zip(drawn[1:], shown):
+        assert np.array_equal(theta, run.history[index].params)

@@ -151,7 +151,7 @@ def test_options_reach_the_landscape(tmp_path):
     (["--start", "1"], "--start takes two numbers"),
     (["--start", "a,b"], "--start takes two numbers"),
     (["--grid", "5"], "--grid"),
-    (["--epochs", "3"], "No such option: --epochs"),
+    (["--epochs", "3"], "has no option --epochs: it is an option of 'lossplay train'"),
 ])
 def test_bad_input_is_one_error_line(args, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -160,3 +160,15 @@ def test_bad_input_is_one_error_line(args, message, tmp_path, monkeypatch):
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+def test_a_path_is_down_from_the_update_after_which_it_stays_within_one_percent():
+    from lossplay.landscapes import OptimizerPath
+    from lossplay.render.landscape import updates_to_reach
+
+    def path(costs):
+        return OptimizerPath("sgd", "sgd", 0.1, {}, np.zeros((len(costs), 2)), np.array(costs), "completed")
+
+    assert updates_to_reach(path([10, 5, 1.005, 1.02, 1.0]), 1.0) == 4  # back above 1.01 at update 3
+    assert updates_to_reach(path([1.0, 1.001]), 1.0) == 0
+    assert updates_to_reach(path([10, 5, 2]), 1.0) is None

@@ -17,9 +17,11 @@ from lossplay.loop import StepRecord, StopSignal, batches
 from lossplay.lrfind import (
     LRFindResult,
     SmoothedCost,
+    batch_noise,
     blew_up,
     learning_rates,
     lr_find,
+    momentum_limit,
     run_lr_find,
     smooth,
     smoothing_beta,
@@ -186,7 +188,7 @@ def test_the_test_stops_at_the_blow_up():
 
 
 def test_a_cost_that_overflows_stops_the_test():
-    result = lr_find(lr_min=1e200, lr_max=1e300, steps=5)
+    result = lr_find(noise=1e100, lr_min=1e90, lr_max=1e100, steps=5)  # targets near 1e100: costs near 1e200
     assert result.status == "blew_up" and result.stopped_at_step == 2
     assert not np.isfinite(result.costs[-1]) and "finite" in result.stop_reason
     assert result.suggested_lr is None
@@ -296,7 +298,7 @@ def test_the_suggested_command_runs(in_tmp):
     (["--lr-min", "-1"], "--lr-min must be > 0"),
     (["--lr-min", "1", "--lr-max", "1"], "--lr-max (1) must be larger than --lr-min (1)"),
     (["--steps", "3"], "--steps must be at least 5"),
-    (["--epochs", "3"], "No such option: --epochs"),
+    (["--epochs", "3"], "has no option --epochs: it is an option of 'lossplay train'"),
 ])
 def test_bad_input_is_one_error_line_and_exit_2(in_tmp, args, message):
     result = invoke("lr-find", *args)
@@ -319,7 +321,8 @@ def test_an_existing_folder_is_only_replaced_with_force(in_tmp):
 
 
 def test_json_has_no_nan_even_when_the_cost_overflows(in_tmp):
-    result = invoke("lr-find", "--lr-min", "1e200", "--lr-max", "1e300", "--steps", "5", "--out", "x", "--no-plot")
+    result = invoke("lr-find", "--noise", "1e100", "--lr-min", "1e90", "--lr-max", "1e100", "--steps", "5",
+                    "--out", "x", "--no-plot")
     assert result.exit_code == 0, result.output
     assert "No suggestion" in result.output and "Stopped at step 2" in result.output
     document = strict_json((in_tmp / "x" / "lr_find.json").read_text())
@@ -346,3 +349,44 @@ def test_help_lists_the_range_and_not_the_options_the_test_sets():
     text = invoke("lr-find", "--help").output
     assert "--lr-min" in text and "--lr-max" in text and "--steps" in text and "--batch-size" in text
     assert "--epochs" not in text and "--lr " not in text and "--patience" not in text
+
+
+def test_no_suggestion_when_the_lowest_cost_comes_while_the_average_is_still_warming_up():
+    lrs = learning_rates(1e-5, 1e-3, 50)
+    costs = np.array([10.0, 9.0] + [10.0 + 0.5 * (-1) ** i for i in range(48)])
+    found = steepest_fall(lrs, costs, smooth(costs, 0.9), beta=0.9)
+    assert found.index is None and "first" in found.reason
+
+
+def test_the_smoothing_keyword_leaves_smooth_l1_s_beta_alone():
+    result = lr_find(loss="smooth_l1", beta=0.5, smoothing=0.8, steps=10)
+    assert result.config.beta == 0.5 and result.beta == 0.8
+
+
+@pytest.mark.parametrize(("args", "message"), [(["--lr-max", "1e101"], "at most 1e+100"),
+                                               (["--steps", "100001"], "at most 100000")])
+def test_ranges_that_only_overflow_or_exhaust_memory_are_refused(in_tmp, args, message):
+    result = invoke("lr-find", *args)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_batch_noise_is_the_standard_deviation_of_the_costs_scatter():
+    rng = np.random.default_rng(0)
+    costs = np.linspace(50, 10, 20_000) + rng.normal(0, 2.0, 20_000)  # a trend plus noise of sd 2
+    assert batch_noise(costs) == pytest.approx(2.0, rel=0.03)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_the_momentum_limit_separates_converging_from_diverging_rates(nesterov):
+    from lossplay.optimizers import make_optimizer
+
+    curvature, mu = 4.0, 0.7  # J(w) = curvature / 2 * w², so lambda_max = curvature and the plain limit 2 / 4
+    limit = momentum_limit(2 / curvature, mu, nesterov)
+    optimizer = make_optimizer("sgd", momentum=mu, nesterov=nesterov)
+    for lr, converges in [(0.98 * limit, True), (1.02 * limit, False)]:
+        w = np.array([1.0])
+        state = optimizer.init(w)
+        for _ in range(3000):
+            step, state = optimizer.update(curvature * w, state, lr, w)
+            w = w + step
+        assert (abs(w[0]) < 1e-3) == converges, (lr, w)

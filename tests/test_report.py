@@ -1,6 +1,7 @@
 """lossplay report: one self-contained HTML page per folder, every picture inside it, every text escaped."""
 
 import base64
+import html
 import json
 import re
 import struct
@@ -314,3 +315,34 @@ def test_a_run_written_again_with_force_drops_the_old_handout(tmp_path):
     assert (folder / "report.html").exists()
     lossplay.train(epochs=2, out=str(folder), force=True)
     assert not (folder / "report.html").exists()
+
+
+def test_force_into_a_folder_of_another_kind_leaves_only_the_new_kind(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from lossplay.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for args, marker in [(["train", "--epochs", "3", "--quiet"], "run.json"),
+                         (["lr-find", "--steps", "10"], "lr_find.json"),
+                         (["landscape", "--steps", "5", "--grid", "11"], "landscape.json"),
+                         (["compare", "mse", "mae", "--epochs", "2", "--quiet"], "compare.json")]:
+        result = runner.invoke(cli, [*args, "--out", "mix", "--force"])
+        assert result.exit_code == 0, result.output
+        markers = {p.name for p in (tmp_path / "mix").iterdir() if p.suffix == ".json"}
+        assert markers == {marker}
+        assert runner.invoke(cli, ["report", "mix", "--force"]).exit_code == 0
+        kind = {"run.json": "training run", "lr_find.json": "learning-rate search",
+                "landscape.json": "loss landscape", "compare.json": "comparison"}[marker]
+        assert f"<title>lossplay {kind}:" in (tmp_path / "mix" / "report.html").read_text()
+
+
+def test_an_lr_find_handout_gives_the_whole_train_command_and_what_the_limit_means_for_adam(tmp_path):
+    import lossplay
+
+    result = lossplay.lr_find(optimizer="adam", steps=60, out=str(tmp_path / "lr"))
+    page = lossplay.write_report(tmp_path / "lr").html
+    assert result.suggested_lr is not None
+    assert html.escape(result.train_command()) in page and "--optimizer adam" in result.train_command()
+    assert "no limit on its learning rate" in page

@@ -104,14 +104,21 @@ def usage_message(error):
     from lossplay.config import suggest_option
 
     message = error.format_message()
+    command = error.ctx.command_path if error.ctx is not None else "lossplay"
     if isinstance(error, click.NoSuchOption):
         message = f"No such option: {error.option_name}."
         suggestion = suggest_option(error.option_name)
         if suggestion:
-            message += suggestion.replace("'", "'--", 1).replace("_", "-")
+            suggestion = suggestion.replace("'", "'--", 1).replace("_", "-")
+        if suggestion == f" Did you mean '{error.option_name}'?":  # an option of train that this command sets itself
+            message = f"'{command}' has no option {error.option_name}: it is an option of 'lossplay train' " \
+                      "that this command does not use."
+            if error.possibilities:
+                message += f" Did you mean {' or '.join(sorted(error.possibilities)[:2])}?"
+        elif suggestion:
+            message += suggestion
         elif error.possibilities:
             message += f" Did you mean {' or '.join(sorted(error.possibilities)[:2])}?"
-    command = error.ctx.command_path if error.ctx is not None else "lossplay"
     return f"{message} See '{command} --help'."
 
 

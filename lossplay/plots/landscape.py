@@ -47,10 +47,11 @@ def _axis_label(scape, index):
 
 def _draw_contours(scape, ax, fig, colorbar=True):
     first, second = scape.axes
+    costs = np.ma.masked_invalid(scape.costs)  # a corner where the cost overflows is left blank
     levels = _levels(scape.costs)
     cmap = _background_colormap()
-    filled = ax.contourf(first, second, scape.costs, levels=levels, cmap=cmap, extend="max")
-    ax.contour(first, second, scape.costs, levels=levels, colors="white", linewidths=0.6, alpha=0.8)
+    filled = ax.contourf(first, second, costs, levels=levels, cmap=cmap, extend="max")
+    ax.contour(first, second, costs, levels=levels, colors="white", linewidths=0.6, alpha=0.8)
     if colorbar:
         bar = fig.colorbar(filled, ax=ax, shrink=0.9, pad=0.02)
         bar.set_label(_objective_label(scape))

@@ -55,7 +55,8 @@ def landscape_table(scape):
         table.add_row(escape(path.name), number(path.lr), f"({number(end[0])}, {number(end[1])})",
                       f"[bold green]{final}[/]" if path.final_cost == best else final,
                       "not yet" if reached is None else f"{reached} updates")
-    table.add_row("[dim]minimum[/]", "", f"[dim]({number(w_min)}, {number(b_min)})[/]",
+    label = "minimum" if scape.exact_minimum is not None else "lowest found"
+    table.add_row(f"[dim]{label}[/]", "", f"[dim]({number(w_min)}, {number(b_min)})[/]",
                   f"[dim]{number(cost_min)}[/]", "")
     return table
 
@@ -89,9 +90,10 @@ def landscape_lesson(scape):
                          "try lossplay landscape --loss mae, whose surface has creases where a residual "
                          "crosses zero.")
     elif loss in ("mae", "quantile"):
-        sentences.append(f"The {loss} landscape is made of flat pieces with creases where a row's residual "
-                         "crosses zero: its gradient keeps the same size all the way down, so a path does not "
-                         "slow down near the minimum and can rock across the crease at its bottom.")
+        sentences.append(f"The {loss} landscape is made of tilted planes joined at creases, one where each "
+                         "row's residual crosses zero: a row pulls just as hard when it is nearly fitted as when "
+                         "it is far off, so the slope does not fade smoothly near the minimum as MSE's does, and "
+                         "a path can rock across the crease at the bottom.")
     return sentences
 
 

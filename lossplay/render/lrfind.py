@@ -1,7 +1,5 @@
 """What ``lossplay lr-find`` prints: what is tested, a few of its steps, and the rate it suggests."""
 
-import shlex
-
 import numpy as np
 from rich import box
 from rich.console import Group
@@ -12,7 +10,6 @@ from rich.text import Text
 from lossplay.render.common import Hanging, number
 
 TABLE_ROWS = 10
-ADAPTIVE = ("adam", "adamw", "rmsprop", "adagrad")
 
 
 def describe_lr_find(experiment, lr_min, lr_max, steps):
@@ -63,64 +60,6 @@ def lr_find_table(result):
     return table
 
 
-def train_command(options):
-    """'lossplay train --loss bce --lr 0.2': the command line of a dict of train options."""
-    from lossplay.config import FIELDS
-
-    words = ["lossplay", "train"]
-    for name, value in options.items():
-        flag = FIELDS[name].metadata["flag"]
-        if isinstance(value, bool):
-            if flag and "/" in flag:
-                on, off = flag.split("/")
-                words.append(on if value else off)
-            elif value:
-                words.append(flag)
-            continue
-        words += ["--" + name.replace("_", "-"), _value_text(value)]
-    return " ".join(words)
-
-
-def _value_text(value):
-    if isinstance(value, float):
-        short = format(value, "g")
-        return short if float(short) == value else repr(value)
-    return shlex.quote(str(value))
-
-
-def limit_sentences(result):
-    """What the stability limit 2 / λmax is, and how far it applies to this test's optimizer and batches."""
-    from lossplay.lrfind import momentum_limit
-
-    limit = result.stability_limit
-    if limit is None:
-        return []
-    c = result.config
-    sentences = [
-        f"Stability limit: full-batch gradient descent on this MSE converges only for lr < 2 / λmax = "
-        f"{number(limit)} (λmax = {number(2 / limit)}, the largest curvature of the cost); above it each step "
-        f"overshoots the minimum further than the last."
-    ]
-    if c.optimizer in ADAPTIVE:
-        sentences.append(
-            f"{c.optimizer} divides each step by a running size of the gradient, so this is no limit on its "
-            f"learning rate, only the landmark of plain gradient descent.")
-        return sentences
-    if c.momentum > 0:
-        kind = "Nesterov momentum" if c.nesterov else "momentum"
-        formula = "2(1 + μ) / ((1 + 2μ) λmax)" if c.nesterov else "2(1 + μ) / λmax"
-        sentences.append(
-            f"With {kind} μ = {c.momentum:g} the full-batch limit is {formula} = "
-            f"{number(momentum_limit(limit, c.momentum, c.nesterov))} instead.")
-    sentences.append("The test raises the rate every step, so an unstable rate has few steps to show it: "
-                     "the blow-up can come after the limit.")
-    if c.batch_size != 0:
-        sentences.append(
-            f"With batches of {c.batch_size} each batch has its own curvature, so training at a fixed rate can "
-            f"turn unstable a little below the limit: read it as a landmark, not a promise.")
-    return sentences
-
-
 def lr_find_summary(result):
     """How the test ended, the suggestion and how to use it, the stability limit, the files."""
     parts = []
@@ -144,7 +83,7 @@ def lr_find_summary(result):
             f"{result.suggested_step}). Train with it, the same "
             "options and a fixed rate:"), ""))
         # one line even when wider than the terminal, so that it can be copied as it is
-        parts.append(Text("  " + train_command(result.train_options()), style="bold", no_wrap=True,
+        parts.append(Text("  " + result.train_command(), style="bold", no_wrap=True,
                           overflow="ignore"))
         lowest = result.lowest_step
         if lowest != len(result.lrs):
@@ -167,7 +106,7 @@ def lr_find_summary(result):
             parts.append(Hanging(Text(
                 f"Note: the cost was still falling at --lr-max {result.lr_max:g}, so faster rates may lie beyond "
                 f"the range; try --lr-max {result.lr_max * 100:g}.", style="yellow"), ""))
-    sentences = limit_sentences(result)
+    sentences = result.limit_sentences()
     if sentences:
         parts += [Text(""), Hanging(Text(" ".join(sentences)), "")]
     if result.beta > 0:
