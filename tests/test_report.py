@@ -15,7 +15,8 @@ from click.testing import CliRunner
 import lossplay
 from lossplay.cli import cli
 from lossplay.errors import LossplayError
-from lossplay.report import build_report, number, write_report
+from lossplay.formatting import number
+from lossplay.report import build_report, write_report
 
 DATA_URI = re.compile(r'src="data:(image/[a-z]+);base64,([A-Za-z0-9+/=]+)"')
 VOID_ELEMENTS = {"meta", "img", "br", "hr", "link", "input"}

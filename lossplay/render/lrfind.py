@@ -1,5 +1,7 @@
 """What ``lossplay lr-find`` prints: what is tested, a few of its steps, and the rate it suggests."""
 
+import math
+
 import numpy as np
 from rich import box
 from rich.console import Group
@@ -52,11 +54,14 @@ def lr_find_table(result):
         marks.setdefault(result.lowest_step, (f"← lowest {'smoothed ' if smoothing else ''}cost", "yellow"))
     if result.suggested_step is not None:
         marks[result.suggested_step] = ("← steepest fall: suggested", "bold green")
+    # enough digits to tell the rates apart, even over a narrow range
+    digits = 3 if result.lr_max / result.lr_min >= 10 else 3 + math.ceil(-math.log10(math.log10(
+        result.lr_max / result.lr_min) / max(len(result.lrs) - 1, 1)))
     for step in _shown_steps(result):
         i = step - 1
         mark, style = marks.get(step, ("", None))
         smoothed = [number(result.smoothed[i])] if smoothing else []
-        table.add_row(str(step), number(result.lrs[i], 3), number(result.costs[i]), *smoothed, mark, style=style)
+        table.add_row(str(step), number(result.lrs[i], digits), number(result.costs[i]), *smoothed, mark, style=style)
     return table
 
 

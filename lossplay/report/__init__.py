@@ -1,0 +1,88 @@
+"""The HTML handout of a lossplay folder: one page a teacher can print and a student can open on a phone.
+
+``build_report(folder)`` reads the JSON file a lossplay command left in a
+folder (run.json from ``train``, compare.json from ``compare``,
+landscape.json from ``landscape``, lr_find.json from ``lr-find``) and returns
+the page: what was trained, what happened, the numbers, and every picture,
+each with a few words on what it shows and what to look for.
+
+The page stands alone: pictures are embedded as ``data:`` URIs, the style is
+inline, there is no script and nothing is fetched from the network. Every
+text read from the folder is escaped; a value that is missing or null is left
+out rather than guessed. ``write_report`` writes the page atomically, by
+default as report.html inside the folder.
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lossplay.errors import LossplayError
+from lossplay.report.comparison import comparison_page
+from lossplay.report.landscape import landscape_page
+from lossplay.report.lrfind import lr_find_page
+from lossplay.report.markup import Pictures, page
+from lossplay.report.reading import FOLDER_KINDS, find_folder, read_json
+from lossplay.report.run import run_page
+
+REPORT_FILE = "report.html"
+
+
+KIND_NAMES = {"run.json": "training run", "compare.json": "comparison", "landscape.json": "loss landscape",
+              "lr_find.json": "learning-rate search"}
+
+
+@dataclass
+class Report:
+    """A finished page: its title, its HTML, the pictures that could not be embedded, where it was written."""
+
+    title: str
+    html: str
+    folder: Path
+    missing: list = field(default_factory=list)
+    path: Path | None = None
+
+
+def build_report(folder):
+    """The HTML handout of a lossplay folder (run, comparison, landscape or lr-find) as a ``Report``."""
+    folder, name = find_folder(folder)
+    doc = read_json(folder / name, FOLDER_KINDS[name])
+    pictures = Pictures(folder, name)
+    if name == "run.json":
+        title, body, recorded_by = run_page(folder, doc, pictures)
+    elif name == "compare.json":
+        title, body, recorded_by = comparison_page(folder, doc, pictures)
+    elif name == "landscape.json":
+        title, body, recorded_by = landscape_page(folder, doc, pictures)
+    else:
+        title, body, recorded_by = lr_find_page(folder, doc, pictures)
+    document = page(title, KIND_NAMES[name], body, folder, recorded_by)
+    return Report(title, str(document), folder, pictures.missing)
+
+
+def default_destination(folder):
+    """Where ``lossplay report`` writes by default: report.html in the folder."""
+    return find_folder(folder)[0] / REPORT_FILE
+
+
+def write_report(folder, out=None, *, force=False):
+    """Build the report of ``folder`` and write it to ``out`` (default: report.html in the folder).
+
+    An existing file is replaced only with ``force``; the file is written
+    under a temporary name and renamed. Returns the ``Report`` with its path.
+    """
+    from lossplay.runs import write_new_file
+
+    destination = Path(out) if out is not None else default_destination(folder)
+    if destination.is_dir():
+        raise LossplayError(f"'{destination}' is a folder; give the name of the HTML file to write with --out.")
+    if destination.exists() and not force:
+        raise LossplayError(f"'{destination}' already exists; add --force to replace it, or choose another "
+                            "file with --out.")
+    parent = destination.absolute().parent
+    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
+        raise LossplayError(f"Cannot write to '{parent}': permission denied. Choose another file with --out.")
+    report = build_report(folder)
+    write_new_file(destination, report.html, force=True)
+    report.path = destination
+    return report

@@ -1,0 +1,250 @@
+"""The page of a training run (run.json): status, settings, how training went, metrics, parameters, pictures."""
+
+from lossplay.formatting import number
+from lossplay.report.common import (
+    ANIMATION_TEXT,
+    ANY_ANIMATION_TEXT,
+    FIT_TEXT,
+    LOSS_CURVE_TEXT,
+    METRICS,
+    MULTICLASS_METRICS,
+    REGIONS_TEXT,
+    command_line,
+    data_rows,
+    dataset_label,
+    every_option,
+    is_number,
+    mapping,
+    sequence,
+    setting,
+    settings_from,
+)
+from lossplay.report.markup import Html, element, join, key_values, paragraph, section, table
+from lossplay.report.reading import cell_number, read_history
+
+
+def page_title(config):
+    """'huber loss with adam on linear', with whatever of the three the config holds."""
+    loss, optimizer, dataset = config.get("loss"), config.get("optimizer"), dataset_label(config.get("dataset"))
+    words = [f"{loss} loss"] if loss else []
+    if optimizer:
+        words.append(f"with {optimizer}" if words else str(optimizer))
+    if dataset:
+        words.append(f"on {dataset}" if words else f"dataset {dataset}")
+    return " ".join(words) or "a training run"
+
+
+def status_sentences(doc, config):
+    """(status title, sentences) saying how the run ended and which parameters the page shows."""
+    status = doc.get("status")
+    epochs_run, epochs, patience = doc.get("epochs_run"), config.get("epochs"), config.get("patience")
+    of_total = f" of {epochs}" if epochs is not None else ""
+    if status == "completed":
+        ran = f"all {epochs} epochs ran" if epochs is not None else "every epoch ran"
+        return "Completed", [f"Training completed: {ran}, and the numbers below are those of the last epoch."]
+    if status == "early_stopped":
+        sentences = [f"Early stopping ended training after epoch {epochs_run}{of_total}: the validation cost had "
+                     f"not improved for {patience} epochs." if patience is not None and epochs_run is not None
+                     else "Early stopping ended training: the validation cost had stopped improving."]
+        if config.get("restore_best", True) is not False and is_number(epochs_run) and is_number(patience):
+            sentences.append(f"The parameters and metrics below are those of epoch {epochs_run - patience}, "
+                             "the best one (early stopping went back to them).")
+        elif config.get("restore_best") is False and epochs_run is not None:
+            sentences.append(f"The parameters and metrics below are those of the last epoch, {epochs_run} "
+                             "(--no-restore-best keeps them).")
+        return "Stopped early", sentences
+    if status == "diverged":
+        at = f" at epoch {epochs_run}" if epochs_run is not None else ""
+        lr = config.get("lr")
+        advice = (f"; try a smaller one, such as {lr / 10:g}" if is_number(lr) else "")
+        learning_rate = f" (here {setting(lr)})" if is_number(lr) else ""
+        return "Diverged", [
+            f"Training blew up{at}: the cost grew more than a million-fold or stopped being a finite number, "
+            "so lossplay stopped it.",
+            "Each update overshot the minimum by more than the last, which usually means the learning rate"
+            f"{learning_rate} is too large{advice}. The numbers below belong to a model that blew up."]
+    if status == "interrupted":
+        after = f" after {epochs_run}{of_total} epochs" if epochs_run is not None else ""
+        return "Interrupted", [f"Training was stopped by hand (Ctrl-C){after}: the numbers below are those it had "
+                               "reached, and the loss curve ends there."]
+    if status is None:
+        return None, []
+    return str(status), [f"The run's status is '{status}'."]
+
+
+def training_sentences(doc, config, history, has_validation):
+    """The best epoch, and whether the run overfitted, in plain words."""
+    sentences = []
+    best, epochs_run = doc.get("best_epoch"), doc.get("epochs_run")
+    split = "validation" if has_validation else "training"
+    if best is not None:
+        row = history.get(str(best), {})
+        value = cell_number(row.get("val_loss" if has_validation else "train_loss"))
+        lowest = f"The {split} cost was lowest at epoch {best}" + (f" ({number(value)})" if value is not None
+                                                                     else "")
+        if best == 0 and doc.get("status") == "diverged":
+            sentences.append(lowest + ", before the first update: every update made it worse.")
+        elif best == epochs_run and doc.get("status") == "completed":
+            sentences.append(lowest + ", the last one: it was still falling, so more epochs might lower it "
+                                      "further.")
+        else:
+            sentences.append(lowest + ".")
+    overfitting = mapping(doc.get("overfitting"))
+    if doc.get("status") == "diverged":
+        return sentences
+    if overfitting.get("detected"):
+        began = overfitting.get("began_at_epoch")
+        since = f" after epoch {began}" if began is not None else ""
+        sentences.append(join([element("strong", "Overfitting"), (
+            f": the validation cost rose{since} while the training cost kept falling. The model was learning the "
+            "noise of its training rows; fewer epochs (or --patience), an L2 penalty or more data would help.")]))
+    elif overfitting.get("detected") is False and has_validation:
+        sentences.append("No overfitting: the validation cost did not climb clearly above its lowest value while "
+                         "the training cost kept falling.")
+    elif not has_validation:
+        sentences.append("There are no validation rows (--val-split 0): every row was used for training, so "
+                         "overfitting cannot be seen.")
+    return sentences
+
+
+def metrics_table(metrics, loss, task):
+    """Training vs validation: one row per metric, with what it measures."""
+    train, val = mapping(metrics.get("train")), mapping(metrics.get("val"))
+    names = list(dict.fromkeys([*train, *val]))
+    rows = []
+    for name in names:
+        if name == "loss":
+            title = "cost"
+            meaning = f"the mean {loss} loss over the rows: what training drives down" if loss else "the mean loss"
+        else:
+            title, meaning = METRICS.get(name, (name, ""))
+            if task == "multiclass":
+                meaning = MULTICLASS_METRICS.get(name, meaning)
+        rows.append([title, number(train.get(name)), number(val.get(name)) if val else "—", meaning])
+    return table(["metric", "training", "validation", "what it measures"], rows, class_="metrics")
+
+
+def original_units(weights, bias, standardization):
+    """Weights and bias in the features' own units, undoing (x − mean) / std; None when not possible."""
+    mean, std = sequence(standardization.get("mean")), sequence(standardization.get("std"))
+    if not (len(mean) == len(std) == len(weights) and is_number(bias)
+            and all(is_number(v) for v in [*mean, *std, *weights])) or any(s == 0 for s in std):
+        return None
+    converted = [w / s for w, s in zip(weights, std)]
+    return converted, bias - sum(w * m for w, m in zip(converted, mean))
+
+
+def parameters_section(params, data):
+    """The learned weights (by feature name) and bias: a column, or a matrix for softmax."""
+    weights, bias = params.get("weights"), params.get("bias")
+    features = [str(f) for f in sequence(data.get("features"))]
+    standardization = mapping(data.get("standardization"))
+    if not isinstance(weights, list):
+        return None
+    names = features if len(features) == len(weights) else [str(i) for i in range(len(weights))]
+    units = ("in standardised units (the model saw each feature rescaled to mean 0 and standard deviation 1)"
+             if standardization else "in the data's own units")
+    if weights and all(isinstance(row, list) for row in weights):
+        classes = [str(c) for c in sequence(data.get("classes"))]
+        k = max(len(row) for row in weights)
+        classes = classes if len(classes) == k else [str(i) for i in range(k)]
+        rows = [[f"w[{name}]", *(number(v) for v in row)] for name, row in zip(names, weights)]
+        if isinstance(bias, list):
+            rows.append(["b (bias)", *(number(v) for v in bias)])
+        intro = (f"One weight per feature and class, {units}: the class whose score Σ w·x + b is highest wins, "
+                 "and softmax turns the scores into probabilities.")
+        return section("Learned parameters", paragraph(intro),
+                       table(["parameter", *(f"class {c}" for c in classes)], rows, class_="params"))
+    header = ["parameter", "learned"]
+    rows = [[f"w[{name}]", number(w)] for name, w in zip(names, weights)]
+    rows.append(["b (bias)", number(bias)])
+    converted = original_units(weights, bias, standardization) if standardization else None
+    if converted is not None:
+        header.append("in the data's units")
+        for row, value in zip(rows, [*converted[0], converted[1]]):
+            row.append(number(value))
+    intro = f"The weights (one per feature) and the bias, {units}."
+    if data.get("task") == "binary":
+        intro += " The decision boundary is where w·x + b = 0, that is where the probability of class 1 is 0.5."
+    if converted is not None:
+        intro += " The last column converts them back to the features' own units, to compare with the data."
+    return section("Learned parameters", paragraph(intro), table(header, rows, class_="params"))
+
+
+def run_page(folder, doc, pictures):
+    """(title, body, lossplay version that wrote it) of a run folder's page."""
+    config, data = mapping(doc.get("config")), mapping(doc.get("data"))
+    metrics, files = mapping(doc.get("metrics")), mapping(doc.get("files"))
+    history = read_history(folder, files)
+    has_validation = bool(metrics.get("val")) or bool(data.get("n_val"))
+    body = []
+
+    status_title, status_text = status_sentences(doc, config)
+    if status_title is not None:
+        body.append(element("div", element("p", element("strong", status_title)),
+                            *(element("p", s) for s in status_text),
+                            class_=f"status status-{doc.get('status')}"))
+
+    body.append(section("What was trained", key_values(settings_from(config)),
+                        element("h3", "The data"), key_values(data_rows(data, config))))
+
+    shown = set()
+    went = training_sentences(doc, config, history, has_validation)
+    train_cost, val_cost = mapping(metrics.get("train")).get("loss"), mapping(metrics.get("val")).get("loss")
+    if config.get("outliers") and is_number(train_cost) and is_number(val_cost) and train_cost > val_cost:
+        went.append("The training cost includes the corrupted rows and the validation cost does not: that is "
+                    "why the training line ends above the validation line.")
+    curve = []
+    if isinstance(files.get("loss_curve"), str):
+        curve.append(pictures.figure(files["loss_curve"], "The loss curve", LOSS_CURVE_TEXT))
+        shown.add("loss_curve")
+    if went or curve:
+        body.append(section("How training went", *(paragraph(s, class_="warning" if isinstance(s, Html) else None)
+                                                    for s in went), *curve))
+
+    result = []
+    train, val = mapping(metrics.get("train")), mapping(metrics.get("val"))
+    if "loss" in train:
+        if val.get("loss") is not None:
+            result.append(paragraph(f"Final validation cost {number(val['loss'])} "
+                                    f"(training {number(train['loss'])})."))
+        elif not val:
+            result.append(paragraph(f"Final training cost {number(train['loss'])} (no validation rows)."))
+    if train or val:
+        result.append(metrics_table(metrics, config.get("loss"), data.get("task")))
+        if config.get("outliers") and val:
+            result.append(paragraph("The training rows include the corrupted ones and the validation rows do "
+                                    "not, so the training numbers can look worse than the validation ones.",
+                                    class_="note"))
+    if result:
+        body.append(section("The result", *result))
+    parameters = parameters_section(mapping(doc.get("params")), data)
+    if parameters is not None:
+        body.append(parameters)
+    if isinstance(files.get("fit"), str):
+        regions = data.get("task") in ("binary", "multiclass")
+        body.append(section("The decision regions" if regions else "The fit",
+                            pictures.figure(files["fit"], "Decision regions" if regions else "The fit",
+                                            REGIONS_TEXT if regions else FIT_TEXT)))
+        shown.add("fit")
+
+    more = [pictures.figure(name, "The animation" if key == "animation" else key.replace("_", " ").capitalize(),
+                            ANIMATION_TEXT if key == "animation" else ANY_ANIMATION_TEXT)
+            for key, name in files.items() if key not in shown and isinstance(name, str) and _is_picture(name)]
+    if more:
+        animations_only = [key for key in files if key not in shown and _is_picture(str(files[key]))] == ["animation"]
+        body.append(element("section", element("h2", "The animation" if animations_only else "More pictures"),
+                            *more, class_="animations" if animations_only else None))
+
+    if config:
+        body.append(section("Train it again", paragraph("This command trains the same run again, number for "
+                                                        "number:"),
+                            element("pre", element("code", command_line(config))),
+                            element("h3", "Every option"), every_option(config)))
+    listed = ["run.json", *(str(name) for name in files.values())]
+    body.append(paragraph("Files in the folder: ", join(listed, ", "), ".", class_="files"))
+    return page_title(config), join(body, "\n"), doc.get("lossplay_version")
+
+
+def _is_picture(name):
+    return name.lower().endswith((".png", ".gif", ".jpg", ".jpeg"))
