@@ -168,6 +168,11 @@ table.keys { width: 100%; margin: 0.4rem 0; }
 table.keys th { font-weight: 600; width: 10.5rem; padding-right: 1rem; }
 figure { margin: 1rem 0 1.5rem; break-inside: avoid; page-break-inside: avoid; }
 figure img { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; }
+@media screen and (min-width: 62rem) {
+  /* a wide screen shows the pictures wider than the text, so their small print can be read */
+  section > figure:not(.compact) { width: min(72rem, 100vw - 3rem); position: relative; left: 50%;
+                                   transform: translateX(-50%); }
+}
 figcaption { font-size: 0.95rem; margin-top: 0.4rem; }
 figcaption p { margin: 0.25rem 0; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 1.2rem 0.8rem; }
