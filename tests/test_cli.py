@@ -241,10 +241,8 @@ def test_help_does_not_import_rich_or_matplotlib():
 
 
 def test_ctrl_c_saves_what_was_recorded_and_exits_130(tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lossplay", "train", "--epochs", "100000", "--quiet", "--out", "stopped"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)
+    process = start(["train", "--epochs", "100000", "--out", "stopped"], tmp_path)
+    wait_for_training(process)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
@@ -294,14 +292,15 @@ def start(args, cwd):
                             stderr=subprocess.PIPE, text=True)
 
 
-def wait_for_training(process, folder, timeout=20.0):
-    """Give the process time to import and start training (the first epochs take a moment)."""
-    time.sleep(2.5)
+def wait_for_training(process):
+    """Wait until the command has said what it is about to train (its first line), then a moment more."""
+    assert process.stdout.readline()
+    time.sleep(0.3)
 
 
 def test_ctrl_c_during_compare_keeps_the_finished_runs_and_exits_130(tmp_path):
-    process = start(["compare", "mse", "mae", "--epochs", "100000", "--quiet", "--out", "cmp"], tmp_path)
-    wait_for_training(process, tmp_path)
+    process = start(["compare", "mse", "mae", "--epochs", "100000", "--out", "cmp"], tmp_path)
+    wait_for_training(process)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
@@ -311,8 +310,8 @@ def test_ctrl_c_during_compare_keeps_the_finished_runs_and_exits_130(tmp_path):
 
 
 def test_a_second_ctrl_c_stops_at_once(tmp_path):
-    process = start(["train", "--epochs", "100000", "--quiet", "--out", "twice"], tmp_path)
-    wait_for_training(process, tmp_path)
+    process = start(["train", "--epochs", "100000", "--out", "twice"], tmp_path)
+    wait_for_training(process)
     process.send_signal(signal.SIGINT)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
