@@ -344,12 +344,21 @@ def make_config(**options):
 
 # keys of a config file read by lossplay compare (and its demos) only
 COMPARE_KEYS = ("losses", "optimizers", "lrs", "vary")
+# keys a config file may hold for one command's own options (besides lossplay train's); every command
+# reads the same file and skips the keys of the others
+COMMAND_KEYS = {
+    "compare": COMPARE_KEYS,
+    "landscape": ("optimizers", "start", "steps", "grid", "no_bias"),
+    "lr-find": ("lr_min", "lr_max", "steps"),
+}
+ALL_COMMAND_KEYS = tuple(dict.fromkeys(key for keys in COMMAND_KEYS.values() for key in keys))
 
 
 def read_toml(path, known=FIELDS, extra=()):
     """The options in a TOML file, as a dict; errors name the file, the line and the key.
 
-    Keys in ``extra`` are allowed besides the options (lossplay compare's lists).
+    Keys in ``extra`` are allowed besides the options (those of ``COMMAND_KEYS``); compare's
+    lists must be lists or texts, the others are checked by the command that reads them.
     """
     import tomllib
 
@@ -372,7 +381,7 @@ def read_toml(path, known=FIELDS, extra=()):
             raise LossplayError(f"{origin}: [{key}] tables are not options; write 'key = value' lines.")
     check_unknown([k for k in values if k not in extra], origin, known)
     check_types({k: v for k, v in values.items() if k in FIELDS}, origin)
-    for key in extra:
-        if key in values and not isinstance(values[key], (list, str)):
+    for key in COMPARE_KEYS:
+        if key in extra and key in values and not isinstance(values[key], (list, str)):
             raise LossplayError(f"{origin}: '{key}' must be a list, like {key} = [\"a\", \"b\"].")
     return values

@@ -172,3 +172,19 @@ def test_a_path_is_down_from_the_update_after_which_it_stays_within_one_percent(
     assert updates_to_reach(path([10, 5, 1.005, 1.02, 1.0]), 1.0) == 4  # back above 1.01 at update 3
     assert updates_to_reach(path([1.0, 1.001]), 1.0) == 0
     assert updates_to_reach(path([10, 5, 2]), 1.0) is None
+
+
+def test_a_config_file_holds_the_landscape_s_own_options_and_train_skips_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lesson.toml").write_text('loss = "mae"\noptimizers = ["sgd", "adam"]\nstart = [-1, 6]\n'
+                                          'steps = 20\ngrid = 31\nlr_min = 0.001\nepochs = 3\n')
+    assert invoke("landscape", "--config", "lesson.toml", "--grid", "21", "--out", "scape").exit_code == 0
+    document = json.loads((tmp_path / "scape" / "landscape.json").read_text())
+    assert document["config"]["loss"] == "mae" and [p["name"] for p in document["paths"]] == ["sgd", "adam"]
+    assert document["config"]["start"] == [-1.0, 6.0] and len(document["paths"][0]["points"]) == 21
+    assert document["grid"]["points"] == 21  # the command line wins over the file
+    assert invoke("train", "--config", "lesson.toml", "--quiet", "--out", "run").exit_code == 0
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["epochs_run"] == 3
+    (tmp_path / "bad.toml").write_text('steps = "many"\n')
+    result = invoke("landscape", "--config", "bad.toml")
+    assert result.exit_code == 2 and "Config file 'bad.toml': 'steps'" in result.output

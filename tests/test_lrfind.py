@@ -390,3 +390,11 @@ def test_the_momentum_limit_separates_converging_from_diverging_rates(nesterov):
             step, state = optimizer.update(curvature * w, state, lr, w)
             w = w + step
         assert (abs(w[0]) < 1e-3) == converges, (lr, w)
+
+
+def test_a_config_file_holds_lr_find_s_own_options(in_tmp):
+    (in_tmp / "find.toml").write_text("lr_min = 0.001\nlr_max = 5\nsteps = 30\noptimizers = ['adam']\n")
+    assert invoke("lr-find", "--config", "find.toml", "--out", "found", "--no-plot").exit_code == 0
+    document = strict_json((in_tmp / "found" / "lr_find.json").read_text())
+    assert document["config"]["lr_min"] == 0.001 and document["config"]["lr_max"] == 5.0
+    assert len(document["lrs"]) <= 30 and document["lrs"][0] == 0.001

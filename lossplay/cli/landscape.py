@@ -2,7 +2,13 @@
 
 import click
 
-from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
+from lossplay.cli.options import (
+    ConfigOption,
+    SectionedCommand,
+    command_values_from_file,
+    config_from_command_line,
+    config_options,
+)
 from lossplay.landscapes import DEFAULT_GRID, DEFAULT_OPTIMIZERS, DEFAULT_STEPS, LANDSCAPE_DEFAULTS, NOT_FOR_LANDSCAPE
 
 SECTION = "Landscape"
@@ -55,11 +61,13 @@ def landscape(ctx, config_file, optimizers, start, steps, grid, no_bias, animate
 
     config = config_from_command_line(ctx, config_file, values, exclude=NOT_FOR_LANDSCAPE,
                                       defaults=LANDSCAPE_DEFAULTS)
+    own = {"optimizers": optimizers, "start": start, "steps": steps, "grid": grid, "no_bias": no_bias}
+    own.update(command_values_from_file(ctx, config_file, "landscape"))
     if config.out is not None:
         runs.check_destination(config.out, config.force)
     console = render.make_console()
     with console.status("Computing the landscape and the paths..."):
-        scape = compute(config, optimizers=optimizers, start=start, steps=steps, grid=grid, no_bias=no_bias)
+        scape = compute(config, **own)
     render.print_notes(console, scape.notes)
     console.print(render.describe_landscape(scape))
     c = scape.config

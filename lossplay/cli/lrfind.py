@@ -3,7 +3,13 @@
 import click
 
 from lossplay.cli import EXIT_INTERRUPTED
-from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
+from lossplay.cli.options import (
+    ConfigOption,
+    SectionedCommand,
+    command_values_from_file,
+    config_from_command_line,
+    config_options,
+)
 from lossplay.lrfind import LR_MAX, LR_MIN, NOT_FOR_LR_FIND, STEPS
 
 
@@ -44,6 +50,8 @@ def lr_find(ctx, config_file, lr_min, lr_max, steps, **values):
     from lossplay.lrfind import check_range, run_lr_find
 
     config = config_from_command_line(ctx, config_file, values, exclude=NOT_FOR_LR_FIND)
+    own = {"lr_min": lr_min, "lr_max": lr_max, "steps": steps, **command_values_from_file(ctx, config_file, "lr-find")}
+    lr_min, lr_max, steps = own["lr_min"], own["lr_max"], own["steps"]
     check_range(lr_min, lr_max, steps)
     experiment = build(config)
     resolved = experiment.config

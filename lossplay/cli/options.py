@@ -3,7 +3,7 @@
 import click
 from click.core import ParameterSource
 
-from lossplay.config import COMPARE_KEYS, FIELDS, SECTIONS, make_config, read_toml, value_type
+from lossplay.config import ALL_COMMAND_KEYS, FIELDS, SECTIONS, make_config, read_toml, value_type
 
 _CLICK_TYPES = {int: click.INT, float: click.FLOAT, str: click.STRING}
 
@@ -80,9 +80,34 @@ def config_from_command_line(ctx, config_file, values, exclude=(), defaults=None
     """
     options = dict(defaults or {})
     if config_file is not None:
-        from_file = read_toml(config_file, extra=COMPARE_KEYS)
-        options.update({k: v for k, v in from_file.items() if k not in exclude and k not in COMPARE_KEYS})
+        from_file = read_toml(config_file, extra=ALL_COMMAND_KEYS)
+        options.update({k: v for k, v in from_file.items() if k not in exclude and k not in ALL_COMMAND_KEYS})
     for name, value in values.items():
         if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
             options[name] = value
     return make_config(**options)
+
+
+def command_values_from_file(ctx, config_file, command):
+    """The values a config file gives this command's own options (``COMMAND_KEYS[command]``), for those
+    not given on the command line, converted and checked as the command line would."""
+    from lossplay.config import COMMAND_KEYS
+
+    if config_file is None:
+        return {}
+    from_file = read_toml(config_file, extra=ALL_COMMAND_KEYS)
+    values = {}
+    for param in ctx.command.params:
+        name = param.name
+        if name not in COMMAND_KEYS[command] or name not in from_file:
+            continue
+        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            continue
+        value = from_file[name]
+        if isinstance(value, list):  # optimizers = ["sgd", "adam"], start = [-1, 5]
+            value = ",".join(str(item) for item in value)
+        try:
+            values[name] = param.type_cast_value(ctx, value)
+        except click.BadParameter as error:
+            raise click.UsageError(f"Config file '{config_file}': '{name}': {error.format_message()}", ctx) from None
+    return values
