@@ -35,7 +35,8 @@ def lr_find_page(folder, doc, pictures):
         findings.append(("No suggestion", str(doc["why_no_suggestion"])))
     limit = doc.get("stability_limit")
     if is_number(limit):
-        means = [str(sentence) for sentence in sequence(doc.get("stability_limit_means"))]
+        means = [str(sentence).removeprefix("Stability limit: ")
+                 for sentence in sequence(doc.get("stability_limit_means"))]
         findings.append(("Stability limit", " ".join(means) if means else
                          f"{number(limit)}: 2 / the largest eigenvalue of the Hessian of the MSE cost; plain "
                          "full-batch gradient descent diverges above it"))
