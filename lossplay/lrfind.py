@@ -44,9 +44,10 @@ decide. With x_n = ln(lr_n):
 
     slope_n = (s_b - s_a) / (x_b - x_a),    a = max(n - h, w + 1),  b = min(n + h, k),    w < n < k
 
-(when the lowest cost comes within the first steps, w shrinks to k - 2). The
-suggestion is lr_n at the most negative slope_n. When the lowest smoothed cost
-is the first one, nothing fell and there is no suggestion.
+The suggestion is lr_n at the most negative slope_n. There is none when the
+lowest smoothed cost comes within the first w steps (no fall can be read
+before it), or when the fall is no larger than the batch costs' own scatter
+(``batch_noise``, measured over every step).
 
 For MSE on a linear model the objective is a quadratic, and
 ``stability_limit`` gives 2 / lambda_max of its Hessian on the training
