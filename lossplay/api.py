@@ -196,7 +196,7 @@ class Run:
         fresh = out is None or not Path(out).exists()
         folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
         with graceful_interrupt(), runs.cleanup_on_failure(folder, fresh):
-            runs.retire(folder)
+            previous = runs.retire(folder)
             files = {"history": "history.csv"}
             runs.write_atomic(folder / "history.csv",
                               runs.history_csv(history_columns(self.data.task), self.history.rows()))
@@ -212,7 +212,7 @@ class Run:
                 runs.write_atomic(folder / "animation.gif", animation)
                 files["animation"] = "animation.gif"
             self.files = files
-            runs.remove_stale(folder, {*files.values(), "run.json"})
+            runs.remove_stale(folder, {*files.values(), "run.json"}, previous)
             runs.write_atomic(folder / "run.json", runs.to_json(self.to_json()))
         self.folder = Path(folder)
         return self.folder

@@ -292,7 +292,7 @@ class Comparison:
         else:
             folder = run_folders.open_folder(out, force)
         with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
-            run_folders.retire(folder)
+            previous = run_folders.retire(folder)
             for entry in self.entries:
                 entry.run.save(folder / entry.dir, force=True, plots=plots, animate=False)
             written = {"compare.json"}
@@ -304,7 +304,7 @@ class Comparison:
             if animate and (animation := self.animate()) is not None:
                 run_folders.write_atomic(folder / "compare.gif", animation)
                 written.add("compare.gif")
-            run_folders.remove_stale(folder, written)
+            run_folders.remove_stale(folder, {*written, *(entry.dir for entry in self.entries)}, previous)
             run_folders.write_atomic(folder / "compare.json", run_folders.to_json(self.to_json()))
         self.folder = Path(folder)
         return self.folder

@@ -342,7 +342,7 @@ def make_config(**options):
                                    for k, v in options.items()}))
 
 
-# keys of a config file read by lossplay compare (and its demos) only
+# the lists of lossplay compare (and its demos)
 COMPARE_KEYS = ("losses", "optimizers", "lrs", "vary")
 # keys a config file may hold for one command's own options (besides lossplay train's); every command
 # reads the same file and skips the keys of the others
@@ -379,7 +379,7 @@ def read_toml(path, known=FIELDS, extra=()):
     for key, value in values.items():
         if isinstance(value, dict):
             raise LossplayError(f"{origin}: [{key}] tables are not options; write 'key = value' lines.")
-    check_unknown([k for k in values if k not in extra], origin, known)
+    check_unknown([k for k in values if k not in extra], origin, [*known, *extra])
     check_types({k: v for k, v in values.items() if k in FIELDS}, origin)
     for key in COMPARE_KEYS:
         if key in extra and key in values and not isinstance(values[key], (list, str)):

@@ -167,11 +167,13 @@ class Landscape:
             "parameters": list(self.parameter_names),
             "grid": {first: [low1, high1], second: [low2, high2], "points": len(self.axes[0])},
             "minimum": {first: w_min, second: b_min, "cost": cost_min,
-                        "found_by": "closed form" if self.exact_minimum is not None else "grid and paths",
+                        "found_by": "closed form" if self.exact_minimum is not None else
+                        "the lowest of the grid, the paths and a long Adam search",
                         "grid": dict(zip((first, second, "cost"), self.grid_minimum))},
             "paths": [{"name": p.name, "optimizer": p.optimizer, "lr": p.lr, "hyperparameters": p.hyperparameters,
                        "status": p.status, "message": p.message, "steps": p.steps, "final_cost": p.final_cost,
                        "points": p.points, "costs": p.costs} for p in self.paths],
+            "notes": list(self.notes),
             "files": dict(self.files),
         }
 
@@ -188,7 +190,7 @@ class Landscape:
         folder = run_folders.new_folder(self.default_folder_name()) if out is None else \
             run_folders.open_folder(out, force)
         with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
-            run_folders.retire(folder)
+            previous = run_folders.retire(folder)
             files = {}
             if plots:
                 from lossplay.plots import png_bytes
@@ -198,7 +200,7 @@ class Landscape:
             if animate:
                 run_folders.write_atomic(folder / "landscape.gif", self.animate())
                 files["animation"] = "landscape.gif"
-            run_folders.remove_stale(folder, {*files.values(), "landscape.json"})
+            run_folders.remove_stale(folder, {*files.values(), "landscape.json"}, previous)
             self.files = files
             run_folders.write_atomic(folder / "landscape.json", run_folders.to_json(self.to_json()))
         self.folder = Path(folder)
@@ -293,7 +295,7 @@ def search_minimum(experiment, steps=500):
     """(point, objective): the lowest point of a long full-batch Adam run, a reference for where the minimum is.
 
     A linear model starts from its least-squares solution (the minimum of MSE, and
-    near that of any regression loss), with steps scaled to its size; a logistic
+    near that of any regression loss), with a learning rate scaled to its size; a logistic
     model starts from zero.
     """
     start = np.zeros(2)

@@ -45,7 +45,7 @@ decide. With x_n = ln(lr_n):
     slope_n = (s_b - s_a) / (x_b - x_a),    a = max(n - h, w + 1),  b = min(n + h, k),    w < n < k
 
 The suggestion is lr_n at the most negative slope_n. There is none when the
-lowest smoothed cost comes within the first w steps (no fall can be read
+lowest smoothed cost comes at or before step w + 1 (no fall can be read
 before it), or when the fall is no larger than the batch costs' own scatter
 (``batch_noise``, measured over every step).
 
@@ -455,14 +455,14 @@ class LRFindResult:
         fresh = out is None or not Path(out).exists()
         folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
         with graceful_interrupt(), runs.cleanup_on_failure(folder, fresh):
-            runs.retire(folder)
+            previous = runs.retire(folder)
             files = {}
             if plots:
                 from lossplay.plots import png_bytes
 
                 runs.write_atomic(folder / PICTURE, png_bytes(self.plot()))
                 files["picture"] = PICTURE
-            runs.remove_stale(folder, {*files.values(), DOCUMENT})
+            runs.remove_stale(folder, {*files.values(), DOCUMENT}, previous)
             self.files = files
             runs.write_atomic(folder / DOCUMENT, runs.to_json(self.to_json()))
         self.folder = Path(folder)

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +22,23 @@ import numpy as np
 from lossplay.errors import LossplayError
 
 RUNS_DIR = "runs"
-# the file that says what a folder holds, for each command that writes one
-MARKERS = ("run.json", "compare.json", "landscape.json", "lr_find.json")
-# every file a lossplay folder can hold; report.html is a handout made from the others, out of date once
-# they are replaced
-KNOWN_FILES = (*MARKERS, "history.csv", "loss_curve.png", "fit.png", "animation.gif", "compare.png",
-               "compare.gif", "landscape.png", "landscape.gif", "lr_find.png", "report.html")
+# for each kind of folder, the file that says what it holds (written last) and the other files it can hold;
+# a folder of any kind may also hold report.html, a handout made from them and out of date once they change
+KIND_FILES = {
+    "run.json": ("history.csv", "loss_curve.png", "fit.png", "animation.gif"),
+    "compare.json": ("compare.png", "compare.gif"),
+    "landscape.json": ("landscape.png", "landscape.gif"),
+    "lr_find.json": ("lr_find.png",),
+}
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What a folder held before it is written over: its kinds (their marker files) and, for a
+    comparison, the folders of its runs."""
+
+    kinds: tuple = ()
+    run_dirs: tuple = ()
 
 
 def timestamp(moment):
@@ -144,11 +156,24 @@ def history_csv(columns, rows):
 
 
 def retire(folder):
-    """Before a folder is written over (--force): remove what says what it holds first (run.json,
-    compare.json, ... and the handout made from them), so that it never claims to hold a finished run,
-    comparison, landscape or test while its files are being replaced."""
-    for name in (*MARKERS, "report.html"):
-        (Path(folder) / name).unlink(missing_ok=True)
+    """Before a folder is written over (--force): note what it holds, then remove the files that say so
+    (run.json, compare.json, ... and report.html), so that it never claims to hold a finished run,
+    comparison, landscape or test while its files are being replaced. Returns a ``Previous``."""
+    folder = Path(folder)
+    kinds = tuple(marker for marker in KIND_FILES if (folder / marker).is_file())
+    run_dirs = ()
+    if "compare.json" in kinds:
+        try:
+            runs = json.loads((folder / "compare.json").read_text(encoding="utf-8")).get("runs", [])
+            names = [r.get("dir") for r in runs if isinstance(r, dict)]
+            # only plain names of sub-folders: never a path that leads out of the folder
+            run_dirs = tuple(name for name in names if isinstance(name, str) and name not in ("", ".", "..")
+                             and Path(name).name == name)
+        except (OSError, ValueError, AttributeError):
+            run_dirs = ()
+    for name in (*kinds, "report.html") if kinds else ():
+        (folder / name).unlink(missing_ok=True)
+    return Previous(kinds, run_dirs)
 
 
 @contextlib.contextmanager
@@ -162,11 +187,18 @@ def cleanup_on_failure(folder, fresh):
         raise
 
 
-def remove_stale(folder, written):
-    """With --force: remove the files of whatever the folder held before that this writing did not write."""
-    for name in KNOWN_FILES:
-        if name not in written:
-            (Path(folder) / name).unlink(missing_ok=True)
+def remove_stale(folder, written, previous):
+    """With --force: remove what the folder held before (``previous``, from ``retire``) that this writing
+    did not write again: the files of its earlier kinds and a comparison's run folders. Files lossplay
+    did not write are left alone."""
+    folder = Path(folder)
+    for marker in previous.kinds:
+        for name in (marker, *KIND_FILES[marker]):
+            if name not in written:
+                (folder / name).unlink(missing_ok=True)
+    for name in previous.run_dirs:
+        if name not in written and (folder / name / "run.json").is_file():
+            shutil.rmtree(folder / name, ignore_errors=True)
 
 
 def write_new_file(path, data, force=False):

@@ -188,3 +188,30 @@ def test_a_config_file_holds_the_landscape_s_own_options_and_train_skips_them(tm
     (tmp_path / "bad.toml").write_text('steps = "many"\n')
     result = invoke("landscape", "--config", "bad.toml")
     assert result.exit_code == 2 and "Config file 'bad.toml': 'steps'" in result.output
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("no_bias = 1", "'no_bias' must be true or false, got int 1"),
+    ("steps = 12.7", "'steps' must be a whole number, got float 12.7"),
+    ("grid = true", "'grid' must be a whole number, got bool True"),
+    ("strat = [1, 2]", "unknown option 'strat'. Did you mean 'start'?"),
+])
+def test_a_config_file_s_landscape_values_are_checked_like_train_s(tmp_path, monkeypatch, line, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.toml").write_text(line + "\n")
+    result = invoke("landscape", "--config", "bad.toml")
+    assert result.exit_code == 2 and f"Config file 'bad.toml': {message}" in result.output
+
+
+def test_compare_skips_the_keys_of_landscape_and_lr_find(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "all.toml").write_text("start = [-1, 5]\nsteps = 3\ngrid = 21\nlr_min = 0.01\nepochs = 2\n")
+    result = invoke("compare", "mse", "mae", "--config", "all.toml", "--quiet", "--out", "cmp")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_train_option_a_command_does_not_take_is_named_with_only_close_alternatives():
+    quiet = invoke("landscape", "--quiet")
+    assert quiet.exit_code == 2 and "has no option --quiet" in quiet.output and "Did you mean" not in quiet.output
+    optimizer = invoke("landscape", "--optimizer", "adam")
+    assert "Did you mean --optimizers?" in optimizer.output

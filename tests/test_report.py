@@ -347,3 +347,24 @@ def test_an_lr_find_handout_gives_the_whole_train_command_and_what_the_limit_mea
     assert result.suggested_lr is not None
     assert html.escape(result.train_command()) in page and "--optimizer adam" in result.train_command()
     assert "no limit on its learning rate" in page
+
+
+def test_force_leaves_files_lossplay_did_not_write_and_drops_a_comparison_s_old_runs(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from lossplay.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    (tmp_path / "mine").mkdir()
+    for name in ("notes.txt", "history.csv", "fit.png"):
+        (tmp_path / "mine" / name).write_text("the user's own")
+    assert runner.invoke(cli, ["lr-find", "--steps", "10", "--out", "mine", "--force"]).exit_code == 0
+    assert {p.name for p in (tmp_path / "mine").iterdir()} == {"notes.txt", "history.csv", "fit.png",
+                                                                "lr_find.json", "lr_find.png"}
+    assert runner.invoke(cli, ["compare", "mse", "mae", "--epochs", "2", "--quiet", "--out", "cmp"]).exit_code == 0
+    assert runner.invoke(cli, ["compare", "--optimizers", "sgd,adam", "--epochs", "2", "--quiet", "--out", "cmp",
+                               "--force"]).exit_code == 0
+    assert {p.name for p in (tmp_path / "cmp").iterdir() if p.is_dir()} == {"sgd", "adam"}
+    assert runner.invoke(cli, ["train", "--epochs", "2", "--quiet", "--out", "cmp", "--force"]).exit_code == 0
+    assert not any(p.is_dir() for p in (tmp_path / "cmp").iterdir())

@@ -101,6 +101,8 @@ class LossplayGroup(click.Group):
 
 def usage_message(error):
     """Click's usage error as one line, with lossplay's suggestion for a misspelt option."""
+    import difflib
+
     from lossplay.config import suggest_option
 
     message = error.format_message()
@@ -113,8 +115,9 @@ def usage_message(error):
         if suggestion == f" Did you mean '{error.option_name}'?":  # an option of train that this command sets itself
             message = f"'{command}' has no option {error.option_name}: it is an option of 'lossplay train' " \
                       "that this command does not use."
-            if error.possibilities:
-                message += f" Did you mean {' or '.join(sorted(error.possibilities)[:2])}?"
+            close = difflib.get_close_matches(error.option_name, error.possibilities or [], n=2, cutoff=0.8)
+            if close:  # --optimizer for --optimizers, not any option that shares a few letters
+                message += f" Did you mean {' or '.join(close)}?"
         elif suggestion:
             message += suggestion
         elif error.possibilities:

@@ -39,12 +39,12 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     import lossplay.comparison as comparing
     from lossplay import render
     from lossplay.cli.options import config_from_command_line
-    from lossplay.config import COMPARE_KEYS, read_toml
+    from lossplay.config import ALL_COMMAND_KEYS, COMPARE_KEYS, read_toml
     from lossplay.runs import check_destination
 
     from_file = {}
     if config_file is not None:
-        from_file = {k: v for k, v in read_toml(config_file, extra=COMPARE_KEYS).items() if k in COMPARE_KEYS}
+        from_file = {k: v for k, v in read_toml(config_file, extra=ALL_COMMAND_KEYS).items() if k in COMPARE_KEYS}
     config = config_from_command_line(ctx, config_file, values)
     chosen = {
         "losses": list(losses) or from_file.get("losses") or ([config.loss] if config.loss else []),

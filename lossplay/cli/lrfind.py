@@ -46,13 +46,18 @@ def lr_find(ctx, config_file, lr_min, lr_max, steps, **values):
       lossplay lr-find --batch-size 0 --lr-min 0.001 --lr-max 5
     """
     from lossplay import render, runs
+    from lossplay.errors import LossplayError
     from lossplay.experiment import build
     from lossplay.lrfind import check_range, run_lr_find
 
     config = config_from_command_line(ctx, config_file, values, exclude=NOT_FOR_LR_FIND)
-    own = {"lr_min": lr_min, "lr_max": lr_max, "steps": steps, **command_values_from_file(ctx, config_file, "lr-find")}
-    lr_min, lr_max, steps = own["lr_min"], own["lr_max"], own["steps"]
-    check_range(lr_min, lr_max, steps)
+    from_file = command_values_from_file(ctx, config_file, "lr-find")
+    lr_min, lr_max, steps = (from_file.get(name, given) for name, given in
+                             (("lr_min", lr_min), ("lr_max", lr_max), ("steps", steps)))
+    try:
+        check_range(lr_min, lr_max, steps)
+    except LossplayError as error:  # say where a value from the file came from
+        raise LossplayError(f"Config file '{config_file}': {error}" if from_file else str(error)) from None
     experiment = build(config)
     resolved = experiment.config
     if resolved.out is not None:

@@ -76,7 +76,7 @@ def config_from_command_line(ctx, config_file, values, exclude=(), defaults=None
     """The validated ``TrainConfig``: command defaults, then the TOML file, then explicit options.
 
     A file written for another command may hold options this one does not use
-    (``exclude``, and lossplay compare's lists): they are skipped.
+    (``exclude``, and the commands' own keys, ``COMMAND_KEYS``): they are skipped.
     """
     options = dict(defaults or {})
     if config_file is not None:
@@ -103,11 +103,32 @@ def command_values_from_file(ctx, config_file, command):
             continue
         if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
             continue
-        value = from_file[name]
-        if isinstance(value, list):  # optimizers = ["sgd", "adam"], start = [-1, 5]
-            value = ",".join(str(item) for item in value)
+        value = _checked(param, from_file[name], f"Config file '{config_file}'")
         try:
             values[name] = param.type_cast_value(ctx, value)
         except click.BadParameter as error:
             raise click.UsageError(f"Config file '{config_file}': '{name}': {error.format_message()}", ctx) from None
     return values
+
+
+def _checked(param, value, origin):
+    """A config file's value for a command's own option, with the type the option takes (as train's
+    options are checked): a flag takes true or false, a whole number an integer, a number an integer or
+    a float, a text option a text or (optimizers, start) a list, joined with commas."""
+    from lossplay.errors import LossplayError
+
+    is_bool = isinstance(value, bool)
+    if getattr(param, "is_flag", False):
+        ok, words = is_bool, "true or false"
+    elif isinstance(param.type, click.types.IntParamType):
+        ok, words = isinstance(value, int) and not is_bool, "a whole number"
+    elif isinstance(param.type, click.types.FloatParamType):
+        ok, words = isinstance(value, (int, float)) and not is_bool, "a number"
+    else:
+        if isinstance(value, list) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                                           for v in value):
+            value = ",".join(str(v) for v in value)  # optimizers = ["sgd", "adam"], start = [-1, 5]
+        ok, words = isinstance(value, str), "a text or a list"
+    if not ok:
+        raise LossplayError(f"{origin}: '{param.name}' must be {words}, got {type(value).__name__} {value!r}.")
+    return value

@@ -300,3 +300,14 @@ def data_rows(data, config):
         corrupted = "labels flipped" if task in ("binary", "multiclass") else "targets corrupted"
         rows.append(("Outliers", f"{share} training {corrupted} on purpose; the validation rows are clean"))
     return rows
+
+
+def page_title(config):
+    """'huber loss with adam on linear', with whatever of the three the config holds."""
+    loss, optimizer, dataset = config.get("loss"), config.get("optimizer"), dataset_label(config.get("dataset"))
+    words = [f"{loss} loss"] if loss else []
+    if optimizer:
+        words.append(f"with {optimizer}" if words else str(optimizer))
+    if dataset:
+        words.append(f"on {dataset}" if words else f"dataset {dataset}")
+    return " ".join(words) or "a training run"

@@ -7,13 +7,13 @@ from lossplay.report.common import (
     every_option,
     is_number,
     mapping,
+    page_title,
     sequence,
     setting,
     settings_from,
     summarise,
 )
 from lossplay.report.markup import element, join, key_values, paragraph, section, table
-from lossplay.report.run import page_title
 
 LANDSCAPE_TEXTS = {
     "picture": ("The objective over the two parameters as a contour map, lighter where it is lower, with every "

@@ -9,11 +9,11 @@ from lossplay.report.common import (
     every_option,
     is_number,
     mapping,
+    page_title,
     sequence,
     settings_from,
 )
 from lossplay.report.markup import element, join, key_values, paragraph, section
-from lossplay.report.run import page_title
 
 
 def lr_find_page(folder, doc, pictures):
@@ -27,10 +27,11 @@ def lr_find_page(folder, doc, pictures):
     suggested = doc.get("suggested_lr")
     if is_number(suggested):
         command = doc.get("suggested_command")
+        others = "" if isinstance(command, str) else " and the same other options"  # a folder of an older lossplay
         command = command if isinstance(command, str) else f"lossplay train --lr {number(suggested, 2)}"
         findings.append(("Suggested learning rate",
                          join([f"{number(suggested)}, where the smoothed cost falls fastest: try it with ",
-                               element("code", command)])))
+                               element("code", command), others])))
     elif doc.get("why_no_suggestion") is not None:
         findings.append(("No suggestion", str(doc["why_no_suggestion"])))
     limit = doc.get("stability_limit")

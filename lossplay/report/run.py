@@ -11,27 +11,16 @@ from lossplay.report.common import (
     REGIONS_TEXT,
     command_line,
     data_rows,
-    dataset_label,
     every_option,
     is_number,
     mapping,
+    page_title,
     sequence,
     setting,
     settings_from,
 )
 from lossplay.report.markup import Html, element, join, key_values, paragraph, section, table
 from lossplay.report.reading import cell_number, read_history
-
-
-def page_title(config):
-    """'huber loss with adam on linear', with whatever of the three the config holds."""
-    loss, optimizer, dataset = config.get("loss"), config.get("optimizer"), dataset_label(config.get("dataset"))
-    words = [f"{loss} loss"] if loss else []
-    if optimizer:
-        words.append(f"with {optimizer}" if words else str(optimizer))
-    if dataset:
-        words.append(f"on {dataset}" if words else f"dataset {dataset}")
-    return " ".join(words) or "a training run"
 
 
 def status_sentences(doc, config):
