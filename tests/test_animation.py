@@ -27,11 +27,11 @@ def test_frames_start_and_end_with_the_run_and_never_exceed_the_cap(count):
 
 
 def _frames(path):
-    image = Image.open(path)
     frames = []
-    for index in range(image.n_frames):
-        image.seek(index)
-        frames.append(np.asarray(image.convert("RGB")))
+    with Image.open(path) as image:
+        for index in range(image.n_frames):
+            image.seek(index)
+            frames.append(np.asarray(image.convert("RGB")))
     return frames
 
 

@@ -122,8 +122,8 @@ def test_the_command_writes_the_picture_the_animation_and_the_json(tmp_path):
     assert len(document["paths"][0]["points"]) == 21 and document["paths"][0]["points"][0] == [-1.0, 6.0]
     assert document["files"] == {"picture": "landscape.png", "animation": "landscape.gif"}
     assert set(document["minimum"]) >= {"w", "b", "cost"}
-    assert Image.open(out / "landscape.png").size[0] > 1000
-    assert Image.open(out / "landscape.gif").n_frames == 21
+    with Image.open(out / "landscape.png") as picture, Image.open(out / "landscape.gif") as animation:
+        assert picture.size[0] > 1000 and animation.n_frames == 21
     assert "within 1%" in result.output and str(out) in result.output
     again = invoke("landscape", "--steps", "5", "--out", str(out))
     assert again.exit_code == 2 and "--force" in again.output
