@@ -107,6 +107,7 @@ class StepRecord:
     batch_cost_after: float
     train_cost_before: float
     train_cost_after: float
+    task: str = "regression"
 
     @property
     def objective(self):
@@ -124,7 +125,8 @@ class StepRecord:
 
         return {
             "step": self.step, "epoch": self.epoch, "lr": self.lr,
-            "batch": self.batch.tolist(), "x": self.X.tolist(), "y": self.y.tolist(),
+            "batch": self.batch.tolist(), "x": self.X.tolist(),
+            "y": self.y.tolist() if self.task == "regression" else self.y.astype(np.int64).tolist(),
             "params_before": params(self.params_before),
             "z": self.z.tolist(), "predictions": self.predictions.tolist(), "losses": self.losses.tolist(),
             "cost": self.cost, "penalty": self.penalty, "objective": self.objective,
@@ -408,7 +410,7 @@ class TrainingLoop:
             hyperparameters=self.optimizer.params(), state_before=state_before, state_after=self.state,
             trace=trace, update=step, params_after=self.theta.copy(), batch_cost_after=self.cost(self.theta, A, y),
             train_cost_before=train_cost_before,
-            train_cost_after=self.cost(self.theta, data.design_train, data.y_train),
+            train_cost_after=self.cost(self.theta, data.design_train, data.y_train), task=data.task,
         )
 
     # -- the loop -----------------------------------------------------------------

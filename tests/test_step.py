@@ -170,3 +170,9 @@ def test_a_train_config_file_works_with_step(tmp_path):
     config.write_text('loss = "mae"\nepochs = 50\nout = "somewhere"\n')
     records = json_steps("--config", str(config), "--steps", "1")
     assert len(records) == 1 and records[0]["losses"] == pytest.approx(np.abs(np.array(records[0]["y"])))
+
+
+@pytest.mark.parametrize(("args", "kind"), [(["--loss", "bce"], int), (["--loss", "cce"], int), ([], float)])
+def test_json_targets_are_class_labels_for_classifiers_and_numbers_for_regression(args, kind):
+    record = json_steps(*args, "--steps", "1")[0]
+    assert all(type(value) is kind for value in record["y"])
