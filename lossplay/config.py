@@ -173,7 +173,8 @@ class TrainConfig:
         None, "Output", "Folder for the run's files.", metavar="DIR",
         shown="runs/<timestamp>-<loss>-<optimizer>")
     force: bool = option(
-        False, "Output", "Allow --out to name a folder that already holds files (they are replaced).",
+        False, "Output", "Allow --out to name a folder that already holds files: what lossplay wrote there before is "
+        "replaced, other files are left alone.",
         flag="--force")
     log_every: int | None = option(
         None, "Output", "Print a table row every N epochs.", metavar="N", shown="about 10 rows in all")
