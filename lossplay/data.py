@@ -244,7 +244,11 @@ def _generate(info, samples, noise, rng):
             raise LossplayError(f"--samples must be at least 4, got {samples}.")
         if noise < 0:
             raise LossplayError(f"--noise must be >= 0, got {noise}.")
-    X, y, features, true_params, classes = info.draw(samples, noise, rng)
+    with np.errstate(over="ignore", invalid="ignore"):
+        X, y, features, true_params, classes = info.draw(samples, noise, rng)
+    if not (np.isfinite(X).all() and np.isfinite(y).all()):
+        raise LossplayError(f"--noise {noise:g} is too large: the generated values overflow float64. Choose a "
+                            f"smaller --noise (the dataset's own is {info.noise:g}).")
     if classes is not None:
         y = y.astype(np.int64)
     curve = TRUE_CURVES.get(info.name)

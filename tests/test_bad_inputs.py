@@ -51,6 +51,8 @@ FAILURES = [
     (["train", "--batch-size", "-1"], "--batch-size must be >= 0"),
     (["train", "--samples", "2"], "--samples must be at least 4"),
     (["train", "--noise", "-1"], "--noise must be >= 0"),
+    (["train", "--noise", "1e308"], "--noise 1e+308 is too large: the generated values overflow float64"),
+    (["train", "--dataset", "blobs", "--noise", "1e308"], "--noise 1e+308 is too large"),
     (["train", "--poly-degree", "0"], "--poly-degree must be between 1 and 30"),
     (["train", "--outlier-fraction", "0.9", "--outliers"], "--outlier-fraction must be in (0, 0.5]"),
     (["train", "--momentum", "1.5"], "--momentum must be in [0, 1)"),
