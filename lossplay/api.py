@@ -22,8 +22,8 @@ from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import StepRecord, history_columns
-from lossplay.observers import DivergenceGuard, EarlyStopping, History
 from lossplay.reference import mse_minimum
+from lossplay.verdicts import diagnose
 
 
 class Run:
@@ -37,6 +37,8 @@ class Run:
         self.started_at = started_at
         self.folder = None
         self.files = {}
+        self._diagnosis = None
+        self._advice = None
 
     def __repr__(self):
         return (f"<Run {self.config.loss}/{self.config.optimizer} on {self.config.dataset}: "
@@ -95,15 +97,43 @@ class Run:
         return {"train": train, "val": val}
 
     @property
+    def diagnosis(self):
+        """What the recorded numbers say about this run (see ``lossplay.verdicts``): its findings
+        (converged, still_improving, unstable, diverged, overfitting, interrupted), the best epoch,
+        the kept epoch and notes. Computed once, from the history."""
+        if self._diagnosis is None:
+            self._diagnosis = diagnose(self.history.curves(), self.status, self.message,
+                                       self.outcome.kept_epoch, int(self.data.outliers.sum()))
+        return self._diagnosis
+
+    @property
+    def findings(self):
+        """The diagnosis's findings, each with ``kind``, ``epoch`` and ``detail``."""
+        return list(self.diagnosis.findings)
+
+    @property
     def best_epoch(self):
         """The epoch of the lowest validation cost (training cost without validation)."""
-        best = self.history.best()
-        return None if best is None else best.epoch
+        return self.diagnosis.best_epoch
+
+    @property
+    def kept_epoch(self):
+        """The epoch whose parameters the run ended with: early stopping's restored one, or the last."""
+        return self.diagnosis.kept_epoch
 
     @property
     def overfitting(self):
-        """{'detected': bool, 'began_at_epoch': int or None}; see ``History.overfitting``."""
-        return self.history.overfitting()
+        """{'detected': bool, 'began_at_epoch': int or None}, from the diagnosis."""
+        return self.diagnosis.overfitting
+
+    def advice(self):
+        """Commands that fix what the diagnosis found (a rate that does not diverge, more epochs, early
+        stopping), each checked by training it first; see ``lossplay.advice``. Computed once."""
+        if self._advice is None:
+            from lossplay.advice import advise
+
+            self._advice = advise(self.experiment, self.diagnosis)
+        return list(self._advice)
 
     @property
     def notes(self):
@@ -164,6 +194,10 @@ class Run:
             "overfitting": self.overfitting,
             "metrics": self.metrics,
             "files": dict(self.files),
+            "kept_epoch": self.kept_epoch,
+            "diagnosis": {"findings": [f.to_dict() for f in self.diagnosis.findings],
+                          "advice": [a.to_dict() for a in (self._advice or [])],
+                          "notes": list(self.diagnosis.notes)},
         }
 
     def default_folder_name(self):
@@ -178,13 +212,14 @@ class Run:
 
         return evolution.training_gif(self) if plots.can_draw_fit(self.data) else None
 
-    def save(self, out=None, *, force=None, plots=None, animate=None):
+    def save(self, out=None, *, force=None, plots=None, animate=None, advice=True):
         """Write the run folder and return its path.
 
         ``out`` defaults to the config's ``out``, else ``runs/<timestamp>-<loss>-<optimizer>``;
         ``force`` (default: the config's) allows a non-empty ``out``; ``plots``
         (default: not ``no_plot``) draws loss_curve.png and, when possible, fit.png;
-        ``animate`` (default: the config's) adds animation.gif when the fit can be drawn.
+        ``animate`` (default: the config's) adds animation.gif when the fit can be drawn;
+        ``advice`` checks and records the advice of the diagnosis (``advice()``) in run.json.
         A first Ctrl-C while saving is ignored so the folder is finished; a second one
         abandons it (a new folder is removed; an overwritten one is left without run.json).
         """
@@ -193,6 +228,8 @@ class Run:
         force = c.force if force is None else force
         plots = (not c.no_plot) if plots is None else plots
         animate = c.animate if animate is None else animate
+        if advice:
+            self.advice()
         fresh = out is None or not Path(out).exists()
         folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
         with graceful_interrupt(), runs.cleanup_on_failure(folder, fresh):
@@ -227,19 +264,9 @@ def run_experiment(experiment, observers=(), stop=None):
     if stop is None:
         with graceful_interrupt() as stop:
             return run_experiment(experiment, observers, stop)
-    history = History()
-    loop = experiment.training_loop()
     started_at = datetime.now()
-    c = experiment.config
-    watchers = [history, DivergenceGuard()]
-    if c.patience is not None:
-        watchers.append(EarlyStopping(c.patience, c.min_delta, c.restore_best))
-    outcome = loop.run(experiment.theta0, [*watchers, *observers], stop=stop)
-    if outcome.theta is loop.theta:
-        final = history[-1]
-    else:
-        final = loop.evaluate(outcome.theta).record
-    return Run(experiment, history, outcome, final, started_at)
+    trained = experiment.run(observers, stop)
+    return Run(experiment, trained.history, trained.outcome, trained.final, started_at)
 
 
 def step_records(experiment, steps):

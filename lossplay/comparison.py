@@ -22,16 +22,21 @@ import numpy as np
 
 from lossplay import runs as run_folders
 from lossplay.api import run_experiment
-from lossplay.config import FIELDS, TrainConfig, flag_name, make_config, suggest_option, value_type
+from lossplay.config import FIELDS, TrainConfig, flag_name, make_config, optimizer_spec, suggest_option, value_type
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
-from lossplay.optimizers import OPTIMIZER_SPECS
+from lossplay.verdicts import (
+    SPEED_MARGIN,
+    comparison_sentences,
+    epochs_to_reach,
+    groups,
+    speed_groups,
+    tail_noise,
+)
 
 COMMON_METRICS = {"regression": ("mse", "mae", "r2"), "binary": ("accuracy", "f1", "log_loss"),
                   "multiclass": ("accuracy", "f1", "log_loss")}
-HIGHER_IS_BETTER = {"r2", "accuracy", "f1"}
-METRIC_TITLES = {"mse": "MSE", "mae": "MAE", "r2": "R²", "accuracy": "accuracy", "f1": "F1", "log_loss": "log loss"}
 
 NOT_VARIED = ("out", "force", "log_every", "quiet", "no_plot", "animate")
 
@@ -101,7 +106,7 @@ def variants(losses=(), optimizers=(), lrs=(), vary=()):
     if losses:
         dimensions.append([(loss, loss, {"loss": loss}) for loss in losses])
     if optimizers:
-        dimensions.append([(spec, spec, OPTIMIZER_SPECS.get(spec, {"optimizer": spec})) for spec in optimizers])
+        dimensions.append([(spec, spec.replace("@", "-lr"), optimizer_spec(spec)) for spec in optimizers])
     if lrs:
         dimensions.append([(_label("lr", lr), f"lr_{lr:g}", {"lr": lr}) for lr in lrs])
     for name, values in vary:
@@ -147,6 +152,8 @@ class Comparison:
         self.task = first.data.task
         self.common_metrics = COMMON_METRICS[self.task]
         self.split = "val" if first.data.n_val else "train"
+        self.claim = None  # a demo's lesson (``verdicts.Lesson``), checked against these runs
+        self.picture = None  # a demo's own picture: a function returning a Figure
 
     def __repr__(self):
         return f"<Comparison of {len(self.entries)} runs: {', '.join(e.name for e in self.entries)}>"
@@ -172,18 +179,69 @@ class Comparison:
         metrics = entry.run.metrics[self.split] or {}
         return {name: _finite(metrics.get(name)) for name in self.common_metrics}
 
-    def best(self):
-        """For each common metric, the names of the runs with the best value (ties included)."""
-        best = {}
+    def rankings(self):
+        """For each common metric, the runs in groups best first (see ``verdicts.groups``): runs of one
+        group do not differ beyond their noise and the practical margin. Diverged runs are left out."""
+        rows = self.data.n_val if self.split == "val" else self.data.n_train
+        out = {}
         for metric in self.common_metrics:
-            scored = {entry.name: value for entry in self.entries
-                      if entry.run.status != "diverged" and (value := self.common(entry)[metric]) is not None}
-            if not scored:
-                best[metric] = set()
-                continue
-            top = (max if metric in HIGHER_IS_BETTER else min)(scored.values())
-            best[metric] = {name for name, value in scored.items() if np.isclose(value, top, rtol=1e-12, atol=0)}
-        return best
+            values, noises = {}, {}
+            for entry in self.entries:
+                if entry.run.status == "diverged":
+                    continue
+                values[entry.name] = self.common(entry)[metric]
+                noises[entry.name] = tail_noise(entry.run.history.column(f"{self.split}_{metric}"))
+            out[metric] = groups(values, metric, noises, rows)
+        return out
+
+    @property
+    def main_metric(self):
+        """The metric the runs are ranked on: MSE for regression, accuracy for classification."""
+        return "mse" if self.task == "regression" else "accuracy"
+
+    def best(self):
+        """For each common metric, the names of the runs in its best group, when there is more than one
+        group (a metric on which every run ties has no best)."""
+        return {metric: set(found[0]) if len(found) > 1 else set() for metric, found in self.rankings().items()}
+
+    def speed(self):
+        """How soon each run came within 2% of the best final value of the loss-like common metric (MSE,
+        or log loss for classifiers): {"metric", "within", "epochs": {name: epoch or None}, "groups"}."""
+        metric = "mse" if self.task == "regression" else "log_loss"
+        finals = [v for e in self.entries if e.run.status != "diverged"
+                  and (v := self.common(e)[metric]) is not None]
+        if not finals:
+            return {"metric": metric, "within": SPEED_MARGIN, "epochs": {}, "groups": []}
+        target = min(finals) + SPEED_MARGIN * abs(min(finals))
+        reached = {}
+        for entry in self.entries:
+            history = entry.run.history
+            reached[entry.name] = None if entry.run.status == "diverged" else epochs_to_reach(
+                history.column("epoch"), history.column(f"{self.split}_{metric}"), target)
+        return {"metric": metric, "within": SPEED_MARGIN, "epochs": reached, "groups": speed_groups(reached)}
+
+    def wrong_row_pull(self, entry):
+        """|dL/dz| of the training row a classifier gets most confidently wrong, at its final parameters
+        (None for regression, or when it gets every row right)."""
+        run = entry.run
+        if self.task == "regression" or not np.isfinite(run.theta).all():
+            return None
+        data, model, loss = run.data, run.experiment.model, run.experiment.loss
+        with np.errstate(all="ignore"):
+            z = model.raw(run.theta, data.X_train)
+            labels = model.labels(z)
+            wrong = np.flatnonzero(labels != data.y_train)
+            if not wrong.size:
+                return None
+            dz = loss.derivative(z[wrong], data.y_train[wrong])
+        if z.ndim == 1:
+            confidence = np.abs(z[wrong])
+            pull = np.abs(dz)
+        else:
+            rows = np.arange(wrong.size)
+            confidence = z[wrong][rows, labels[wrong]] - z[wrong][rows, data.y_train[wrong].astype(np.intp)]
+            pull = np.sqrt((dz * dz).sum(axis=1))
+        return float(pull[int(np.argmax(confidence))])
 
     def outlier_share(self, entry):
         """Share of the total gradient magnitude from the corrupted training rows, at the final parameters."""
@@ -208,43 +266,9 @@ class Comparison:
         return float(weights[0]), float(bias)
 
     def lesson(self):
-        """Sentences that read the comparison's numbers."""
-        sentences = []
-        split_words = "validation" if self.split == "val" else "training"
-        main = self.common_metrics[0] if self.task == "regression" else "accuracy"
-        title = METRIC_TITLES[main]
-        finite = {e.name: v for e in self.entries
-                  if e.run.status != "diverged" and (v := self.common(e)[main]) is not None}
-        if len(finite) > 1:
-            higher = main in HIGHER_IS_BETTER
-            best = (max if higher else min)(finite, key=finite.get)
-            worst = (min if higher else max)(finite, key=finite.get)
-            if np.isclose(finite[best], finite[worst], rtol=1e-9, atol=0):
-                sentences.append(f"Every run reaches the same {split_words} {title}, {finite[best]:.4g}.")
-            else:
-                tied = [n for n in finite if np.isclose(finite[n], finite[best], rtol=1e-12, atol=0)]
-                names = tied[0] if len(tied) == 1 else ", ".join(tied[:-1]) + " and " + tied[-1]
-                sentences.append(f"Best {split_words} {title}: {names} ({finite[best]:.4g}); "
-                                 f"worst: {worst} ({finite[worst]:.4g}).")
-            if self.task != "regression":
-                losses = {e.name: v for e in self.entries
-                          if e.name in finite and (v := self.common(e)["log_loss"]) is not None}
-                lowest = min(losses, key=losses.get)
-                if finite[lowest] != finite[best] or len(set(finite.values())) == 1:
-                    sentences.append(
-                        f"The lowest log loss is {lowest}'s ({losses[lowest]:.4g}): accuracy only counts right "
-                        "answers, cross-entropy also weighs how confident each one is.")
-        shares = {e.name: s for e in self.entries if (s := self.outlier_share(e)) is not None}
-        if len(shares) > 1:
-            most, least = max(shares, key=shares.get), min(shares, key=shares.get)
-            fraction = self.data.outliers.mean()
-            sentences.append(
-                f"The corrupted rows ({fraction:.0%} of the training rows) pull {shares[most]:.0%} of {most}'s "
-                f"gradient but {shares[least]:.0%} of {least}'s: the more a loss lets a far-off row pull, "
-                "the further its fit is dragged.")
-        diverged = [e.name for e in self.entries if e.run.status == "diverged"]
-        if diverged:
-            sentences.append(f"Diverged: {', '.join(diverged)} (its cost blew up; it stays in the table, marked).")
+        """The sentences that read the comparison's numbers (``verdicts.comparison_sentences`` of
+        compare.json: the handout prints the same)."""
+        sentences = comparison_sentences(self.to_json())
         if self.stopped:
             sentences.append("Interrupted: the runs after the one stopped were not trained.")
         return sentences
@@ -260,11 +284,24 @@ class Comparison:
                 "name": entry.name, "dir": entry.dir, "loss": run.config.loss, "optimizer": run.config.optimizer,
                 "lr": run.config.lr, "status": run.status, "params": run.params, "metrics": run.metrics,
                 "outlier_gradient_share": self.outlier_share(entry),
+                "wrong_row_pull": self.wrong_row_pull(entry),
+                "diagnosis": {"findings": [f.to_dict() for f in run.diagnosis.findings]},
             })
-        return {"runs": runs, "true_params": self.true_params, "common_metrics": list(self.common_metrics)}
+        rankings = self.rankings()
+        document = {"runs": runs, "true_params": self.true_params, "common_metrics": list(self.common_metrics),
+                    "split": self.split,
+                    "ranking": {"metric": self.main_metric, "groups": rankings[self.main_metric],
+                                "by_metric": rankings},
+                    "speed": self.speed(),
+                    "lesson": None if self.claim is None else self.claim.to_dict()}
+        if self.task != "regression":
+            document["secondary_ranking"] = {"metric": "log_loss", "groups": rankings["log_loss"]}
+        return document
 
     def plot(self):
-        """The comparison as a matplotlib Figure."""
+        """The comparison as a matplotlib Figure (a demo's own picture, when it has one)."""
+        if self.picture is not None:
+            return self.picture()
         from lossplay import plots
 
         return plots.comparison(self)
@@ -294,12 +331,12 @@ class Comparison:
         with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
             previous = run_folders.retire(folder)
             for entry in self.entries:
-                entry.run.save(folder / entry.dir, force=True, plots=plots, animate=False)
+                entry.run.save(folder / entry.dir, force=True, plots=plots, animate=False, advice=False)
             written = {"compare.json"}
             if plots:
                 from lossplay import plots as drawing
 
-                run_folders.write_atomic(folder / "compare.png", drawing.png_bytes(drawing.comparison(self)))
+                run_folders.write_atomic(folder / "compare.png", drawing.png_bytes(self.plot()))
                 written.add("compare.png")
             if animate and (animation := self.animate()) is not None:
                 run_folders.write_atomic(folder / "compare.gif", animation)

@@ -13,6 +13,7 @@ built; see ``experiment.resolve``.
 
 import dataclasses
 import math
+import shlex
 import typing
 from dataclasses import dataclass, field
 
@@ -27,6 +28,12 @@ SCHEDULES = ("constant", "step", "exponential", "cosine")
 INIT_NAMES = ("zeros", "normal")
 
 DEFAULT_LR = {"sgd": 0.1, "adam": 0.05, "adamw": 0.05, "rmsprop": 0.03, "adagrad": 0.5}
+# names accepted where runs are set side by side (compare --optimizers, landscape --optimizers):
+# SGD with momentum 0.9, plain or Nesterov
+OPTIMIZER_SPECS = {
+    "momentum": {"optimizer": "sgd", "momentum": 0.9},
+    "nesterov": {"optimizer": "sgd", "momentum": 0.9, "nesterov": True},
+}
 
 SECTIONS = ("Data", "Model and loss", "Optimizer", "Training loop", "Output")
 
@@ -386,3 +393,70 @@ def read_toml(path, known=FIELDS, extra=()):
         if key in extra and key in values and not isinstance(values[key], (list, str)):
             raise LossplayError(f"{origin}: '{key}' must be a list, like {key} = [\"a\", \"b\"].")
     return values
+
+
+# options that only shape what is printed or written: a suggested command leaves them out
+OUTPUT_OPTIONS = ("out", "force", "quiet", "no_plot", "log_every", "animate")
+
+
+def command_line(options, command="train"):
+    """'lossplay train --loss bce --lr 0.2': the command line that sets a dict of options (lists are
+    joined with commas)."""
+    words = ["lossplay", command]
+    for name, value in options.items():
+        # a command's own options (landscape's --steps, say) are spelt from their names
+        flag = FIELDS[name].metadata["flag"] if name in FIELDS else flag_name(name)
+        if isinstance(value, bool):
+            if flag and "/" in flag:
+                on, off = flag.split("/")
+                words.append(on if value else off)
+            elif value:
+                words.append(flag)
+            continue
+        if value is None:
+            continue
+        words += [flag_name(name), _value_text(value)]
+    return " ".join(words)
+
+
+def _value_text(value):
+    if isinstance(value, (list, tuple)):
+        return shlex.quote(",".join(_value_text(v) for v in value))
+    if isinstance(value, float):
+        short = format(value, "g")
+        return short if float(short) == value else repr(value)
+    return shlex.quote(str(value))
+
+
+def changed_options(config, changes=None, leave_out=OUTPUT_OPTIONS):
+    """The options of ``config`` set away from their defaults (output options left out), then ``changes``."""
+    options = {name: getattr(config, name) for name, option in FIELDS.items()
+               if name not in leave_out and getattr(config, name) != option.default}
+    for name, value in (changes or {}).items():
+        if value == FIELDS[name].default:
+            options.pop(name, None)
+        else:
+            options[name] = value
+    return options
+
+
+def optimizer_spec(text):
+    """The options one entry of --optimizers sets: 'adam' -> {'optimizer': 'adam'}, 'momentum' -> SGD with
+    momentum 0.9, and NAME@LR with its own learning rate ('sgd@0.003' -> {'optimizer': 'sgd', 'lr': 0.003})."""
+    name, at, rate = str(text).strip().partition("@")
+    name = name.strip().lower()
+    changes = dict(OPTIMIZER_SPECS.get(name, {"optimizer": name}))
+    if changes["optimizer"] not in OPTIMIZER_NAMES:
+        known = [*OPTIMIZER_NAMES, *OPTIMIZER_SPECS]
+        raise LossplayError(f"Unknown optimizer '{name}' in --optimizers.{did_you_mean(name, known)} "
+                            f"Choose from {', '.join(known)} (add @LR for a rate of its own, like sgd@0.01).")
+    if at:
+        try:
+            lr = float(rate)
+        except ValueError:
+            lr = math.nan
+        if not (math.isfinite(lr) and lr > 0):
+            raise LossplayError(f"--optimizers: '{text}' gives the rate '{rate}'; after @ write a positive "
+                                "number, like sgd@0.01.")
+        changes["lr"] = lr
+    return changes

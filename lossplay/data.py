@@ -99,6 +99,12 @@ def _linear(samples, noise, rng):
     return x[:, None], y, ("x",), {"weights": [3.0], "bias": 2.0}, None
 
 
+def _valley(samples, noise, rng):
+    x = rng.uniform(-30.0, 30.0, size=samples)
+    y = 0.3 * x + 4.0 + noise * rng.standard_normal(samples)
+    return x[:, None], y, ("x",), {"weights": [0.3], "bias": 4.0}, None
+
+
 def _multi(samples, noise, rng):
     scales = np.array([1.0, 10.0, 0.5, 3.0, 2.0])
     weights = np.array([2.0, -0.3, 4.0, 1.0, 0.0])
@@ -157,6 +163,9 @@ GENERATORS = {
     for g in (
         Generator("linear", "regression", 1, 200, 1.0,
                   "a straight line y = 3x + 2 plus noise: the first regression", _linear),
+        Generator("valley", "regression", 1, 100, 0.5,
+                  "y = 0.5x + 1 with x far from 0 (4 to 10): unscaled, w and b form a long narrow valley",
+                  _valley),
         Generator("multi", "regression", 5, 200, 1.0,
                   "5 features on different scales, one useless: standardising, L1 vs L2", _multi),
         Generator("sine", "regression", 1, 30, 0.25,

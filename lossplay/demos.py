@@ -1,8 +1,14 @@
-"""The classroom demos: each a comparison from a shipped config, with what to watch for
-before it runs and what happened, in its own numbers, after.
+"""The classroom demos: each a comparison from a shipped config, with what to watch for before it runs,
+what happened after, and its lesson checked against this run's numbers.
 
-A demo is data (its config file and its words) plus a ``report`` that reads the
-finished comparison. Nothing here prints: ``render.demo`` shows it.
+A demo is data (its config file and its words) plus three functions of the
+finished comparison: ``report`` (what happened, in its numbers), ``check``
+(whether the numbers support the demo's claim: a ``verdicts.Lesson`` with the
+evidence) and ``picture`` (its own figure, or None for the usual comparison
+picture). A lesson is never assumed: on a seed where the numbers do not show
+it, the demo says so. ``benchmarks/demo_lessons.py`` runs every demo over 20
+seeds and counts how often its lesson holds. Nothing here prints:
+``render.demo`` shows it.
 """
 
 from dataclasses import dataclass, field
@@ -13,13 +19,15 @@ import numpy as np
 from lossplay import comparison as comparing
 from lossplay.config import COMPARE_KEYS, make_config, read_toml
 from lossplay.errors import LossplayError, did_you_mean
+from lossplay.formatting import number
 from lossplay.metrics import confusion_matrix
 from lossplay.reference import stable_lr_limit
+from lossplay.verdicts import Lesson
 
 
 @dataclass(frozen=True)
 class Demo:
-    """A named lesson: a config to run, what to watch for, and how to read the result."""
+    """A named lesson: a config to run, what to watch for, how to read the result and check its claim."""
 
     name: str
     title: str
@@ -29,6 +37,8 @@ class Demo:
     watch: str
     lesson: str
     report: object = field(repr=False)
+    check: object = field(repr=False)
+    picture: object = field(default=None, repr=False)
 
     def config_text(self):
         """The demo's TOML, as shipped."""
@@ -51,9 +61,18 @@ def prepare(demo, **overrides):
     return comparing.prepare(make_config(**options), **lists)
 
 
+def finish(demo, cmp):
+    """Give a finished comparison its demo's checked lesson and picture; returns it."""
+    if cmp.entries:
+        cmp.claim = demo.check(cmp)
+        if demo.picture is not None:
+            cmp.picture = lambda: demo.picture(cmp)
+    return cmp
+
+
 def run(demo, observers_for=None, **overrides):
-    """Run a demo; returns its ``Comparison``."""
-    return comparing.run(prepare(demo, **overrides), observers_for)
+    """Run a demo (``seed=...`` and other options override its config); returns its ``Comparison``."""
+    return finish(demo, comparing.run(prepare(demo, **overrides), observers_for))
 
 
 def find(name):
@@ -68,12 +87,25 @@ def _entry(cmp, name):
     return next(e for e in cmp.entries if e.name == name)
 
 
+def _group_of(cmp, metric, name):
+    """The index of the ranking group (0: best) that holds run ``name`` on ``metric``, or None."""
+    for index, members in enumerate(cmp.rankings()[metric]):
+        if name in members:
+            return index
+    return None
+
+
 def _line(cmp, entry):
     line = cmp.line(entry)
     if line is None:
         return "no line"
     slope, intercept = line
     return f"y = {slope:.3g}x {'+' if intercept >= 0 else '−'} {abs(intercept):.3g}"
+
+
+def _finding_words(run):
+    kinds = [f.kind.replace("_", " ") for f in run.diagnosis.findings]
+    return ", ".join(kinds) if kinds else "no finding"
 
 
 # -- outliers ---------------------------------------------------------------------------
@@ -87,9 +119,29 @@ def _report_outliers(cmp):
     for entry in cmp.entries:
         share = cmp.outlier_share(entry)
         metric = cmp.common(entry)["mse"]
-        lines.append(f"{entry.name}: fitted {_line(cmp, entry)}; clean validation MSE {metric:.3g}; "
-                     f"the corrupted rows pull {share:.0%} of its gradient.")
+        pull = "—" if share is None else f"{share:.0%}"
+        lines.append(f"{entry.name}: fitted {_line(cmp, entry)}; clean validation MSE {number(metric, 3)}; "
+                     f"the corrupted rows pull {pull} of its gradient.")
     return lines
+
+
+def _check_outliers(cmp):
+    claim = "the corrupted rows drag MSE's fit away from the clean rows more than MAE's and Huber's"
+    mse, robust = "mse", [e.name for e in cmp.entries if e.name != "mse"]
+    groups = {e.name: _group_of(cmp, "mse", e.name) for e in cmp.entries}
+    shares = {e.name: cmp.outlier_share(e) for e in cmp.entries}
+    worse = all(groups[mse] is not None and groups[r] is not None and groups[mse] > groups[r] for r in robust)
+    pulled = all(shares[mse] is not None and shares[r] is not None and shares[mse] > shares[r] for r in robust)
+    values = {e.name: cmp.common(e)["mse"] for e in cmp.entries}
+    summary = ("Clean validation MSE: " + ", ".join(f"{n} {number(v, 3)}" for n, v in values.items())
+               + "; share of the gradient from the corrupted rows: "
+               + ", ".join(f"{n} {'—' if s is None else f'{s:.0%}'}" for n, s in shares.items()) + ".")
+    if not worse:
+        summary += " MSE's validation MSE is not clearly worse than every robust loss's."
+    if not pulled:
+        summary += " The corrupted rows do not pull MSE hardest."
+    return Lesson(claim, worse and pulled, summary,
+                  {"val_mse": values, "outlier_gradient_share": shares, "mse_groups": cmp.rankings()["mse"]})
 
 
 # -- overfitting -------------------------------------------------------------------------
@@ -100,20 +152,46 @@ def _report_overfitting(cmp):
     for entry in cmp.entries:
         run = entry.run
         history = run.history
-        best = history.best()
+        best = run.diagnosis.best_epoch
+        lowest = next(r for r in history if r.epoch == best)
         last = history[-1]
         penalty = last.objective - last.train_loss
-        text = (f"{entry.name}: training cost {history[0].train_loss:.3g} → {last.train_loss:.3g}; validation "
-                f"cost lowest {best.val_loss:.3g} at epoch {best.epoch}, {last.val_loss:.3g} at the end")
-        if run.overfitting["detected"]:
-            text += " — overfitting"
+        text = (f"{entry.name}: training cost {number(history[0].train_loss, 3)} → {number(last.train_loss, 3)}; "
+                f"validation cost lowest {number(lowest.val_loss, 3)} at epoch {best}, "
+                f"{number(last.val_loss, 3)} at the end ({_finding_words(run)})")
         if penalty > 0:
-            text += f"; objective = cost + penalty = {last.train_loss:.3g} + {penalty:.3g} = {last.objective:.3g}"
+            text += (f"; objective = cost + penalty = {number(last.train_loss, 3)} + {number(penalty, 3)} = "
+                     f"{number(last.objective, 3)}")
         lines.append(text + ".")
-    finals = {e.name: e.run.history[-1].val_loss for e in cmp.entries}
-    best_name = min(finals, key=finals.get)
-    lines.append(f"Lowest final validation cost: {best_name} ({finals[best_name]:.3g}).")
     return lines
+
+
+def _check_overfitting(cmp):
+    claim = ("without a penalty the validation cost turns up while the training cost keeps falling, and an L2 "
+             "penalty prevents it")
+    plain = next((e for e in cmp.entries if e.changes.get("l2") == 0), None)
+    if plain is None:
+        return Lesson(claim, False, "There is no run without a penalty (l2=0) to compare with.")
+    finals = {e.name: e.run.final.val_loss for e in cmp.entries}
+    overfits = plain.run.diagnosis.has("overfitting")
+    cures = [e.name for e in cmp.entries if e is not plain and not e.run.diagnosis.has("overfitting")
+             and not e.run.diagnosis.troubled and _group_of(cmp, "mse", e.name) is not None
+             and _group_of(cmp, "mse", plain.name) is not None
+             and _group_of(cmp, "mse", e.name) < _group_of(cmp, "mse", plain.name)]
+    turn = plain.run.diagnosis.find("overfitting")
+    if overfits:
+        summary = f"Without a penalty the validation cost turned up at epoch {turn.epoch}"
+    else:
+        summary = "Without a penalty the validation cost did not turn up clearly on this seed"
+    summary += f" and ended at {number(finals[plain.name], 3)}; "
+    if cures:
+        best = min(cures, key=finals.get)
+        summary += f"with {best} it did not turn up and ended lower, at {number(finals[best], 3)}."
+    else:
+        summary += "no penalty here both avoided the turn and ended clearly lower."
+    return Lesson(claim, overfits and bool(cures), summary,
+                  {"final_val_cost": finals, "overfitting": {e.name: e.run.overfitting for e in cmp.entries},
+                   "cured_by": cures})
 
 
 # -- accuracy vs loss --------------------------------------------------------------------
@@ -156,59 +234,147 @@ def _report_accuracy(cmp):
         text = (f"{entry.name} on real data: validation accuracy {common['accuracy']:.1%}, log loss "
                 f"{common['log_loss']:.3f}. Its right answers cost {right:.3f} on average")
         if wrong.size:
-            text += (f"; its {wrong.size} mistakes cost {', '.join(f'{v:.3g}' for v in wrong)} — the most "
-                     f"confident one gave the true class a probability of only {worst:.2g}")
+            text += (f"; its {wrong.size} mistakes cost {', '.join(f'{v:.3g}' for v in wrong[:8])}"
+                     f"{', …' if wrong.size > 8 else ''} — the most confident one gave the true class a "
+                     f"probability of only {worst:.2g}")
         lines.append(text + ".")
     return lines
+
+
+def _check_accuracy(cmp):
+    claim = "two models can have the same accuracy and a different loss"
+    names = [e.name for e in cmp.entries]
+    accuracy = {e.name: cmp.common(e)["accuracy"] for e in cmp.entries}
+    log_loss = {e.name: cmp.common(e)["log_loss"] for e in cmp.entries}
+    same_accuracy = len(cmp.rankings()["accuracy"]) == 1
+    different_loss = len(cmp.rankings()["log_loss"]) > 1
+    summary = ("Validation accuracy " + ", ".join(f"{n} {accuracy[n]:.1%}" for n in names)
+               + (" (a tie)" if same_accuracy else " (they differ)") + "; log loss "
+               + ", ".join(f"{n} {number(log_loss[n], 3)}" for n in names)
+               + (" (they differ)." if different_loss else " (a tie)."))
+    return Lesson(claim, same_accuracy and different_loss, summary,
+                  {"accuracy": accuracy, "log_loss": log_loss})
+
+
+def _picture_accuracy(cmp):
+    from lossplay.plots.demos import accuracy_and_loss
+
+    return accuracy_and_loss(cmp, two_models())
 
 
 # -- learning rate ----------------------------------------------------------------------
 
 
+def stability_limit(cmp):
+    """2 / lambda_max of the MSE Hessian on the comparison's training rows."""
+    return stable_lr_limit(cmp.data.X_train, cmp.entries[0].run.config.l2)
+
+
 def _report_learning_rate(cmp):
-    data = cmp.data
-    limit = stable_lr_limit(data.X_train, cmp.entries[0].run.config.l2)
+    limit = stability_limit(cmp)
     lines = [f"From the data: the Hessian of the MSE is (2/n)·AᵀA with A = [X, 1]; its largest eigenvalue is "
-             f"{2 / limit:.4g}, so full-batch gradient descent converges only for lr < {limit:.4g}."]
+             f"{number(2 / limit)}, so full-batch gradient descent converges only for lr < {number(limit)}."]
     for entry in cmp.entries:
         run = entry.run
+        side = "below" if run.config.lr < limit else "above"
         if run.status == "diverged":
-            lines.append(f"{entry.name} (above the limit): diverged — {run.message}.")
+            lines.append(f"{entry.name} ({side} the limit): diverged during epoch {run.epochs_run}.")
         else:
             first, last = run.history[0].train_loss, run.history[-1].train_loss
-            side = "below" if run.config.lr < limit else "above"
-            lines.append(f"{entry.name} ({side} the limit): training cost {first:.3g} → {last:.3g} in "
-                         f"{run.epochs_run} epochs.")
+            lines.append(f"{entry.name} ({side} the limit): training cost {number(first, 3)} → {number(last, 3)} in "
+                         f"{run.epochs_run} epochs ({_finding_words(run)}).")
     return lines
+
+
+def _check_learning_rate(cmp):
+    limit = stability_limit(cmp)
+    claim = (f"full-batch gradient descent converges below lr = 2/λmax = {number(limit)} and diverges above it, "
+             "and the smallest rate is the slowest")
+    below = [e for e in cmp.entries if e.run.config.lr < limit]
+    above = [e for e in cmp.entries if e.run.config.lr > limit]
+    calm = all(not e.run.diagnosis.troubled for e in below)
+    blew = all(e.run.status == "diverged" for e in above)
+    reached = cmp.speed()["epochs"]
+    slowest = min(below, key=lambda e: e.run.config.lr) if below else None
+    others = [reached[e.name] for e in below if e is not slowest and reached[e.name] is not None]
+    slow = slowest is not None and bool(others) and (reached[slowest.name] is None
+                                                     or reached[slowest.name] > max(others))
+    summary = (f"Below the limit: {', '.join(f'{e.name} ({_finding_words(e.run)})' for e in below) or 'none'}; "
+               f"above it: {', '.join(f'{e.name} ({e.run.status})' for e in above) or 'none'}.")
+    if slowest is not None:
+        epochs = reached[slowest.name]
+        summary += (f" {slowest.name} " + ("never came within 2% of the best validation MSE." if epochs is None
+                                           else f"came within 2% of the best validation MSE after {epochs} epochs."))
+    return Lesson(claim, calm and blew and slow, summary,
+                  {"stability_limit": limit, "below": [e.name for e in below], "above": [e.name for e in above],
+                   "status": {e.name: e.run.status for e in cmp.entries}, "epochs_to_best": reached})
+
+
+def _picture_learning_rate(cmp):
+    from lossplay.plots.demos import learning_rates
+
+    return learning_rates(cmp, stability_limit(cmp))
 
 
 # -- optimizers --------------------------------------------------------------------------
 
 
-def race(cmp, margin=0.1):
-    """(target cost, {run name: first epoch whose training cost is within ``margin`` of the best final one})."""
-    finals = [e.run.history[-1].train_loss for e in cmp.entries if e.run.status != "diverged"]
-    target = (1 + margin) * min(finals)
-    reached = {}
-    for entry in cmp.entries:
-        costs = entry.run.history.column("train_loss")
-        hits = np.flatnonzero(costs <= target)
-        reached[entry.name] = int(entry.run.history[int(hits[0])].epoch) if hits.size else None
-    return target, reached
-
-
 def _report_optimizers(cmp):
-    target, reached = race(cmp)
-    lines = [f"Target: a training cost within 10% of the best final one, {target:.3g}."]
+    speed = cmp.speed()
+    reached = speed["epochs"]
+    lines = [f"Target: a validation MSE within {speed['within']:.0%} of the best final one."]
     for entry in cmp.entries:
         epoch = reached[entry.name]
         when = f"reached it at epoch {epoch}" if epoch is not None else "never reached it"
-        lines.append(f"{entry.name} (lr {entry.run.config.lr:g}): {when}; final training cost "
-                     f"{entry.run.history[-1].train_loss:.3g}.")
-    ranked = sorted((e for e in reached.items() if e[1] is not None), key=lambda item: item[1])
-    if ranked:
-        lines.append(f"First to the target: {ranked[0][0]}.")
+        lines.append(f"{entry.name} (lr {number(entry.run.config.lr)}): {when}; final training cost "
+                     f"{number(entry.run.history[-1].train_loss, 3)} ({_finding_words(entry.run)}).")
     return lines
+
+
+def _check_optimizers(cmp):
+    claim = ("in a narrow valley plain SGD crawls along the floor, while momentum, RMSprop and Adam reach the "
+             "bottom sooner")
+    sgd = [e for e in cmp.entries if e.run.config.optimizer == "sgd" and e.run.config.momentum == 0]
+    reached = cmp.speed()["epochs"]
+    others = [e for e in cmp.entries if e not in sgd]
+    if not sgd or not others:
+        return Lesson(claim, False, "The comparison needs plain SGD and another optimizer.")
+    slowest = max((reached[e.name] for e in sgd), key=lambda v: float("inf") if v is None else v)
+    faster = [e.name for e in others if reached[e.name] is not None
+              and (slowest is None or reached[e.name] <= 0.75 * slowest)]
+    holds = len(faster) == len(others) and not any(e.run.status == "diverged" for e in cmp.entries)
+    when = "never got within 2% of the best validation MSE" if slowest is None else \
+        f"needed {slowest} epochs to get within 2% of the best validation MSE"
+    summary = f"Plain SGD {when}; " + ", ".join(
+        f"{e.name} {'never' if reached[e.name] is None else reached[e.name]}" for e in others) + "."
+    return Lesson(claim, holds, summary, {"epochs_to_best": reached, "faster_than_sgd": faster})
+
+
+def valley(cmp):
+    """The comparison's runs as a ``Landscape``: the objective over (w, b) and each run's path, epoch by
+    epoch (the demo trains a 1-feature line with full batches, so each epoch is one update)."""
+    from lossplay.landscapes import Landscape, OptimizerPath, exact_minimum, grid_axes, objective, objective_grid
+
+    experiment = cmp.entries[0].run.experiment
+    paths = []
+    for entry in cmp.entries:
+        run = entry.run
+        points = np.array([record.params[:2] for record in run.history])
+        costs = np.array([objective(experiment, p) for p in points])
+        paths.append(OptimizerPath(entry.name, run.config.optimizer, run.config.lr,
+                                   run.experiment.optimizer.params(), points, costs,
+                                   "diverged" if run.status == "diverged" else "completed"))
+    start = experiment.theta0[:2].copy()
+    exact = exact_minimum(experiment)
+    centre = exact if exact is not None else paths[0].points[-1]
+    first, second = grid_axes(start, centre, paths, 101)
+    return Landscape(experiment, ("w", "b"), (first, second), objective_grid(experiment, first, second), start,
+                     paths, exact, reference=(exact, objective(experiment, exact)) if exact is not None else
+                     (None, np.inf))
+
+
+def _picture_optimizers(cmp):
+    return valley(cmp).plot()
 
 
 # -- imbalance ---------------------------------------------------------------------------
@@ -221,6 +387,13 @@ def confusion(run):
     return confusion_matrix(data.y_val, (z > 0).astype(np.int64), 2)
 
 
+def recalls(run):
+    """The recall of each class on the validation rows: the share of its rows the model finds."""
+    counts = confusion(run)
+    totals = counts.sum(axis=1)
+    return np.divide(np.diag(counts), totals, out=np.zeros(len(totals)), where=totals > 0)
+
+
 def _report_imbalance(cmp):
     data = cmp.data
     share = float(np.mean(data.y_val == 0))
@@ -229,10 +402,31 @@ def _report_imbalance(cmp):
     for entry in cmp.entries:
         metrics = entry.run.metrics["val"]
         counts = confusion(entry.run)
-        lines.append(f"{entry.name}: accuracy {metrics['accuracy']:.1%}, recall on class 1 {metrics['recall']:.0%} "
-                     f"({counts[1, 1]} of {counts[1].sum()} found), precision {metrics['precision']:.0%} "
-                     f"({counts[0, 1]} false alarms).")
+        found = recalls(entry.run)
+        lines.append(f"{entry.name}: accuracy {metrics['accuracy']:.1%}; recall on class 0 {found[0]:.0%}, on "
+                     f"class 1 {found[1]:.0%} ({counts[1, 1]} of {counts[1].sum()} found); precision "
+                     f"{metrics['precision']:.0%} ({counts[0, 1]} false alarms).")
     return lines
+
+
+def _check_imbalance(cmp):
+    claim = ("balanced class weights find more of the rare class (a higher recall on class 1) at the price of "
+             "some accuracy, which the plain model's high accuracy hides")
+    plain = next((e for e in cmp.entries if e.changes.get("class_weight") in (None, "none")), None)
+    weighted = next((e for e in cmp.entries if e.changes.get("class_weight") == "balanced"), None)
+    if plain is None or weighted is None:
+        return Lesson(claim, False, "The comparison needs a plain and a balanced run.")
+    rare = int(np.sum(cmp.data.y_val == 1))
+    plain_recall, weighted_recall = recalls(plain.run)[1], recalls(weighted.run)[1]
+    margin = max(0.1, 2.0 / rare) if rare else 1.0
+    gains = weighted_recall - plain_recall > margin
+    accuracy = {e.name: e.run.metrics["val"]["accuracy"] for e in (plain, weighted)}
+    costs = accuracy[weighted.name] <= accuracy[plain.name]
+    summary = (f"Recall on class 1 ({rare} validation rows): {plain.name} {plain_recall:.0%}, {weighted.name} "
+               f"{weighted_recall:.0%}; accuracy {accuracy[plain.name]:.1%} and {accuracy[weighted.name]:.1%}.")
+    return Lesson(claim, gains and costs, summary,
+                  {"recall_class_1": {plain.name: plain_recall, weighted.name: weighted_recall},
+                   "accuracy": accuracy, "rare_rows": rare})
 
 
 DEMOS = {
@@ -249,31 +443,32 @@ DEMOS = {
              "own a large share of the gradient and drag the whole fit towards them. MAE caps every row's pull "
              "at 1 and Huber at δ, so the bulk of the data decides. Use a robust loss when the data may hold "
              "outliers; keep MSE when large errors are real and must count more.",
-             _report_outliers),
+             _report_outliers, _check_outliers),
         Demo("overfitting", "Overfitting, and a penalty that cures it",
-             "a degree-9 polynomial learns the noise; an L2 penalty keeps it honest",
+             "a high-degree polynomial learns the noise; an L2 penalty keeps it honest",
              "demo_overfitting.toml",
-             "Twenty noisy points of a sine, half kept for validation, fitted with polynomial features up to "
-             "x⁹ for 3000 epochs — without a penalty, then with an L2 penalty λ·½‖w‖² of growing λ.",
+             "A few noisy points of a sine, half kept for validation, fitted with polynomial features of a "
+             "high degree for thousands of epochs — without a penalty, then with an L2 penalty λ·½‖w‖² of "
+             "growing λ.",
              "The training cost keeps falling while the validation cost turns back up; and with a penalty, "
              "the objective (cost + penalty) that the optimizer minimises is no longer the cost.",
-             "With nine powers of x for ten training points, the model can bend through every noisy point: the "
+             "With as many powers of x as training points, the model can bend through every noisy point: the "
              "training cost keeps falling while the cost on unseen rows rises. That turn is overfitting, and "
              "the epoch where validation is lowest is where to stop. An L2 penalty makes large weights cost "
              "something, so the optimizer trades a little training cost for a smoother curve; too large a λ "
              "smooths away the signal too.",
-             _report_overfitting),
-        Demo("accuracy-vs-loss", "Accuracy vs loss: the same 90%, very different cross-entropy",
+             _report_overfitting, _check_overfitting),
+        Demo("accuracy-vs-loss", "Accuracy vs loss: the same accuracy, a different cross-entropy",
              "two models with the same accuracy and very different cross-entropy",
              "demo_accuracy_vs_loss.toml",
              "Two imagined models that are each right on 9 of 10 rows, then one real logistic model on the "
-             "breast cancer data, stopped after 10 epochs and after 300.",
+             "breast cancer data, stopped early and trained for long.",
              "Identical accuracies next to cross-entropies far apart, and how confident each model is when "
              "it is wrong.",
              "Accuracy counts right answers; cross-entropy also weighs how sure each answer was, and punishes "
              "a confident mistake without bound. A model can keep its accuracy while growing overconfident, "
              "and only the loss shows it. That is why training minimises the loss and people read the accuracy.",
-             _report_accuracy),
+             _report_accuracy, _check_accuracy, _picture_accuracy),
         Demo("learning-rate", "The learning rate: too small, good, too large",
              "three learning rates, and the largest stable one computed from the data",
              "demo_learning_rate.toml",
@@ -283,28 +478,33 @@ DEMOS = {
              "For gradient descent on the MSE, each step multiplies the error along the Hessian's steepest "
              "direction by (1 − lr·λmax). Below lr = 2/λmax that factor shrinks the error; above it the error "
              "grows at every step, and the run diverges. Too small a rate is safe but slow.",
-             _report_learning_rate),
-        Demo("optimizers", "Optimizers racing",
-             "SGD, SGD with momentum, RMSprop and Adam on a narrow valley",
+             _report_learning_rate, _check_learning_rate, _picture_learning_rate),
+        Demo("optimizers", "Optimizers racing down a valley",
+             "SGD, SGD with momentum, RMSprop and Adam in a long, narrow valley",
              "demo_optimizers.toml",
-             "SGD, SGD with momentum (μ = 0.9), RMSprop and Adam, each with its default learning rate, fitting "
-             "polynomial features of a sine: strongly correlated features, a long narrow valley.",
-             "Which optimizer is first to a given cost, and which never gets there in 400 epochs.",
-             "In a narrow valley the gradient points mostly across it, so plain SGD zig-zags and crawls along "
-             "the floor. Momentum adds up the steps that agree (along the valley) and cancels those that "
-             "alternate (across it). RMSprop and Adam divide each parameter's step by the size of its recent "
-             "gradients, so the steep and the flat directions move at similar speeds; Adam adds momentum too.",
-             _report_optimizers),
+             "A straight line fitted to x between −30 and 30, in the data's own units: the cost is steep in the "
+             "slope w and shallow in the intercept b, a long narrow valley. Plain SGD and SGD with momentum at "
+             "0.0025, below the limit the steep direction sets, RMSprop at 0.03 and Adam at 0.1, all with full "
+             "batches from the same start.",
+             "Which optimizer is first to the bottom, how each path crosses the valley, and which one is still "
+             "crawling along its floor when the race ends.",
+             "The steep direction caps plain SGD's rate (lr < 2/λmax), and with that rate the shallow direction "
+             "moves by a tiny step at a time. Momentum adds up the steps that agree (along the floor) and "
+             "cancels those that alternate (across it). RMSprop and Adam divide each parameter's step by the "
+             "size of its own recent gradients, so the steep and the shallow parameter move at similar speeds "
+             "(this works because the valley runs along a parameter's axis); Adam adds momentum too.",
+             _report_optimizers, _check_optimizers, _picture_optimizers),
         Demo("imbalance", "Imbalanced classes: when accuracy flatters",
              "95% of one class: high accuracy, poor recall, and class weights",
              "demo_imbalance.toml",
              "A binary dataset with about 5% of class 1, fitted with plain cross-entropy and with balanced "
              "class weights (each class weighs n / (2·its count)).",
-             "The accuracy that stays high while recall on the rare class is poor, and the confusion matrices.",
+             "The accuracy that stays high while recall on the rare class is poor, the recall of each class, "
+             "and the confusion matrices.",
              "When one class dominates, accuracy mostly measures the common class: always answering 'class 0' "
              "already scores 95%. Recall asks how many of the rare rows were found. Weighting the rare class "
              "in the cost makes each of its mistakes count more, which raises recall at the price of false "
              "alarms: the trade-off is a choice, not a bug.",
-             _report_imbalance),
+             _report_imbalance, _check_imbalance),
     )
 }

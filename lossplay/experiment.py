@@ -18,6 +18,7 @@ from lossplay.errors import LossplayError
 from lossplay.loop import TrainingLoop
 from lossplay.losses import LOSSES, ClassWeighted, OnProbability, balanced_weights, make_loss
 from lossplay.models import MODELS
+from lossplay.observers import DivergenceGuard, EarlyStopping, History
 from lossplay.optimizers import OPTIMIZERS, make_optimizer
 from lossplay.penalties import Penalty
 from lossplay.prepare import prepare
@@ -28,6 +29,16 @@ MODEL_FOR_TASK = {"regression": "linear", "binary": "logistic", "multiclass": "s
 LOSS_FOR_TASK = {"regression": "mse", "binary": "bce", "multiclass": "cce"}
 TASK_WORDS = {"regression": "regression", "binary": "binary classification",
               "multiclass": "multi-class classification"}
+
+
+@dataclass(frozen=True)
+class Trained:
+    """What one training run recorded: its ``History``, how it ended (``loop.Outcome``) and the
+    epoch record of the parameters it ended with."""
+
+    history: object
+    outcome: object
+    final: object
 
 
 @dataclass
@@ -43,6 +54,20 @@ class Experiment:
     penalty: Penalty
     theta0: np.ndarray
     notes: list = field(default_factory=list)
+    requested: object = None  # the config as given, before the options that follow others were filled in
+
+    def run(self, observers=(), stop=None):
+        """Train from theta0 with the history, the divergence guard and (with ``patience``) early stopping
+        listening, plus ``observers``; returns a ``Trained``. Nothing is printed or written."""
+        history = History()
+        loop = self.training_loop()
+        c = self.config
+        watchers = [history, DivergenceGuard()]
+        if c.patience is not None:
+            watchers.append(EarlyStopping(c.patience, c.min_delta, c.restore_best))
+        outcome = loop.run(self.theta0, [*watchers, *observers], stop=stop)
+        final = history[-1] if outcome.theta is loop.theta else loop.evaluate(outcome.theta).record
+        return Trained(history, outcome, final)
 
     def training_loop(self, epochs=None):
         """A fresh loop over this experiment's data, with its own shuffling stream."""
@@ -195,6 +220,7 @@ def make_experiment_loss(config, data):
 
 def build(config, dataset=None):
     """The ``Experiment`` for a validated config (and optionally an already loaded dataset)."""
+    requested = config
     config, dataset = resolve(config, dataset)
     if dataset.task == "regression" and np.ptp(dataset.y) == 0:
         raise LossplayError(
@@ -236,4 +262,4 @@ def build(config, dataset=None):
                                weight_decay=config.weight_decay)
     penalty = Penalty(l1=config.l1, l2=config.l2)
     theta0 = model.init(data.n_features, data.n_classes, config.init, stream(config.seed, "init"))
-    return Experiment(config, dataset, data, model, loss, optimizer, penalty, theta0, notes)
+    return Experiment(config, dataset, data, model, loss, optimizer, penalty, theta0, notes, requested)

@@ -24,14 +24,23 @@ import numpy as np
 
 from lossplay import __version__
 from lossplay import runs as run_folders
-from lossplay.config import DEFAULT_LR, TrainConfig, make_config
-from lossplay.errors import LossplayError, did_you_mean
+from lossplay.advice import RATE_FACTORS, Advice, one_digit
+from lossplay.config import (
+    DEFAULT_LR,
+    OUTPUT_OPTIONS,
+    TrainConfig,
+    changed_options,
+    command_line,
+    make_config,
+    optimizer_spec,
+)
+from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import Stop
 from lossplay.models import WithoutBias
 from lossplay.observers import DivergenceGuard, Observer
-from lossplay.optimizers import OPTIMIZER_SPECS, OPTIMIZERS, make_optimizer
+from lossplay.optimizers import make_optimizer
 from lossplay.reference import mse_minimum
 
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
@@ -89,6 +98,9 @@ class Landscape:
     notes: list = field(default_factory=list)
     folder: Path | None = None
     files: dict = field(default_factory=dict)
+    steps: int | None = None  # the updates asked for on each path (a diverged path stops sooner)
+    requested: dict = field(default_factory=dict)  # the landscape's own options as given, for advice commands
+    _advice: list | None = None
 
     @property
     def config(self):
@@ -134,6 +146,24 @@ class Landscape:
         """(p1 low, p1 high, p2 low, p2 high) of the grid."""
         return (float(self.axes[0][0]), float(self.axes[0][-1]), float(self.axes[1][0]), float(self.axes[1][-1]))
 
+    @property
+    def steps_asked(self):
+        """The updates asked for on each path (the longest path's, when not recorded)."""
+        return self.steps if self.steps is not None else max((p.steps for p in self.paths), default=0)
+
+    def reached(self):
+        """{path name: the updates after which its objective stays within 1% of the minimum, or None}."""
+        cost_min = self.minimum[2]
+        return {p.name: None if p.status == "diverged" else updates_to_reach(p, cost_min) for p in self.paths}
+
+    def advice(self):
+        """Checked advice for the paths that did not get down: more updates for a path still on its way,
+        a smaller rate for one that diverged, each tried on the same landscape before it is suggested
+        (see ``lossplay.advice``). Computed once."""
+        if self._advice is None:
+            self._advice = landscape_advice(self)
+        return list(self._advice)
+
     def objective(self, point):
         """The objective at one (p1, p2), computed as the grid is."""
         return objective(self.experiment, point)
@@ -160,7 +190,7 @@ class Landscape:
             "lossplay_version": __version__,
             "config": {**{k: v for k, v in self.config.to_dict().items() if k not in NOT_FOR_LANDSCAPE},
                        "lr": self.lr, "optimizers": [p.name for p in self.paths],
-                       "start": self.start.tolist(), "steps": max((p.steps for p in self.paths), default=0),
+                       "start": self.start.tolist(), "steps": self.steps_asked,
                        "grid": len(self.axes[0]), "no_bias": isinstance(self.experiment.model, WithoutBias)},
             "data": {"task": data.task, "n_train": data.n_train, "features": list(data.feature_names),
                      "target": data.target_name},
@@ -175,6 +205,10 @@ class Landscape:
                        "points": p.points, "costs": p.costs} for p in self.paths],
             "notes": list(self.notes),
             "files": dict(self.files),
+            "reached": self.reached(),
+            "near": NEAR,
+            "batches_per_update": self.experiment.batches_per_epoch,
+            "advice": [a.to_dict() for a in self.advice()],
         }
 
     def default_folder_name(self):
@@ -319,13 +353,10 @@ def default_start(centre):
 
 
 def optimizer_changes(name, lr=None):
-    """The options a path name sets: {'optimizer', 'lr', ...}; 'momentum' and 'nesterov' are SGD with mu = 0.9."""
-    changes = dict(OPTIMIZER_SPECS.get(name, {"optimizer": name}))
-    if changes["optimizer"] not in OPTIMIZERS:
-        known = [*OPTIMIZERS, *OPTIMIZER_SPECS]
-        raise LossplayError(f"Unknown optimizer '{name}' in --optimizers.{did_you_mean(name, known)} "
-                            f"Choose from {', '.join(known)}.")
-    changes["lr"] = DEFAULT_LR[changes["optimizer"]] if lr is None else lr
+    """The options a path name sets: {'optimizer', 'lr', ...}; 'momentum' and 'nesterov' are SGD with mu = 0.9,
+    NAME@LR has its own rate, otherwise ``lr`` or the optimizer's default rate."""
+    changes = optimizer_spec(name)
+    changes.setdefault("lr", DEFAULT_LR[changes["optimizer"]] if lr is None else lr)
     return changes
 
 
@@ -368,6 +399,78 @@ def follow(experiment, name, changes, start, steps):
     status = "diverged" if outcome.status == "diverged" or not np.isfinite(costs[-1]) else "completed"
     message = outcome.message if outcome.status == "diverged" else None
     return OptimizerPath(name, config.optimizer, config.lr, optimizer.params(), points, costs, status, message)
+
+
+NEAR = 0.01  # a path is "down" once its objective is within 1% of the minimum's
+
+
+def updates_to_reach(path, minimum_cost):
+    """The first update after which the path's objective stays within 1% of the minimum, or None."""
+    target = minimum_cost + NEAR * max(abs(minimum_cost), 1e-12)
+    above = ~(path.costs <= target)
+    if above[-1]:
+        return None
+    return int(np.flatnonzero(above)[-1] + 1) if above.any() else 0
+
+
+MAX_STEPS = 5000
+
+
+def landscape_command(scape, changes):
+    """The ``lossplay landscape`` command of this landscape, with ``changes`` to its own options (steps,
+    optimizers, lr): its train options away from the landscape's defaults, then its own."""
+    leave_out = (*NOT_FOR_LANDSCAPE, *OUTPUT_OPTIONS)
+    requested = scape.experiment.requested or scape.config
+    options = {name: value for name, value in changed_options(requested, leave_out=leave_out).items()
+               if LANDSCAPE_DEFAULTS.get(name, object()) != value}
+    for name, value in LANDSCAPE_DEFAULTS.items():
+        if getattr(requested, name) != value:
+            options[name] = getattr(requested, name)
+    own = {**scape.requested, **changes}
+    if list(own.get("optimizers", [])) == list(DEFAULT_OPTIMIZERS):
+        own.pop("optimizers")
+    for name, default in (("steps", DEFAULT_STEPS), ("grid", DEFAULT_GRID), ("no_bias", False)):
+        if own.get(name) == default:
+            own.pop(name)
+    if "lr" in changes:
+        options["lr"] = changes["lr"]
+    options.update({k: v for k, v in own.items() if k != "lr"})
+    return command_line(options, "landscape")
+
+
+def landscape_advice(scape):
+    """Checked advice for the paths that did not get within 1% of the minimum (see ``Landscape.advice``)."""
+    cost_min = scape.minimum[2]
+    reached = scape.reached()
+    advice = []
+    late = [p for p in scape.paths if p.status != "diverged" and reached[p.name] is None]
+    if late and scape.experiment.batches_per_epoch == 1:
+        for steps in (2 * scape.steps_asked, 4 * scape.steps_asked, 8 * scape.steps_asked):
+            if steps > MAX_STEPS:
+                break
+            tried = {p.name: follow(scape.experiment, p.name, optimizer_changes(p.name, scape.lr), scape.start, steps)
+                     for p in late}
+            if all(t.status != "diverged" and updates_to_reach(t, cost_min) is not None for t in tried.values()):
+                counts = ", ".join(f"{name} after {updates_to_reach(t, cost_min)}" for name, t in tried.items())
+                why = (f"{', '.join(tried)} had not got within 1% of the minimum after {scape.steps_asked} "
+                       f"updates; checked with {steps}: {counts}.")
+                advice.append(Advice(why, landscape_command(scape, {"steps": steps}), {"steps": steps}))
+                break
+    for path in (p for p in scape.paths if p.status == "diverged"):
+        for factor in RATE_FACTORS:
+            rate = one_digit(path.lr * factor, below=path.lr)
+            changes = {**optimizer_changes(path.name, scape.lr), "lr": rate}
+            tried = follow(scape.experiment, path.name, changes, scape.start, scape.steps_asked)
+            if tried.status != "diverged" and np.isfinite(tried.costs).all() and tried.costs[-1] < tried.costs[0]:
+                name = path.name.split("@")[0]
+                where = updates_to_reach(tried, cost_min)
+                result = f"within 1% of the minimum after {where} updates" if where is not None else \
+                    f"down to {tried.final_cost:.4g} without diverging"
+                why = f"{path.name} diverged at lr {path.lr:g}; checked at lr {rate:g}: {result}."
+                advice.append(Advice(why, landscape_command(scape, {"optimizers": [name], "lr": rate}),
+                                     {"optimizers": [name], "lr": rate}))
+                break
+    return advice
 
 
 # -- the grid -------------------------------------------------------------------------------
@@ -436,7 +539,9 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
             f"everywhere, over the grid from there to the minimum. Start nearer the data's own scale, or leave "
             "--start out.")
     scape = Landscape(experiment, parameter_names, (first, second), costs, start, paths, exact, user_lr,
-                      reference, notes=list(experiment.notes))
+                      reference, notes=list(experiment.notes), steps=steps,
+                      requested={"optimizers": names, "start": start.tolist(), "steps": steps, "grid": grid,
+                                 "no_bias": no_bias})
     if scape.minimum_on_edge:
         scape.notes.append("The lowest point of the grid lies on its edge: the cost may fall further outside the "
                            "picture (try another --start).")

@@ -369,8 +369,8 @@ class TrainingLoop:
             self.halted = Stop(
                 "diverged",
                 f"the gradient norm {size} at epoch {self.epoch}, update {self.steps + 1}, more than "
-                f"{self.GRADIENT_GROWTH:.0e} times its size before training; the learning rate "
-                f"{self.lr:g} is too large: try {self.lr / 10:g}",
+                f"{self.GRADIENT_GROWTH:.0e} times its size before training: each step overshot further than "
+                f"the last, so the learning rate {self.lr:g} is too large for this problem",
             )
             return None, grad, norm
         if self.clip_grad is not None and norm > self.clip_grad:

@@ -57,7 +57,6 @@ descent does not diverge (see ``reference.py``).
 
 import math
 import numbers
-import shlex
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -84,8 +83,6 @@ FASTAI_BETA = 0.98
 # updates itself, and it never validates, stops early or prints a table every N epochs
 NOT_FOR_LR_FIND = ("lr", "epochs", "lr_schedule", "lr_step_size", "lr_gamma", "warmup_epochs",
                    "patience", "min_delta", "restore_best", "log_every", "animate")
-# options that only shape what is printed or written, left out of the suggested 'lossplay train' command
-OUTPUT_OPTIONS = ("out", "force", "quiet", "no_plot", "log_every")
 
 PICTURE = "lr_find.png"
 DOCUMENT = "lr_find.json"
@@ -166,13 +163,11 @@ def blew_up(smoothed, lowest):
 
 @dataclass(frozen=True)
 class Suggestion:
-    """The step (0-based index) of the steepest fall and the slope there, or the reason there is none
-    and what to try instead."""
+    """The step (0-based index) of the steepest fall and the slope there, or the reason there is none."""
 
     index: int | None
     slope: float | None
     reason: str | None
-    hint: str | None = None
 
 
 def batch_noise(costs):
@@ -209,21 +204,18 @@ def steepest_fall(lrs, costs, smoothed, beta=0.0):
     if lowest == 0:
         return Suggestion(None, None, f"the smoothed cost never fell below its first value, "
                                       f"{smoothed[0]:.4g} at lr {lrs[0]:.3g}: the rates tried were all too large "
-                                      f"to help, or the cost was already as low as it gets",
-                          f"Try a smaller --lr-min, such as {lrs[0] / 1000:g}.")
+                                      f"to help, or the cost was already as low as it gets")
     half_width = max(1, round(0.5 / (1.0 - beta)))
     first = round(beta / (1.0 - beta))  # 0-based: index n - 1 of step n
     if lowest <= first:
         return Suggestion(None, None, f"the lowest smoothed cost came at step {lowest + 1}, among the first "
                                       f"{first + 1} steps, while the average still rests on a few batches: "
-                                      "no fall can be read before it",
-                          "Try a smaller --lr-min, or more --steps.")
+                                      "no fall can be read before it")
     fall = float(smoothed[first:lowest].max() - smoothed[lowest])
     noise = batch_noise(np.asarray(costs, dtype=np.float64))
     if fall <= noise:
         return Suggestion(None, None, f"the smoothed cost fell by only {fall:.3g}, no more than the scatter of "
-                                      f"the batch costs (about {noise:.3g}): no fall stands out from the noise",
-                          "Try a wider range (a larger --lr-max), or larger batches (--batch-size).")
+                                      f"the batch costs (about {noise:.3g}): no fall stands out from the noise")
     x = np.log(lrs)
     i = np.arange(first, lowest)
     a, b = np.maximum(i - half_width, first), np.minimum(i + half_width, lowest)
@@ -258,31 +250,6 @@ def momentum_limit(limit, momentum, nesterov=False):
 
 
 ADAPTIVE = ("adam", "adamw", "rmsprop", "adagrad")  # optimizers that divide each step by a gradient size
-
-
-def train_command(options):
-    """'lossplay train --loss bce --lr 0.2': the command line of a dict of train options."""
-    from lossplay.config import FIELDS
-
-    words = ["lossplay", "train"]
-    for name, value in options.items():
-        flag = FIELDS[name].metadata["flag"]
-        if isinstance(value, bool):
-            if flag and "/" in flag:
-                on, off = flag.split("/")
-                words.append(on if value else off)
-            elif value:
-                words.append(flag)
-            continue
-        words += ["--" + name.replace("_", "-"), _value_text(value)]
-    return " ".join(words)
-
-
-def _value_text(value):
-    if isinstance(value, float):
-        short = format(value, "g")
-        return short if float(short) == value else repr(value)
-    return shlex.quote(str(value))
 
 
 def limit_sentences(limit, optimizer, momentum=0.0, nesterov=False, batch_size=0):
@@ -343,6 +310,7 @@ class LRFindResult:
     started_at: datetime
     folder: Path | None = None
     files: dict = field(default_factory=dict)
+    _checked: tuple | None = None
 
     def __repr__(self):
         lr = "none" if self.suggested_lr is None else f"{self.suggested_lr:.3g}"
@@ -385,23 +353,54 @@ class LRFindResult:
         """True when every step was taken and the smoothed cost was lowest at the last one."""
         return self.status == "completed" and self.lowest_step == len(self.lrs)
 
-    def train_options(self):
-        """The options of a ``lossplay train`` run with the suggested rate: those set away from their
-        defaults for this test, plus ``lr``; None without a suggestion."""
-        if self.suggested_lr is None:
-            return None
-        from lossplay.config import FIELDS
+    def train_options(self, lr=None):
+        """The options of a ``lossplay train`` run with the checked rate (or ``lr``): those set away from
+        their defaults for this test, plus ``lr``; None without a suggestion."""
+        if lr is None:
+            checked = self.checked_rate()
+            if checked is None:
+                return None
+            lr = checked[0]
+        from lossplay.config import OUTPUT_OPTIONS, changed_options
 
-        options = {name: getattr(self.requested, name) for name, option in FIELDS.items()
-                   if name not in NOT_FOR_LR_FIND and name not in OUTPUT_OPTIONS
-                   and getattr(self.requested, name) != option.default}
-        options["lr"] = float(f"{self.suggested_lr:.2g}")
+        options = changed_options(self.requested, leave_out=(*NOT_FOR_LR_FIND, *OUTPUT_OPTIONS))
+        options["lr"] = lr
         return options
 
+    def checked_rate(self):
+        """(rate, sentence): the suggested rate, rounded to two digits and checked by training with it
+        (the options of ``train_options``, the epochs of ``lossplay train``): when that run diverges or
+        jumps up, the first smaller rate (lr/3, lr/10, ... rounded to one digit) whose run does not.
+        None without a suggestion, or when no rate passes. Computed once."""
+        if self._checked is not None or self.suggested_lr is None:
+            return self._checked or None
+        from lossplay.advice import RATE_FACTORS, one_digit, trial
+        from lossplay.config import make_config
+
+        suggested = float(f"{self.suggested_lr:.2g}")
+        base = make_config(**{k: v for k, v in self.train_options(suggested).items() if k != "lr"})
+        candidates = [suggested, *(one_digit(suggested * f, below=suggested) for f in RATE_FACTORS)]
+        for rate in dict.fromkeys(candidates):
+            tried = trial(base, {"lr": rate}, self.experiment.dataset)
+            if tried is None or tried.diagnosis.troubled:
+                continue
+            kinds = ", ".join(k.replace("_", " ") for k in tried.diagnosis.kinds) or "no trouble"
+            if rate == suggested:
+                words = f"Checked by training with it for {base.epochs} epochs: {kinds}."
+            else:
+                words = (f"Checked by training: at {suggested:g} the run diverged or jumped up, so the command "
+                         f"uses {rate:g}, the largest smaller rate tried whose run did not ({kinds}).")
+            self._checked = (rate, words)
+            return self._checked
+        self._checked = ()
+        return None
+
     def train_command(self):
-        """The ``lossplay train`` command line with the suggested rate, or None without a suggestion."""
+        """The ``lossplay train`` command line with the checked rate, or None (see ``checked_rate``)."""
+        from lossplay.config import command_line
+
         options = self.train_options()
-        return None if options is None else train_command(options)
+        return None if options is None else command_line(options)
 
     def limit_sentences(self):
         """What the stability limit means for this test's optimizer and batches ([] without a limit)."""
@@ -434,6 +433,7 @@ class LRFindResult:
             "stopped_at_step": self.stopped_at_step,
             "suggested_lr": self.suggested_lr,
             "suggested_command": self.train_command(),
+            "suggested_command_check": None if self.checked_rate() is None else self.checked_rate()[1],
             "why_no_suggestion": self.why_no_suggestion,
             "stability_limit": self.stability_limit,
             "stability_limit_means": self.limit_sentences(),

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from lossplay.loop import Stop
+from lossplay.verdicts import Curves
 
 
 class Observer:
@@ -32,7 +33,7 @@ class Observer:
 
 
 class History(Observer):
-    """Keeps every epoch record, in order, and reads them: best epoch, overfitting."""
+    """Keeps every epoch record, in order; ``verdicts`` reads them (best epoch, overfitting, ...)."""
 
     def __init__(self, records=None):
         self.records = list(records or [])
@@ -58,38 +59,11 @@ class History(Observer):
         return np.array([np.nan if (v := record.row()[name]) is None else v for record in self.records],
                         dtype=float)
 
-    def _monitored(self):
-        finite = [r for r in self.records if r.finite]
-        has_val = bool(finite) and finite[0].val_loss is not None
-        key = (lambda r: r.val_loss) if has_val else (lambda r: r.train_loss)
-        return [r for r in finite if math.isfinite(key(r))], key
-
-    def best(self):
-        """The record with the lowest validation cost (training cost without a validation split)."""
-        records, key = self._monitored()
-        return min(records, key=key) if records else None
-
-    def overfitting(self, rise=0.1):
-        """Whether the validation cost rose clearly above its minimum while the training cost kept falling.
-
-        Clearly means both: the last validation cost is more than ``rise`` (10%)
-        above the lowest one, and the last training cost is more than ``rise``
-        below the training cost at the epoch of that lowest validation cost. A
-        validation cost that wanders while the training cost stands still is
-        noise (or a bias, such as corrupted training targets), not overfitting.
-        Returns ``{"detected": bool, "began_at_epoch": epoch of the minimum or None}``.
-        """
-        records, _ = self._monitored()
-        if not records or records[0].val_loss is None:
-            return {"detected": False, "began_at_epoch": None}
-        best = min(records, key=lambda r: r.val_loss)
-        last = records[-1]
-        detected = (
-            last.epoch > best.epoch
-            and last.val_loss - best.val_loss > rise * abs(best.val_loss)
-            and best.train_loss - last.train_loss > rise * abs(best.train_loss)
-        )
-        return {"detected": bool(detected), "began_at_epoch": best.epoch if detected else None}
+    def curves(self):
+        """The epochs, objective, training and validation costs as the ``verdicts.Curves`` a diagnosis reads."""
+        val = self.column("val_loss")
+        return Curves.of(self.column("epoch"), self.column("objective"), self.column("train_loss"),
+                         None if np.isnan(val).all() else val)
 
 
 class DivergenceGuard(Observer):
@@ -139,39 +113,46 @@ class DivergenceGuard(Observer):
 
     @staticmethod
     def _advice(record):
-        return f"each step overshoots, so the learning rate {record.lr:g} is too large: try {record.lr / 10:g}"
+        return (f"each step overshot further than the last, so the learning rate {record.lr:g} is too large for "
+                "this problem")
 
 
 class EarlyStopping(Observer):
     """Stops training when the validation cost has not improved for ``patience`` epochs.
 
-    An epoch improves on the best so far when its validation cost is lower by
-    more than ``min_delta``. On stopping, ``restore_best`` goes back to the
-    parameters of the best epoch (the run's metrics are then theirs);
-    otherwise the last parameters are kept. A run that never stops keeps its
-    last parameters either way.
+    An epoch counts as an improvement when its validation cost is lower than
+    the lowest so far by more than ``min_delta``; ``patience`` epochs in a row
+    without one end the run. On stopping, ``restore_best`` goes back to the
+    parameters of the epoch with the lowest validation cost (which may be a
+    later epoch than the last improvement, when it was lower by less than
+    ``min_delta``); otherwise the last parameters are kept. A run that never
+    stops keeps its last parameters either way.
     """
 
     def __init__(self, patience, min_delta=0.0, restore_best=True):
         self.patience = patience
         self.min_delta = min_delta
         self.restore_best = restore_best
-        self.best = None
+        self.best = None  # the record with the lowest validation cost
+        self.reference = None  # the validation cost of the last improvement
         self.waited = 0
 
     def on_epoch_end(self, record):
         if record.val_loss is None or not math.isfinite(record.val_loss):
             return None
-        if self.best is None or record.val_loss < self.best.val_loss - self.min_delta:
+        if self.best is None or record.val_loss < self.best.val_loss:
             self.best = record
+        if self.reference is None or record.val_loss < self.reference - self.min_delta:
+            self.reference = record.val_loss
             self.waited = 0
             return None
         self.waited += 1
         if self.waited < self.patience:
             return None
         best = self.best
-        why = (f"the validation cost has not fallen by more than {self.min_delta:g} for {self.patience} epochs "
-               f"since its best, {best.val_loss:.4g} at epoch {best.epoch}")
+        by = f" by more than {self.min_delta:g}" if self.min_delta else ""
+        why = (f"the validation cost has not fallen{by} for {self.patience} epochs; its lowest was "
+               f"{best.val_loss:.4g} at epoch {best.epoch}")
         if self.restore_best:
             return Stop("early_stopped", f"{why}; the parameters of epoch {best.epoch} were restored",
                         params=best.params.copy(), kept_epoch=best.epoch)

@@ -288,13 +288,6 @@ class RMSprop:
 
 OPTIMIZERS = {cls.name: cls for cls in (SGD, Adam, AdamW, RMSprop, Adagrad)}
 
-# names accepted where runs are set side by side: SGD with momentum 0.9, plain or Nesterov
-OPTIMIZER_SPECS = {
-    "momentum": {"optimizer": "sgd", "momentum": 0.9},
-    "nesterov": {"optimizer": "sgd", "momentum": 0.9, "nesterov": True},
-}
-
-
 def make_optimizer(name, **options):
     """Build the optimizer called ``name``, passing it only the options it takes."""
     cls = OPTIMIZERS[name]

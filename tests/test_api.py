@@ -10,7 +10,7 @@ import lossplay
 from lossplay.errors import LossplayError
 
 RUN_JSON_KEYS = ["lossplay_version", "status", "config", "data", "params", "epochs_run", "best_epoch",
-                 "overfitting", "metrics", "files"]
+                 "overfitting", "metrics", "files", "kept_epoch", "diagnosis"]
 
 
 @pytest.fixture(scope="module")

@@ -151,7 +151,8 @@ def test_diverged_run_exits_3_and_keeps_its_files(in_tmp):
     result = invoke("train", "--lr", "50", "--batch-size", "0", "--quiet")
     assert result.exit_code == 3
     text = words(result.output)
-    assert "Training diverged" in text and "the learning rate 50 is too large: try 5" in text
+    assert "Training diverged" in text and "the learning rate 50 is too large for this problem" in text
+    assert "lossplay train --lr 0.5 --batch-size 0" in text  # half of 2/λmax, checked by training it
     assert "2 / (largest eigenvalue of the Hessian) = 1" in text
     document = json.loads((only_run(in_tmp) / "run.json").read_text())
     assert document["status"] == "diverged"

@@ -68,10 +68,13 @@ def test_robust_losses_resist_the_outliers_and_mse_owns_the_most_pull(outliers):
 def test_compare_json_follows_its_format(outliers, tmp_path):
     folder = outliers.save(tmp_path / "cmp")
     document = json.loads((folder / "compare.json").read_text())
-    assert list(document) == ["runs", "true_params", "common_metrics"]
+    assert list(document) == ["runs", "true_params", "common_metrics", "split", "ranking", "speed", "lesson"]
     assert document["common_metrics"] == ["mse", "mae", "r2"]
     assert document["true_params"] == {"weights": [3.0], "bias": 2.0}
-    keys = ["name", "dir", "loss", "optimizer", "lr", "status", "params", "metrics", "outlier_gradient_share"]
+    assert document["ranking"]["metric"] == "mse" and document["ranking"]["groups"][-1] == ["mse"]
+    assert document["lesson"] is None  # a plain comparison states no claim; a demo does
+    keys = ["name", "dir", "loss", "optimizer", "lr", "status", "params", "metrics", "outlier_gradient_share",
+            "wrong_row_pull", "diagnosis"]
     for run in document["runs"]:
         assert list(run) == keys
         assert (folder / run["dir"] / "run.json").exists()
@@ -191,15 +194,15 @@ def test_outliers_demo_on_its_own_data():
 
 def test_overfitting_demo_turns_up_without_a_penalty_and_not_with_one():
     cmp = demos.run(demos.find("overfitting"))
+    assert cmp.claim.holds, cmp.claim.summary
     plain = next(e.run for e in cmp.entries if e.name == "l2=0")
-    history = plain.history
-    best, last = history.best(), history[-1]
-    assert best.epoch < 0.25 * last.epoch
-    assert last.val_loss > 2 * best.val_loss and last.train_loss < 0.5 * best.train_loss
-    penalised = next(e.run for e in cmp.entries if e.name == "l2=0.01")
-    assert not penalised.overfitting["detected"]
-    assert penalised.history[-1].val_loss < 1.1 * penalised.history.best().val_loss
-    assert penalised.history[-1].objective > penalised.history[-1].train_loss  # cost vs objective
+    turn = plain.diagnosis.find("overfitting")
+    assert turn is not None and plain.overfitting == {"detected": True, "began_at_epoch": turn.epoch}
+    last = plain.history[-1]
+    assert last.val_loss > 1.1 * plain.history.column("val_loss").min()
+    cured = [e.run for e in cmp.entries if e.name in cmp.claim.evidence["cured_by"]]
+    assert cured and all(not run.diagnosis.has("overfitting") for run in cured)
+    assert all(run.history[-1].objective > run.history[-1].train_loss for run in cured)  # cost vs objective
 
 
 def test_learning_rate_demo_reports_the_bound_and_the_divergence(in_tmp):
@@ -228,10 +231,16 @@ def test_imbalance_demo_weights_raise_recall():
     assert plain["accuracy"] > 0.95 and weighted["recall"] > plain["recall"] + 0.2
 
 
-def test_optimizers_demo_momentum_beats_plain_sgd():
+def test_optimizers_demo_plain_sgd_crawls_and_the_picture_draws_the_valley():
     cmp = demos.run(demos.find("optimizers"))
-    target, reached = demos.race(cmp)
-    assert reached["momentum"] is not None and reached["sgd"] is None
+    assert cmp.claim.holds, cmp.claim.summary
+    reached = cmp.speed()["epochs"]
+    assert reached["sgd@0.0025"] is None and all(v is not None for k, v in reached.items() if k != "sgd@0.0025")
+    scape = demos.valley(cmp)
+    assert [p.name for p in scape.paths] == [e.name for e in cmp.entries]
+    for path, entry in zip(scape.paths, cmp.entries):  # each path is the run's own parameters, epoch by epoch
+        np.testing.assert_array_equal(path.points[-1], entry.run.history[-1].params[:2])
+    assert scape.objective(scape.minimum[:2]) == pytest.approx(scape.minimum[2])
 
 
 def test_unknown_demo_is_an_error():

@@ -163,8 +163,7 @@ def test_bad_input_is_one_error_line(args, message, tmp_path, monkeypatch):
 
 
 def test_a_path_is_down_from_the_update_after_which_it_stays_within_one_percent():
-    from lossplay.landscapes import OptimizerPath
-    from lossplay.render.landscape import updates_to_reach
+    from lossplay.landscapes import OptimizerPath, updates_to_reach
 
     def path(costs):
         return OptimizerPath("sgd", "sgd", 0.1, {}, np.zeros((len(costs), 2)), np.array(costs), "completed")

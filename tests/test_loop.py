@@ -156,18 +156,6 @@ def test_a_cost_that_is_not_finite_is_divergence():
     assert verdict.status == "diverged" and "infinite or NaN during epoch 1" in verdict.message
 
 
-def test_overfitting_is_detected_on_polynomial_sine_and_not_with_l2():
-    options = dict(dataset="sine", poly_degree=9, epochs=3000, batch_size=0, optimizer="adam", lr=0.05,
-                   val_split=0.5, samples=20, noise=0.3, seed=0)
-    _, history, _ = history_of(**options)
-    found = history.overfitting()
-    assert found["detected"] and 0 < found["began_at_epoch"] < 1000
-    assert history[-1].val_loss > 2 * history.best().val_loss
-    _, regularised, _ = history_of(**{**options, "l2": 0.01})
-    assert not regularised.overfitting()["detected"]
-    assert regularised[-1].val_loss < 0.5 * history[-1].val_loss
-
-
 def test_a_stop_during_an_epoch_ends_the_history_with_the_final_parameters():
     experiment = build(make_config(batch_size=16, epochs=5))
 

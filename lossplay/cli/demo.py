@@ -11,16 +11,19 @@ from lossplay.cli import EXIT_INTERRUPTED
                                                    "lossplay compare --config.")
 @click.option("--out", metavar="DIR", help="Folder for the files.  [default: runs/demo-<name>-<timestamp>]")
 @click.option("--force", is_flag=True, help="Allow --out to name a folder that already holds files.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Seed of the demo's data, split and batches.  [default: the demo's own, 0]")
 @click.option("--quiet", is_flag=True, help="No progress bars: the results only.")
 @click.option("--no-plot", is_flag=True, help="Do not draw the pictures.")
 @click.pass_context
-def demo(ctx, name, print_config, out, force, quiet, no_plot):
+def demo(ctx, name, print_config, out, force, seed, quiet, no_plot):
     """List the demos, or run one: what to watch for, the runs, then what happened.
 
     \b
     Examples:
       lossplay demo
       lossplay demo outliers
+      lossplay demo overfitting --seed 3
       lossplay demo overfitting --print-config > mine.toml
     """
     from lossplay import demos, render
@@ -35,19 +38,19 @@ def demo(ctx, name, print_config, out, force, quiet, no_plot):
     if print_config:
         click.echo(chosen.config_text(), nl=False)
         return
-    built = demos.prepare(chosen)
+    built = demos.prepare(chosen, **({} if seed is None else {"seed": seed}))
     if out is not None:
         check_destination(out, force)
     console.print(render.demo_intro(chosen))
     if chosen.name == "accuracy-vs-loss":
         console.print(render.two_models_table(demos.two_models()))
     with render.CompareProgress(console, quiet=quiet) as progress:
-        comparison = demos.comparing.run(built, progress.observers_for)
+        comparison = demos.finish(chosen, demos.comparing.run(built, progress.observers_for))
     comparison.save(out, force=force, plots=not no_plot, prefix=f"demo-{chosen.name}")
     console.print(render.comparison_table(comparison))
     if chosen.name == "imbalance":
         counts = [(e.name, demos.confusion(e.run)) for e in comparison.entries]
         console.print(render.confusion_tables(counts, comparison.data.classes))
-    console.print(render.demo_outro(chosen, chosen.report(comparison), comparison.folder))
+    console.print(render.demo_outro(chosen, chosen.report(comparison), comparison.claim, comparison.folder))
     if comparison.stopped:
         ctx.exit(EXIT_INTERRUPTED)

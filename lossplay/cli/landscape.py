@@ -75,3 +75,5 @@ def landscape(ctx, config_file, optimizers, start, steps, grid, no_bias, animate
     with console.status(status):
         scape.save(c.out, force=c.force, animate=animate)
     console.print(render.landscape_summary(scape))
+    for command in render.advice_commands(scape.advice()):
+        console.print(command, soft_wrap=True)

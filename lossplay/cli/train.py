@@ -53,5 +53,7 @@ def train(ctx, config_file, **values):
     run = run_experiment(experiment, observers)
     run.save()
     console.print(render.summary(run))
+    for command in render.advice_commands(run.advice()):
+        console.print(command, soft_wrap=True)
     if run.status in EXIT_CODES:
         ctx.exit(EXIT_CODES[run.status])

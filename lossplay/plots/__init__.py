@@ -65,7 +65,7 @@ def run_title(config):
 def loss_curve(run):
     """Training and validation cost per epoch, the best epoch marked, overfitting shaded."""
     history = run.history
-    fig = _figure()
+    fig = _figure(9.0, 6.2)
     ax = fig.add_subplot()
     epochs = history.column("epoch")
     train, val, objective = (_finite_or_nan(history.column(name))
@@ -84,15 +84,14 @@ def loss_curve(run):
     if run.experiment.penalty.active:
         ax.plot(epochs, objective, color=TRAIN_COLOR, lw=1.5, ls="--",
                 label="training objective (cost + penalty)")
-    best = history.best()
+    diagnosis = run.diagnosis
+    best = diagnosis.best_epoch
     if best is not None and has_val:
-        ax.axvline(best.epoch, color="0.4", ls=":", lw=1.5)
-        ax.plot([best.epoch], [best.val_loss], "o", color=VAL_COLOR, ms=9, mec="black", zorder=5,
-                label=f"lowest validation cost {best.val_loss:.4g} (epoch {best.epoch})")
-    overfitting = history.overfitting()
-    if overfitting["detected"]:
-        ax.axvspan(overfitting["began_at_epoch"], epochs[-1], color=FIT_COLOR, alpha=0.08,
-                   label=f"overfitting: validation cost rising from epoch {overfitting['began_at_epoch']}")
+        lowest = val[list(epochs).index(best)]
+        ax.axvline(best, color="0.4", ls=":", lw=1.5)
+        ax.plot([best], [lowest], "o", color=VAL_COLOR, ms=9, mec="black", zorder=5,
+                label=f"lowest validation cost {lowest:.4g} (epoch {best})")
+    draw_findings(ax, diagnosis, epochs, train)
     if log_scale:
         ax.set_yscale("log")
         ax.set_ylim(shown.min() / 2, top)
@@ -107,8 +106,50 @@ def loss_curve(run):
     ax.set_xlim(epochs[0], max(epochs[-1], 1))
     fig.suptitle("Loss curve", fontweight="bold")
     ax.set_title(run_title(run.config), fontsize=11)
-    ax.legend(loc="upper right")
+    if diagnosis.notes:
+        fig.supxlabel(_wrapped(" ".join(diagnosis.notes), 120), fontsize=10, color="0.25")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False)
     return fig
+
+
+FINDING_COLORS = {"unstable": "#cc79a7", "overfitting": FIT_COLOR, "converged": "#009e73",
+                  "still_improving": "#0072b2", "interrupted": "0.3"}
+
+
+def draw_findings(ax, diagnosis, epochs, train):
+    """The diagnosis on a loss curve: overfitting shaded from its turn, the jumps of an unstable run
+    marked, where the objective flattened or that it was still falling, an interruption."""
+    epochs = np.asarray(epochs)
+    last = epochs[-1]
+    for finding in diagnosis.findings:
+        color = FINDING_COLORS.get(finding.kind)
+        if finding.kind == "overfitting":
+            ax.axvspan(finding.epoch, last, color=FIT_COLOR, alpha=0.08,
+                       label=f"overfitting: validation cost rising from epoch {finding.epoch}")
+        elif finding.kind == "unstable":
+            from lossplay.verdicts import jumps
+
+            finite = np.isfinite(train)
+            at = [t for t, _ in jumps(train[finite])]
+            ax.plot(epochs[finite][at], train[finite][at], "v", color=color, ms=9, mec="black", zorder=6,
+                    label=f"unstable: the training cost jumped up (first at epoch {finding.epoch})")
+        elif finding.kind == "converged":
+            ax.axvline(finding.epoch, color=color, ls="-.", lw=1.4,
+                       label=f"converged: flat from epoch {finding.epoch}")
+        elif finding.kind == "still_improving":
+            ax.annotate("still falling", xy=(last, train[np.isfinite(train)][-1]), xytext=(-10, 28),
+                        textcoords="offset points", ha="right", color=color, fontsize=11,
+                        arrowprops={"arrowstyle": "->", "color": color, "lw": 1.5})
+            ax.plot([], [], color=color, lw=1.5,
+                    label="still improving: the training cost was still falling at the end")
+        elif finding.kind == "interrupted":
+            ax.axvline(finding.epoch, color=color, ls="--", lw=1.2, label=f"interrupted at epoch {finding.epoch}")
+
+
+def _wrapped(text, width):
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def _finite_or_nan(values):
@@ -399,9 +440,9 @@ def _comparison_curves(cmp, ax):
         label = entry.name + (" (diverged)" if entry.run.status == "diverged" else "")
         ax.plot(epochs, values, color=color, ls=run_style(index), lw=2.2, label=label)
         positive.append(values[np.isfinite(values)])
-        overfitting = entry.run.overfitting
-        if overfitting["detected"]:
-            at = overfitting["began_at_epoch"]
+        overfitting = entry.run.diagnosis.find("overfitting")
+        if overfitting is not None:
+            at = overfitting.epoch
             ax.plot([at], [values[list(epochs).index(at)]], "o", color=color, ms=9, mec="black", zorder=5,
                     label=None if marked else "lowest validation cost of a run that then overfits")
             marked = True

@@ -18,7 +18,8 @@ _PUBLIC = {
     "describe_lr_find": "lrfind", "lr_find_summary": "lrfind", "lr_find_table": "lrfind",
     "describe_landscape": "landscape", "landscape_lesson": "landscape", "landscape_summary": "landscape",
     "landscape_table": "landscape",
-    "LiveTraining": "training", "describe_run": "training", "print_notes": "training", "summary": "training",
+    "LiveTraining": "training", "advice_commands": "training", "describe_run": "training",
+    "print_notes": "training", "summary": "training",
 }
 
 __all__ = list(_PUBLIC)

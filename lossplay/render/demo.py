@@ -63,11 +63,19 @@ def confusion_tables(entries_and_counts, classes):
     return Columns(tables, padding=(0, 4))
 
 
-def outro(demo, lines, folder=None):
-    """After the run: what happened, in this run's numbers, and the lesson."""
+def outro(demo, lines, claim=None, folder=None):
+    """After the run: what happened, in this run's numbers; whether they support the demo's claim; the lesson."""
     happened = Group(*(Hanging(line) for line in lines))
-    parts = [Text("What happened", style="bold underline"), happened, Text(""),
-             Panel(Text(demo.lesson), title="The lesson", title_align="left", border_style="green")]
+    parts = [Text("What happened", style="bold underline"), happened, Text("")]
+    if claim is not None:
+        if claim.holds:
+            verdict = Text.assemble(("These numbers show it: ", "bold green"), f"{claim.claim}. ", claim.summary)
+        else:
+            verdict = Text.assemble(("On this seed the numbers do not show it: ", "bold yellow"),
+                                    f"{claim.claim}. ", claim.summary,
+                                    " The lesson below is the general rule; try another --seed to see it.")
+        parts += [Hanging(verdict, ""), Text("")]
+    parts.append(Panel(Text(demo.lesson), title="The lesson", title_align="left", border_style="green"))
     if folder is not None:
         parts.append(Text(f"Saved in {folder}/: compare.png, compare.json and one run folder per run."))
     return Group(*parts)

@@ -79,17 +79,21 @@ def lr_find_summary(result):
                                "uses the steps recorded.", style="yellow"), ""), Text("")]
     lr = result.suggested_lr
     if lr is None:
-        parts.append(Hanging(Text.assemble(("No suggestion: ", "bold"), f"{result.why_no_suggestion}. ",
-                                           result.suggestion.hint or ""), ""))
+        parts.append(Hanging(Text.assemble(("No suggestion: ", "bold"), f"{result.why_no_suggestion}."), ""))
     else:
+        checked = result.checked_rate()
         parts.append(Hanging(Text.assemble(
             ("Suggested learning rate: ", "bold"), (f"{lr:.2g}", "bold green"),
             f", where the {'smoothed ' if result.beta > 0 else ''}cost falls fastest (step "
-            f"{result.suggested_step}). Train with it, the same "
-            "options and a fixed rate:"), ""))
-        # one line even when wider than the terminal, so that it can be copied as it is
-        parts.append(Text("  " + result.train_command(), style="bold", no_wrap=True,
-                          overflow="ignore"))
+            f"{result.suggested_step}). "), ""))
+        if checked is None:
+            parts.append(Hanging(Text("Training with it (and with rates down to a thousandth of it) diverged or "
+                                      "jumped up every time, so no train command is suggested.", style="yellow"),
+                                 ""))
+        else:
+            parts.append(Hanging(Text(f"{checked[1]} Train with the same options and a fixed rate:"), ""))
+            # one line even when wider than the terminal, so that it can be copied as it is
+            parts.append(Text("  " + result.train_command(), style="bold", no_wrap=True, overflow="ignore"))
         lowest = result.lowest_step
         if lowest != len(result.lrs):
             parts.append(Hanging(Text(
@@ -105,12 +109,12 @@ def lr_find_summary(result):
         if result.status == "blew_up" and result.stopped_at_step <= 2 / (1 - result.beta):
             parts.append(Hanging(Text(
                 f"Note: the cost blew up after only {result.stopped_at_step} steps, too soon for the fall before "
-                f"it to say much: --lr-min {result.lr_min:g} is probably already too large; try "
-                f"--lr-min {result.lr_min / 1000:g}.", style="yellow"), ""))
+                f"it to say much: --lr-min {result.lr_min:g} may already be too large, and a smaller one would "
+                "show more of the fall.", style="yellow"), ""))
         if result.still_falling:
             parts.append(Hanging(Text(
                 f"Note: the cost was still falling at --lr-max {result.lr_max:g}, so faster rates may lie beyond "
-                f"the range; try --lr-max {result.lr_max * 100:g}.", style="yellow"), ""))
+                "the range.", style="yellow"), ""))
     sentences = result.limit_sentences()
     if sentences:
         parts += [Text(""), Hanging(Text(" ".join(sentences)), "")]

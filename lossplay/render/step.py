@@ -559,10 +559,9 @@ def judge(batch_before, batch_after, train_before, train_after, tolerance=1e-12,
                 "parameters its own way (that is the noise of mini-batches).")
     if carries_momentum:
         return ("The cost rose: the step went uphill. With momentum the step also follows the earlier "
-                "gradients, so it can carry past the minimum before turning back; if the cost keeps rising, "
-                "lower --lr (or the momentum).")
-    return ("The cost rose: the step overshot the valley. The learning rate may be too large; "
-            "try a smaller --lr.")
+                "gradients, so it can carry past the minimum before turning back.")
+    return ("The cost rose on this batch: the step went past the lowest point along the gradient, a sign "
+            "that the learning rate is large for this batch's curvature.")
 
 
 def epoch_line(record):

@@ -15,7 +15,8 @@ from rich.text import Text
 
 from lossplay.observers import Observer
 from lossplay.reference import stable_lr_limit
-from lossplay.render.common import STATUS_STYLE, STATUS_TITLE, main_metric, number
+from lossplay.render.common import STATUS_STYLE, STATUS_TITLE, Hanging, main_metric, number
+from lossplay.verdicts import KIND_TITLES
 
 
 def describe_run(console, experiment):
@@ -230,25 +231,56 @@ def _matrix_params(run):
     return table
 
 
-def summary(run):
-    """The end-of-run panel: status, costs, metrics, parameters, overfitting, files."""
+FINDING_STYLE = {"converged": "green", "still_improving": "cyan", "unstable": "yellow", "overfitting": "yellow",
+                 "diverged": "red", "interrupted": "yellow"}
+
+
+def findings_block(diagnosis, advice=()):
+    """The diagnosis in words: each finding, the notes, then why each piece of checked advice helps
+    (its command is printed apart, whole, by ``advice_commands``)."""
     parts = []
-    if run.message:
+    if diagnosis.findings:
+        parts.append(Text("What the curves say:", style="bold"))
+        for finding in diagnosis.findings:
+            text = Text.assemble((f"{KIND_TITLES[finding.kind]}: ", f"bold {FINDING_STYLE[finding.kind]}"),
+                                 finding.detail)
+            parts.append(Hanging(text))
+    for note in diagnosis.notes:
+        parts.append(Hanging(Text.assemble(("Note: ", "bold"), note)))
+    if advice:
+        parts.append(Text("Advice, checked by training it first (the command is below):", style="bold"))
+        for item in advice:
+            parts.append(Hanging(Text(item.why)))
+    return parts
+
+
+def advice_commands(advice):
+    """The commands of checked advice, one per line, to print whole (soft-wrapped, never cut) under
+    the summary so that they can be copied."""
+    return [Text(item.command, style="bold") for item in advice]
+
+
+def summary(run):
+    """The end-of-run panel: status, costs, metrics, parameters, the diagnosis and its advice, files."""
+    parts = []
+    if run.message and run.status != "diverged":
         parts.append(Text(f"Stopped: {run.message}.", style=STATUS_STYLE.get(run.status)))
     kept = run.outcome.kept_epoch
     if kept is not None:
         parts.append(Text(f"The parameters and metrics below are those of epoch {kept}.", style="bold"))
-    if run.status == "diverged" and run.config.loss == "mse":
+    if run.status == "diverged" and run.config.loss == "mse" and run.config.model == "linear":
         limit = stable_lr_limit(run.data.X_train, run.config.l2)
         parts.append(Text(
             f"For MSE on these training rows, full-batch gradient descent only converges for "
             f"lr < 2 / (largest eigenvalue of the Hessian) = {number(limit)}.", style="red"))
-    best = run.history.best()
+    diagnosis = run.diagnosis
     final = run.final
     if final.val_loss is not None:
         line = f"Final validation cost {number(final.val_loss)} (training {number(final.train_loss)})"
+        best = diagnosis.best_epoch
         if best is not None:
-            line += f"; lowest validation cost {number(best.val_loss)} at epoch {best.epoch}"
+            lowest = next(r for r in run.history if r.epoch == best)
+            line += f"; lowest validation cost {number(lowest.val_loss)} at epoch {best}"
         parts.append(Text(line + "."))
     else:
         parts.append(Text(f"Final training cost {number(final.train_loss)} (no validation split)."))
@@ -266,15 +298,9 @@ def summary(run):
     else:
         parts.append(Text(f"The {weights.size + np.size(run.params['bias'])} learned parameters are too many "
                           "to list here: they are in run.json.", style="dim"))
-    overfitting = run.overfitting
-    if overfitting["detected"]:
-        began = overfitting["began_at_epoch"]
-        parts.append(Text(""))
-        parts.append(Text(
-            f"Overfitting: the validation cost was lowest at epoch {began} and has risen since "
-            f"(to {number(final.val_loss)}), while the training cost kept falling. The model is "
-            "learning the training rows' noise; fewer epochs, an L2 penalty or more data would help.",
-            style="yellow"))
+    block = findings_block(diagnosis, run.advice())
+    if block:
+        parts += [Text(""), *block]
     if run.folder is not None:
         files = ", ".join(run.files.values())
         parts += [Text(""), Text(f"Saved in {run.folder}/: run.json, {files}")]

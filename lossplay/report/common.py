@@ -38,7 +38,6 @@ MULTICLASS_METRICS = {
 }
 
 
-HIGHER_IS_BETTER = {"r2", "accuracy", "f1", "precision", "recall"}
 
 
 LOSS_WORDS = {name: loss.title for name, loss in LOSSES.items()}

@@ -1,7 +1,6 @@
 """The page of a comparison (compare.json): the runs side by side, the lesson, the pictures."""
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +9,6 @@ from lossplay.errors import LossplayError
 from lossplay.formatting import number
 from lossplay.report.common import (
     COMPARISON_ANIMATION_TEXT,
-    HIGHER_IS_BETTER,
     LOSS_CURVE_TEXT,
     METRICS,
     data_rows,
@@ -27,6 +25,7 @@ from lossplay.report.common import (
 from lossplay.report.markup import element, join, key_values, paragraph, section, table
 from lossplay.report.reading import read_json
 from lossplay.report.run import original_units
+from lossplay.verdicts import comparison_sentences
 
 
 @dataclass
@@ -83,17 +82,14 @@ def merged_config(runs, varied):
     return merged
 
 
-def best_names(runs, metric, split):
-    """The names of the runs with the best value of ``metric`` (ties included; diverged runs left out)."""
-    scored = {}
-    for run in runs:
-        value = mapping(mapping(run.entry.get("metrics")).get(split)).get(metric)
-        if run.entry.get("status") != "diverged" and is_number(value) and math.isfinite(value):
-            scored[run.name] = value
-    if not scored:
-        return set()
-    top = (max if metric in HIGHER_IS_BETTER else min)(scored.values())
-    return {name for name, value in scored.items() if math.isclose(value, top, rel_tol=1e-12, abs_tol=0)}
+def best_names(doc, metric):
+    """The names of the runs in the best group of ``metric`` (compare.json's ranking), when the runs do
+    not all tie; diverged runs are never among them."""
+    ranking = mapping(doc.get("ranking"))
+    found = sequence(mapping(ranking.get("by_metric")).get(metric))
+    if not found and ranking.get("metric") == metric:
+        found = sequence(ranking.get("groups"))
+    return {str(name) for name in sequence(found[0])} if len(found) > 1 else set()
 
 
 def fitted_line(run):
@@ -115,14 +111,14 @@ def line_text(slope, intercept):
     return f"{number(slope, 3)}x {sign} {number(abs(intercept), 3)}"
 
 
-def comparison_table(runs, common, split, true_params):
+def comparison_table(runs, common, split, true_params, doc):
     """Status, own cost, the common metrics (best in bold), the fitted line and the outliers' pull."""
     lines = [fitted_line(run) for run in runs]
     shares = [run.entry.get("outlier_gradient_share") for run in runs]
     has_lines, has_shares = any(lines), any(is_number(s) for s in shares)
     header = ["run", "status", "own cost", *(METRICS.get(m, (m,))[0] for m in common)]
     header += ["fitted line"] * has_lines + ["outlier pull"] * has_shares
-    best = {metric: best_names(runs, metric, split) for metric in common}
+    best = {metric: best_names(doc, metric) for metric in common}
     rows = []
     for run, line, share in zip(runs, lines, shares):
         status = run.entry.get("status")
@@ -146,37 +142,6 @@ def comparison_table(runs, common, split, true_params):
         rows.append(["true line", "", "", *[""] * len(common), line_text(weights[0], true["bias"]),
                      *[""] * has_shares])
     return table(header, rows, class_="comparison"), has_shares
-
-
-def comparison_lesson(runs, common, split, task):
-    """Sentences that read the table: the best and worst run, the outliers' pull, the runs that blew up."""
-    sentences = []
-    split_words = "validation" if split == "val" else "training"
-    main = "accuracy" if task in ("binary", "multiclass") and "accuracy" in common else (common or [None])[0]
-    scores = {}
-    for run in runs:
-        value = mapping(mapping(run.entry.get("metrics")).get(split)).get(main)
-        if run.entry.get("status") != "diverged" and is_number(value) and math.isfinite(value):
-            scores[run.name] = value
-    if len(scores) > 1:
-        title = METRICS.get(main, (main,))[0]
-        higher = main in HIGHER_IS_BETTER
-        best = (max if higher else min)(scores, key=scores.get)
-        worst = (min if higher else max)(scores, key=scores.get)
-        if math.isclose(scores[best], scores[worst], rel_tol=1e-9, abs_tol=0):
-            sentences.append(f"Every run reaches the same {split_words} {title}, {number(scores[best])}.")
-        else:
-            sentences.append(f"Best {split_words} {title}: {best} ({number(scores[best])}); worst: {worst} "
-                             f"({number(scores[worst])}).")
-    shares = {run.name: s for run in runs if is_number(s := run.entry.get("outlier_gradient_share"))}
-    if len(shares) > 1:
-        most, least = max(shares, key=shares.get), min(shares, key=shares.get)
-        sentences.append(f"The corrupted rows pull {shares[most]:.0%} of {most}'s gradient but {shares[least]:.0%} "
-                         f"of {least}'s: the more a loss lets a far-off row pull, the further its fit is dragged.")
-    diverged = [run.name for run in runs if run.entry.get("status") == "diverged"]
-    if diverged:
-        sentences.append(f"Diverged: {', '.join(diverged)}: its cost blew up, so its numbers are left out.")
-    return sentences
 
 
 def comparison_picture_text(task, raw_features, outliers):
@@ -223,13 +188,14 @@ def comparison_page(folder, doc, pictures):
 
     split_words = "validation" if split == "val" else "training"
     clean = " (clean: no corrupted rows)" if config.get("outliers") and split == "val" else ""
-    table_html, has_shares = comparison_table(runs, common, split, doc.get("true_params"))
-    notes = [f"Compared on the {split_words} split{clean}. The best value of each common metric is in bold.",
+    table_html, has_shares = comparison_table(runs, common, split, doc.get("true_params"), doc)
+    notes = [f"Compared on the {split_words} split{clean}. The best value of each common metric is in bold, "
+             "when the runs differ by more than their noise.",
              "Own cost: each run's own loss, on its own scale; the other columns are one yardstick for all."]
     if has_shares:
         notes.append("Outlier pull: the share of the total gradient that comes from the corrupted rows, at the "
                      "final parameters (under MSE a far-off row pulls hard; under MAE each row pulls at most 1).")
-    lesson = comparison_lesson(runs, common, split, task)
+    lesson = comparison_sentences({**doc, "split": split})
     body.append(section("The runs side by side", table_html, *(paragraph(n, class_="note") for n in notes),
                         *(paragraph(element("strong", s)) for s in lesson)))
 
