@@ -174,10 +174,11 @@ def _check_overfitting(cmp):
         return Lesson(claim, False, "There is no run without a penalty (l2=0) to compare with.")
     finals = {e.name: e.run.final.val_loss for e in cmp.entries}
     overfits = plain.run.diagnosis.has("overfitting")
+    metric = "mse" if cmp.task == "regression" else "log_loss"  # the validation cost, on one scale for all
+    plain_group = _group_of(cmp, metric, plain.name)
     cures = [e.name for e in cmp.entries if e is not plain and not e.run.diagnosis.has("overfitting")
-             and not e.run.diagnosis.troubled and _group_of(cmp, "mse", e.name) is not None
-             and _group_of(cmp, "mse", plain.name) is not None
-             and _group_of(cmp, "mse", e.name) < _group_of(cmp, "mse", plain.name)]
+             and not e.run.diagnosis.troubled and plain_group is not None
+             and (_group_of(cmp, metric, e.name) or 0) < plain_group]
     turn = plain.run.diagnosis.find("overfitting")
     if overfits:
         summary = f"Without a penalty the validation cost turned up at epoch {turn.epoch}"
@@ -445,18 +446,19 @@ DEMOS = {
              "outliers; keep MSE when large errors are real and must count more.",
              _report_outliers, _check_outliers),
         Demo("overfitting", "Overfitting, and a penalty that cures it",
-             "a high-degree polynomial learns the noise; an L2 penalty keeps it honest",
+             "few rows, many features: the model memorises them; an L2 penalty keeps it honest",
              "demo_overfitting.toml",
-             "A few noisy points of a sine, half kept for validation, fitted with polynomial features of a "
-             "high degree for thousands of epochs — without a penalty, then with an L2 penalty λ·½‖w‖² of "
-             "growing λ.",
+             "Logistic regression on the breast cancer data with 90% of the rows held out for validation: "
+             "about 57 tumours to learn 30 measurements from, for 1000 epochs — without a penalty, then with "
+             "an L2 penalty λ·½‖w‖² of growing λ.",
              "The training cost keeps falling while the validation cost turns back up; and with a penalty, "
              "the objective (cost + penalty) that the optimizer minimises is no longer the cost.",
-             "With as many powers of x as training points, the model can bend through every noisy point: the "
-             "training cost keeps falling while the cost on unseen rows rises. That turn is overfitting, and "
-             "the epoch where validation is lowest is where to stop. An L2 penalty makes large weights cost "
-             "something, so the optimizer trades a little training cost for a smoother curve; too large a λ "
-             "smooths away the signal too.",
+             "With almost as many weights as training rows, the model can draw a boundary that puts every "
+             "training row on its right side, and then only grows more confident: the training cost keeps "
+             "falling towards 0 while the cost on unseen rows rises, because its confident mistakes there cost "
+             "more and more. That turn is overfitting, and the epoch where validation is lowest is where to "
+             "stop. An L2 penalty makes large weights cost something, so the optimizer trades a little "
+             "training cost for a calmer model; too large a λ smooths away the signal too.",
              _report_overfitting, _check_overfitting),
         Demo("accuracy-vs-loss", "Accuracy vs loss: the same accuracy, a different cross-entropy",
              "two models with the same accuracy and very different cross-entropy",

@@ -78,7 +78,8 @@ class OptimizerPath:
 
     @property
     def label(self):
-        return f"{self.name} (lr {self.lr:g})"
+        """'adam (lr 0.05)', or the name alone when it names its rate ('adam@0.1')."""
+        return self.name if "@" in self.name else f"{self.name} (lr {self.lr:g})"
 
 
 @dataclass

@@ -227,7 +227,9 @@ def test_a_diverged_run_says_what_that_means(tmp_path):
     run = lossplay.train(lr=1.5, batch_size=0, epochs=30, no_plot=True, out=str(tmp_path / "run"))
     assert run.status == "diverged"
     page = build_report(tmp_path / "run").html
-    assert "Diverged" in page and "learning rate (here 1.5) is too large" in page and "such as 0.15" in page
+    assert "Diverged" in page and "learning rate (here 1.5) is too large" in page
+    assert "Advice, checked by training it first" in page
+    assert "lossplay train --lr 0.5 --epochs 30 --batch-size 0" in page
 
 
 def test_an_early_stopped_run_says_which_parameters_it_kept(tmp_path):
@@ -236,7 +238,8 @@ def test_an_early_stopped_run_says_which_parameters_it_kept(tmp_path):
     assert run.status == "early_stopped"
     page = build_report(tmp_path / "run").html
     assert f"after epoch {run.epochs_run} of 3000" in page
-    assert f"those of epoch {run.outcome.kept_epoch}, the best one" in page
+    assert f"those of epoch {run.outcome.kept_epoch}, the one with the lowest validation cost" in page
+    assert run.outcome.kept_epoch == run.best_epoch
 
 
 # -- the command line -------------------------------------------------------------------------

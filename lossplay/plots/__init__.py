@@ -485,12 +485,31 @@ def _boundary_panel(entry, cmp, ax):
                    marker=CLASS_MARKERS[c % len(CLASS_MARKERS)], edgecolor="white", lw=0.3)
     metrics = cmp.common(entry)
     scores = ", ".join(f"{METRIC_WORDS[m]} {metrics[m]:.3g}" for m in cmp.common_metrics if metrics[m] is not None)
+    recalls = _recall_per_class(run, cmp.split)
+    if recalls is not None:
+        names = data.classes or tuple(str(c) for c in range(k))
+        scores += "\nrecall of each class: " + ", ".join(f"{names[c]}: {r:.0%}" for c, r in enumerate(recalls))
     ax.set_title(f"{entry.name}: {scores}" if scores else f"{entry.name} ({run.status})", fontsize=11)
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.transform.raw_names[1])
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.grid(False)
+
+
+def _recall_per_class(run, split):
+    """The share of each class's rows (of the split) that the run's final parameters classify right."""
+    from lossplay.metrics import confusion_matrix
+
+    data = run.data
+    X, y = (data.X_val, data.y_val) if split == "val" else (data.X_train, data.y_train)
+    if X is None or not np.isfinite(run.theta).all():
+        return None
+    model = run.experiment.model
+    with np.errstate(all="ignore"):
+        counts = confusion_matrix(y, model.labels(model.raw(run.theta, X)), data.n_classes)
+    totals = counts.sum(axis=1)
+    return np.divide(np.diag(counts), totals, out=np.zeros(len(totals)), where=totals > 0)
 
 
 METRIC_WORDS = {"accuracy": "acc", "f1": "F1", "log_loss": "log loss", "mse": "MSE", "mae": "MAE", "r2": "R²"}

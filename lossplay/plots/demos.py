@@ -102,16 +102,17 @@ def learning_rates(cmp, limit):
     ax_rates.axvspan(min(rates + [limit]) / 3, limit, color="#009e73", alpha=0.12)
     ax_rates.axvspan(limit, max(rates + [limit]) * 3, color="#d55e00", alpha=0.12)
     ax_rates.axvline(limit, color="black", lw=2, ls="--")
-    ax_rates.text(limit, 0.92, f" 2/λmax = {limit:.3g}", ha="left", va="top", fontsize=11)
+    ax_rates.text(limit, 0.95, f"2/λmax = {limit:.3g} ", ha="right", va="top", fontsize=11)
     ax_rates.text(0.02, 0.06, "converges", transform=ax_rates.transAxes, color="#006e4f", fontsize=11)
     ax_rates.text(0.98, 0.06, "diverges", transform=ax_rates.transAxes, color="#a0400a", fontsize=11, ha="right")
     for index, entry in enumerate(cmp.entries):
         diverged = entry.run.status == "diverged"
         ax_rates.plot([entry.run.config.lr], [0.5], marker="X" if diverged else "o", ms=16,
                       color=RUN_COLORS[index % len(RUN_COLORS)], mec="black", ls="none")
+        right = entry.run.config.lr > limit  # labels sit on the far side from the limit's line
         ax_rates.annotate(f"lr {entry.run.config.lr:g}\n{entry.run.status}", (entry.run.config.lr, 0.5),
-                          xytext=(0, 18 if index % 2 == 0 else -34), textcoords="offset points", ha="center",
-                          fontsize=10)
+                          xytext=(14 if right else -14, 0), textcoords="offset points",
+                          ha="left" if right else "right", va="center", fontsize=10)
     ax_rates.set_xscale("log")
     ax_rates.set_xlim(min(rates + [limit]) / 3, max(rates + [limit]) * 3)
     ax_rates.set_ylim(0, 1)

@@ -19,8 +19,9 @@ from lossplay.report.common import (
     setting,
     settings_from,
 )
-from lossplay.report.markup import Html, element, join, key_values, paragraph, section, table
+from lossplay.report.markup import element, join, key_values, paragraph, section, table
 from lossplay.report.reading import cell_number, read_history
+from lossplay.verdicts import KIND_TITLES
 
 
 def status_sentences(doc, config):
@@ -35,23 +36,21 @@ def status_sentences(doc, config):
         sentences = [f"Early stopping ended training after epoch {epochs_run}{of_total}: the validation cost had "
                      f"not improved for {patience} epochs." if patience is not None and epochs_run is not None
                      else "Early stopping ended training: the validation cost had stopped improving."]
-        if config.get("restore_best", True) is not False and is_number(epochs_run) and is_number(patience):
-            sentences.append(f"The parameters and metrics below are those of epoch {epochs_run - patience}, "
-                             "the best one (early stopping went back to them).")
-        elif config.get("restore_best") is False and epochs_run is not None:
-            sentences.append(f"The parameters and metrics below are those of the last epoch, {epochs_run} "
-                             "(--no-restore-best keeps them).")
+        kept = doc.get("kept_epoch")
+        if is_number(kept) and kept != epochs_run:
+            sentences.append(f"The parameters and metrics below are those of epoch {kept}, the one with the lowest "
+                             "validation cost (early stopping went back to them).")
+        elif epochs_run is not None:
+            sentences.append(f"The parameters and metrics below are those of the last epoch, {epochs_run}.")
         return "Stopped early", sentences
     if status == "diverged":
         at = f" at epoch {epochs_run}" if epochs_run is not None else ""
-        lr = config.get("lr")
-        advice = (f"; try a smaller one, such as {lr / 10:g}" if is_number(lr) else "")
-        learning_rate = f" (here {setting(lr)})" if is_number(lr) else ""
+        learning_rate = f" (here {setting(config.get('lr'))})" if is_number(config.get("lr")) else ""
         return "Diverged", [
-            f"Training blew up{at}: the cost grew more than a million-fold or stopped being a finite number, "
-            "so lossplay stopped it.",
-            "Each update overshot the minimum by more than the last, which usually means the learning rate"
-            f"{learning_rate} is too large{advice}. The numbers below belong to a model that blew up."]
+            f"Training blew up{at}: the cost or the gradient grew more than a million-fold or stopped being a "
+            "finite number, so lossplay stopped it.",
+            f"Each update overshot the minimum by more than the last: the learning rate{learning_rate} is too "
+            "large for this problem. The numbers below belong to a model that blew up."]
     if status == "interrupted":
         after = f" after {epochs_run}{of_total} epochs" if epochs_run is not None else ""
         return "Interrupted", [f"Training was stopped by hand (Ctrl-C){after}: the numbers below are those it had "
@@ -61,38 +60,34 @@ def status_sentences(doc, config):
     return str(status), [f"The run's status is '{status}'."]
 
 
-def training_sentences(doc, config, history, has_validation):
-    """The best epoch, and whether the run overfitted, in plain words."""
+def training_sentences(doc, history, has_validation):
+    """The best epoch, then what the numbers say: run.json's diagnosis (findings, notes, checked advice)."""
     sentences = []
-    best, epochs_run = doc.get("best_epoch"), doc.get("epochs_run")
+    best = doc.get("best_epoch")
     split = "validation" if has_validation else "training"
     if best is not None:
         row = history.get(str(best), {})
         value = cell_number(row.get("val_loss" if has_validation else "train_loss"))
-        lowest = f"The {split} cost was lowest at epoch {best}" + (f" ({number(value)})" if value is not None
-                                                                     else "")
-        if best == 0 and doc.get("status") == "diverged":
-            sentences.append(lowest + ", before the first update: every update made it worse.")
-        elif best == epochs_run and doc.get("status") == "completed":
-            sentences.append(lowest + ", the last one: it was still falling, so more epochs might lower it "
-                                      "further.")
-        else:
-            sentences.append(lowest + ".")
-    overfitting = mapping(doc.get("overfitting"))
-    if doc.get("status") == "diverged":
+        sentences.append(f"The {split} cost was lowest at epoch {best}"
+                         + (f" ({number(value)})." if value is not None else "."))
+    diagnosis = mapping(doc.get("diagnosis"))
+    if not diagnosis:
+        sentences.append("This folder was written by an older lossplay, whose run.json holds no diagnosis: "
+                         "train the run again to read what its numbers say.")
         return sentences
-    if overfitting.get("detected"):
-        began = overfitting.get("began_at_epoch")
-        since = f" after epoch {began}" if began is not None else ""
-        sentences.append(join([element("strong", "Overfitting"), (
-            f": the validation cost rose{since} while the training cost kept falling. The model was learning the "
-            "noise of its training rows; fewer epochs (or --patience), an L2 penalty or more data would help.")]))
-    elif overfitting.get("detected") is False and has_validation:
-        sentences.append("No overfitting: the validation cost did not climb clearly above its lowest value while "
-                         "the training cost kept falling.")
-    elif not has_validation:
+    for finding in sequence(diagnosis.get("findings")):
+        finding = mapping(finding)
+        kind = str(finding.get("kind", ""))
+        title = KIND_TITLES.get(kind, kind.replace("_", " ").capitalize())
+        sentences.append(join([element("strong", title), f": {finding.get('detail', '')}"]))
+    sentences += [str(note) for note in sequence(diagnosis.get("notes"))]
+    if not has_validation:
         sentences.append("There are no validation rows (--val-split 0): every row was used for training, so "
                          "overfitting cannot be seen.")
+    for advice in sequence(diagnosis.get("advice")):
+        advice = mapping(advice)
+        sentences.append(join(["Advice, checked by training it first: ", str(advice.get("why", "")), " ",
+                               element("code", str(advice.get("command", "")))]))
     return sentences
 
 
@@ -178,18 +173,13 @@ def run_page(folder, doc, pictures):
                         element("h3", "The data"), key_values(data_rows(data, config))))
 
     shown = set()
-    went = training_sentences(doc, config, history, has_validation)
-    train_cost, val_cost = mapping(metrics.get("train")).get("loss"), mapping(metrics.get("val")).get("loss")
-    if config.get("outliers") and is_number(train_cost) and is_number(val_cost) and train_cost > val_cost:
-        went.append("The training cost includes the corrupted rows and the validation cost does not: that is "
-                    "why the training line ends above the validation line.")
+    went = training_sentences(doc, history, has_validation)
     curve = []
     if isinstance(files.get("loss_curve"), str):
         curve.append(pictures.figure(files["loss_curve"], "The loss curve", LOSS_CURVE_TEXT))
         shown.add("loss_curve")
     if went or curve:
-        body.append(section("How training went", *(paragraph(s, class_="warning" if isinstance(s, Html) else None)
-                                                    for s in went), *curve))
+        body.append(section("How training went", *(paragraph(s) for s in went), *curve))
 
     result = []
     train, val = mapping(metrics.get("train")), mapping(metrics.get("val"))
