@@ -73,7 +73,7 @@ def outro(demo, lines, claim=None, folder=None):
         else:
             verdict = Text.assemble(("On this seed the numbers do not show it: ", "bold yellow"),
                                     f"{claim.claim}. ", claim.summary,
-                                    " The lesson below is the general rule; try another --seed to see it.")
+                                    " The lesson below is the general rule; these numbers do not show it.")
         parts += [Hanging(verdict, ""), Text("")]
     parts.append(Panel(Text(demo.lesson), title="The lesson", title_align="left", border_style="green"))
     if folder is not None:

@@ -26,12 +26,15 @@ def lr_find_page(folder, doc, pictures):
     findings = []
     suggested = doc.get("suggested_lr")
     if is_number(suggested):
-        command = doc.get("suggested_command")
-        others = "" if isinstance(command, str) else " and the same other options"  # a folder of an older lossplay
-        command = command if isinstance(command, str) else f"lossplay train --lr {number(suggested, 2)}"
-        findings.append(("Suggested learning rate",
-                         join([f"{number(suggested)}, where the smoothed cost falls fastest: try it with ",
-                               element("code", command), others])))
+        command, check = doc.get("suggested_command"), doc.get("suggested_command_check")
+        if isinstance(command, str) and isinstance(check, str):
+            findings.append(("Suggested learning rate",
+                             join([f"{number(suggested)}, where the smoothed cost falls fastest. {check} ",
+                                   element("code", command)])))
+        else:  # no rate passed the check, or a folder of an older lossplay that did not check it
+            findings.append(("Suggested learning rate",
+                             f"{number(suggested)}, where the smoothed cost falls fastest; no train command was "
+                             "checked with it."))
     elif doc.get("why_no_suggestion") is not None:
         findings.append(("No suggestion", str(doc["why_no_suggestion"])))
     limit = doc.get("stability_limit")
