@@ -12,7 +12,6 @@ called; ``quiet`` and ``log_every`` only shape the command line's output.
 """
 
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 
@@ -212,16 +211,31 @@ class Run:
 
         return evolution.training_gif(self) if plots.can_draw_fit(self.data) else None
 
+    def contents(self, plots=True, animate=False):
+        """What the run folder holds, as ``runs.Contents``: run.json, history.csv and the pictures of
+        ``run_files``, drawn when the folder is written."""
+        from lossplay import plots as drawing
+
+        self.files = run_files(self.data, plots, animate)
+        makers = {
+            "history": lambda: runs.history_csv(history_columns(self.data.task), self.history.rows()),
+            "loss_curve": lambda: drawing.png_bytes(drawing.loss_curve(self)),
+            "fit": lambda: drawing.png_bytes(drawing.fit(self)),
+            "animation": self.animate,
+        }
+        return runs.Contents("run.json", self.to_json(), {name: makers[key] for key, name in self.files.items()})
+
     def save(self, out=None, *, force=None, plots=None, animate=None, advice=True):
         """Write the run folder and return its path.
 
         ``out`` defaults to the config's ``out``, else ``runs/<timestamp>-<loss>-<optimizer>``;
-        ``force`` (default: the config's) allows a non-empty ``out``; ``plots``
-        (default: not ``no_plot``) draws loss_curve.png and, when possible, fit.png;
-        ``animate`` (default: the config's) adds animation.gif when the fit can be drawn;
-        ``advice`` checks and records the advice of the diagnosis (``advice()``) in run.json.
-        A first Ctrl-C while saving is ignored so the folder is finished; a second one
-        abandons it (a new folder is removed; an overwritten one is left without run.json).
+        ``force`` (default: the config's) allows a non-empty ``out``, where only the files lossplay
+        wrote are replaced; ``plots`` (default: not ``no_plot``) draws loss_curve.png and, when
+        possible, fit.png; ``animate`` (default: the config's) adds animation.gif when the fit can be
+        drawn; ``advice`` checks the advice of the diagnosis (``advice()``) so that run.json records it.
+        The folder is written by ``runs.write_folder``: whole or not at all; a first Ctrl-C or
+        SIGTERM while saving is ignored so the folder is finished, a second one abandons it (the old
+        folder stays as it was).
         """
         c = self.config
         out = c.out if out is None else out
@@ -230,36 +244,42 @@ class Run:
         animate = c.animate if animate is None else animate
         if advice:
             self.advice()
-        fresh = out is None or not Path(out).exists()
-        folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
-        with graceful_interrupt(), runs.cleanup_on_failure(folder, fresh):
-            previous = runs.retire(folder)
-            files = {"history": "history.csv"}
-            runs.write_atomic(folder / "history.csv",
-                              runs.history_csv(history_columns(self.data.task), self.history.rows()))
-            if plots:
-                from lossplay import plots as drawing
-
-                runs.write_atomic(folder / "loss_curve.png", drawing.png_bytes(drawing.loss_curve(self)))
-                files["loss_curve"] = "loss_curve.png"
-                if drawing.can_draw_fit(self.data):
-                    runs.write_atomic(folder / "fit.png", drawing.png_bytes(drawing.fit(self)))
-                    files["fit"] = "fit.png"
-            if animate and (animation := self.animate()) is not None:
-                runs.write_atomic(folder / "animation.gif", animation)
-                files["animation"] = "animation.gif"
-            self.files = files
-            runs.remove_stale(folder, {*files.values(), "run.json"}, previous)
-            runs.write_atomic(folder / "run.json", runs.to_json(self.to_json()))
-        self.folder = Path(folder)
+        self.folder = runs.write_folder(out, self.contents(plots, animate), force=force,
+                                        default_name=self.default_folder_name())
         return self.folder
+
+
+def run_files(data, plots=True, animate=False):
+    """The files of a run folder besides run.json, by their key in its "files": history.csv; with ``plots``
+    loss_curve.png and, when the fit can be drawn, fit.png; with ``animate`` animation.gif (likewise)."""
+    from lossplay.plots import can_draw_fit
+
+    files = {"history": "history.csv"}
+    drawable = can_draw_fit(data)
+    if plots:
+        files["loss_curve"] = "loss_curve.png"
+        if drawable:
+            files["fit"] = "fit.png"
+    if animate and drawable:
+        files["animation"] = "animation.gif"
+    return files
+
+
+def planned_run(data, plots=True, animate=False):
+    """The names of a run folder's files, as ``runs.Contents``, for ``runs.check_destination``."""
+    return runs.Contents("run.json", files=dict.fromkeys(run_files(data, plots, animate).values()))
+
+
+def check_run_destination(config, data):
+    """Refuse, before training, an ``out`` (the config's) that cannot take the run folder of ``data``."""
+    runs.check_destination(config.out, planned_run(data, not config.no_plot, config.animate), force=config.force)
 
 
 def run_experiment(experiment, observers=(), stop=None):
     """Train a built experiment; returns a ``Run`` (nothing written).
 
-    Ctrl-C ends it gracefully: pass a ``StopSignal`` to share one between
-    several runs, or leave ``stop`` out to have one installed for this run.
+    Ctrl-C or SIGTERM ends it gracefully: pass a ``StopSignal`` to share one
+    between several runs, or leave ``stop`` out to have one installed for this run.
     """
     if stop is None:
         with graceful_interrupt() as stop:
@@ -314,10 +334,10 @@ def train(config=None, /, *, observers=(), **options):
     Pass a ``TrainConfig`` or keyword options. Files are written only when
     ``out`` is given (then exactly as the command line writes them).
     """
-    config = _config(config, options)
-    if config.out is not None:
-        runs.check_destination(config.out, config.force)
-    run = run_experiment(build(config), observers)
+    experiment = build(_config(config, options))
+    config = experiment.config
+    check_run_destination(config, experiment.data)
+    run = run_experiment(experiment, observers)
     if config.out is not None:
         run.save()
     return run

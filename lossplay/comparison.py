@@ -16,12 +16,11 @@ pulls with |dL/dz| <= 1.
 import itertools
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 
 from lossplay import runs as run_folders
-from lossplay.api import run_experiment
+from lossplay.api import planned_run, run_experiment
 from lossplay.config import FIELDS, TrainConfig, flag_name, make_config, optimizer_spec, suggest_option, value_type
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
@@ -314,37 +313,43 @@ class Comparison:
         epochs, beside the common metric so far, as GIF bytes; None for other data."""
         from lossplay.plots import evolution
 
-        return evolution.comparison_gif(self) if evolution.can_animate_comparison(self) else None
+        return evolution.comparison_gif(self) if evolution.can_animate_comparison(self.data) else None
+
+    def contents(self, plots=True, animate=False):
+        """What the comparison folder holds, as ``runs.Contents``: compare.json, compare.png (with
+        ``plots``), compare.gif (with ``animate``, when the data allows it) and one run folder per run."""
+        from lossplay import plots as drawing
+        from lossplay.plots.evolution import can_animate_comparison
+
+        files = {}
+        if plots:
+            files["compare.png"] = lambda: drawing.png_bytes(self.plot())
+        if animate and can_animate_comparison(self.data):
+            files["compare.gif"] = self.animate
+        folders = {entry.dir: entry.run.contents(plots, animate=False) for entry in self.entries}
+        return run_folders.Contents("compare.json", self.to_json(), files, folders)
 
     def save(self, out=None, *, force=False, plots=True, prefix="compare", animate=False):
-        """Write the comparison folder: one run folder per run, compare.png, compare.gif (with
-        ``animate``, when the data allows it), then compare.json.
+        """Write the comparison folder (see ``contents``) and return its path.
 
-        Without ``out`` the folder is runs/<prefix>-<timestamp>. Like ``Run.save``, a first
-        Ctrl-C while saving is ignored and a second abandons the folder.
+        Without ``out`` the folder is runs/<prefix>-<timestamp>. Like ``Run.save``, it is written
+        whole or not at all; a first Ctrl-C or SIGTERM while saving is ignored and a second abandons it.
         """
-        fresh = out is None or not Path(out).exists()
-        if out is None:
-            folder = run_folders.new_folder(self.default_folder_name(prefix))
-        else:
-            folder = run_folders.open_folder(out, force)
-        with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
-            previous = run_folders.retire(folder)
-            for entry in self.entries:
-                entry.run.save(folder / entry.dir, force=True, plots=plots, animate=False, advice=False)
-            written = {"compare.json"}
-            if plots:
-                from lossplay import plots as drawing
-
-                run_folders.write_atomic(folder / "compare.png", drawing.png_bytes(self.plot()))
-                written.add("compare.png")
-            if animate and (animation := self.animate()) is not None:
-                run_folders.write_atomic(folder / "compare.gif", animation)
-                written.add("compare.gif")
-            run_folders.remove_stale(folder, {*written, *(entry.dir for entry in self.entries)}, previous)
-            run_folders.write_atomic(folder / "compare.json", run_folders.to_json(self.to_json()))
-        self.folder = Path(folder)
+        self.folder = run_folders.write_folder(out, self.contents(plots, animate), force=force,
+                                               default_name=self.default_folder_name(prefix))
         return self.folder
+
+
+def check_comparison_destination(out, built, *, force=False, plots=True, animate=False):
+    """Refuse, before anything trains, an ``out`` that cannot take the folder of the comparison of the
+    prepared experiments ``built`` (see ``prepare``); nothing to check when ``out`` is None."""
+    from lossplay.plots.evolution import can_animate_comparison
+
+    files = [*(["compare.png"] if plots else []),
+             *(["compare.gif"] if animate and can_animate_comparison(built[0][1].data) else [])]
+    folders = {variant.dir: planned_run(experiment.data, plots) for variant, experiment in built}
+    run_folders.check_destination(out, run_folders.Contents("compare.json", files=dict.fromkeys(files),
+                                                            folders=folders), force=force)
 
 
 def _finite(value):
@@ -382,7 +387,7 @@ def run(built, observers_for=None, stop=None):
     """Train prepared experiments one after the other; returns a ``Comparison``.
 
     ``observers_for(variant, experiment)`` may give observers for each run.
-    A Ctrl-C stops the current run and skips the rest.
+    A Ctrl-C or SIGTERM stops the current run and skips the rest.
     """
     if stop is None:
         with graceful_interrupt() as stop:
@@ -410,9 +415,9 @@ def compare(config=None, /, *, losses=(), optimizers=(), lrs=(), vary=(), **opti
     ``["l2=0,0.01"]``. Nothing is written unless ``out`` is given or ``save`` is called.
     """
     built = prepare(config, losses=losses, optimizers=optimizers, lrs=lrs, vary=vary, **options)
+    c = built[0][1].config
+    check_comparison_destination(c.out, built, force=c.force, plots=not c.no_plot, animate=c.animate)
     comparison = run(built)
-    out = built[0][1].config.out
-    if out is not None:
-        c = built[0][1].config
-        comparison.save(out, force=c.force, plots=not c.no_plot, animate=c.animate)
+    if c.out is not None:
+        comparison.save(c.out, force=c.force, plots=not c.no_plot, animate=c.animate)
     return comparison

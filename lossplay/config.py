@@ -180,8 +180,9 @@ class TrainConfig:
         None, "Output", "Folder for the run's files.", metavar="DIR",
         shown="runs/<timestamp>-<loss>-<optimizer>")
     force: bool = option(
-        False, "Output", "Allow --out to name a folder that already holds files: what lossplay wrote there before is "
-        "replaced, other files are left alone.",
+        False, "Output", "Allow --out to name a folder that already holds files: what lossplay wrote there before "
+        "(what its run.json or other .json lists) is replaced, other files are left alone, and a file of yours "
+        "with a name lossplay writes is an error.",
         flag="--force")
     log_every: int | None = option(
         None, "Output", "Print a table row every N epochs.", metavar="N", shown="about 10 rows in all")

@@ -36,7 +36,6 @@ from lossplay.config import (
 )
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
-from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import Stop
 from lossplay.models import WithoutBias
 from lossplay.observers import DivergenceGuard, Observer
@@ -215,31 +214,37 @@ class Landscape:
     def default_folder_name(self):
         return f"{run_folders.timestamp(self.started_at)}-landscape-{self.config.loss}"
 
+    def contents(self, plots=True, animate=False):
+        """What the landscape folder holds, as ``runs.Contents``: landscape.json, landscape.png (with
+        ``plots``) and landscape.gif (with ``animate``), drawn when the folder is written."""
+        from lossplay.plots import png_bytes
+
+        self.files = landscape_files(plots, animate)
+        makers = {"picture": lambda: png_bytes(self.plot()), "animation": self.animate}
+        return run_folders.Contents("landscape.json", self.to_json(),
+                                    {name: makers[key] for key, name in self.files.items()})
+
     def save(self, out=None, *, force=False, plots=True, animate=False):
-        """Write the landscape folder: landscape.png, landscape.gif (with ``animate``), then landscape.json.
+        """Write the landscape folder (see ``contents``) and return its path.
 
-        Without ``out`` the folder is runs/<timestamp>-landscape-<loss>. As with
-        ``Run.save``, a first Ctrl-C while saving is ignored and a second abandons the folder.
+        Without ``out`` the folder is runs/<timestamp>-landscape-<loss>. As with ``Run.save``, it is
+        written whole or not at all; a first Ctrl-C or SIGTERM while saving is ignored and a second
+        abandons it.
         """
-        fresh = out is None or not Path(out).exists()
-        folder = run_folders.new_folder(self.default_folder_name()) if out is None else \
-            run_folders.open_folder(out, force)
-        with graceful_interrupt(), run_folders.cleanup_on_failure(folder, fresh):
-            previous = run_folders.retire(folder)
-            files = {}
-            if plots:
-                from lossplay.plots import png_bytes
-
-                run_folders.write_atomic(folder / "landscape.png", png_bytes(self.plot()))
-                files["picture"] = "landscape.png"
-            if animate:
-                run_folders.write_atomic(folder / "landscape.gif", self.animate())
-                files["animation"] = "landscape.gif"
-            run_folders.remove_stale(folder, {*files.values(), "landscape.json"}, previous)
-            self.files = files
-            run_folders.write_atomic(folder / "landscape.json", run_folders.to_json(self.to_json()))
-        self.folder = Path(folder)
+        self.folder = run_folders.write_folder(out, self.contents(plots, animate), force=force,
+                                               default_name=self.default_folder_name())
         return self.folder
+
+
+def landscape_files(plots=True, animate=False):
+    """The files of a landscape folder besides landscape.json, by their key in its "files"."""
+    return {**({"picture": "landscape.png"} if plots else {}), **({"animation": "landscape.gif"} if animate else {})}
+
+
+def check_landscape_destination(out, *, force=False, plots=True, animate=False):
+    """Refuse, before any computing, an ``out`` that cannot take a landscape folder (None: nothing to check)."""
+    names = dict.fromkeys(landscape_files(plots, animate).values())
+    run_folders.check_destination(out, run_folders.Contents("landscape.json", files=names), force=force)
 
 
 # -- the two parameters ---------------------------------------------------------------------

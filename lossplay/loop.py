@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lossplay import metrics
+from lossplay.interrupt import StopSignal  # noqa: F401  (the flag the loop checks; callers import it from here)
 
 
 @dataclass(frozen=True)
@@ -167,13 +168,6 @@ class Outcome:
     epochs_run: int
     steps: int
     kept_epoch: int | None = None
-
-
-@dataclass
-class StopSignal:
-    """A flag set from outside (a Ctrl-C handler) and checked by the loop after every step."""
-
-    requested: bool = False
 
 
 @dataclass

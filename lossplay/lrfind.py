@@ -57,6 +57,7 @@ descent does not diverge (see ``reference.py``).
 
 import math
 import numbers
+import signal
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -290,7 +291,7 @@ class LRFindResult:
 
     ``lrs``, ``costs`` and ``smoothed`` have one entry per step taken (step n at
     index n - 1). ``status`` is "completed" (every step), "blew_up" (stopped at
-    ``stopped_at_step``, see ``stop_reason``) or "interrupted" (Ctrl-C).
+    ``stopped_at_step``, see ``stop_reason``) or "interrupted" (Ctrl-C or SIGTERM).
     """
 
     experiment: object
@@ -444,29 +445,41 @@ class LRFindResult:
         """<YYYYmmdd-HHMMSS>-lr-find-<loss>-<optimizer>, from the start of the test."""
         return f"{runs.timestamp(self.started_at)}-lr-find-{self.config.loss}-{self.config.optimizer}"
 
+    def contents(self, plots=True):
+        """What the folder holds, as ``runs.Contents``: lr_find.json and, with ``plots``, lr_find.png,
+        drawn when the folder is written."""
+        from lossplay.plots import png_bytes
+
+        self.files = lr_find_files(plots)
+        return runs.Contents(DOCUMENT, self.to_json(), {PICTURE: lambda: png_bytes(self.plot())} if plots else {})
+
     def save(self, out=None, force=False, plots=True):
         """Write the folder (lr_find.png unless ``plots`` is false, then lr_find.json) and return its path.
 
         ``out`` defaults to the config's ``out``, else runs/<timestamp>-lr-find-<loss>-<optimizer>;
-        a non-empty ``out`` is only written with ``force``. As with ``Run.save``, a first Ctrl-C
-        while saving is ignored and a second abandons the folder (a new one is removed).
+        a non-empty ``out`` is only written with ``force``, which replaces only lossplay's own files
+        there. As with ``Run.save``, the folder is written whole or not at all; a first Ctrl-C or
+        SIGTERM while saving is ignored and a second abandons it.
         """
         out = self.config.out if out is None else out
-        fresh = out is None or not Path(out).exists()
-        folder = runs.new_folder(self.default_folder_name()) if out is None else runs.open_folder(out, force)
-        with graceful_interrupt(), runs.cleanup_on_failure(folder, fresh):
-            previous = runs.retire(folder)
-            files = {}
-            if plots:
-                from lossplay.plots import png_bytes
-
-                runs.write_atomic(folder / PICTURE, png_bytes(self.plot()))
-                files["picture"] = PICTURE
-            runs.remove_stale(folder, {*files.values(), DOCUMENT}, previous)
-            self.files = files
-            runs.write_atomic(folder / DOCUMENT, runs.to_json(self.to_json()))
-        self.folder = Path(folder)
+        self.folder = runs.write_folder(out, self.contents(plots), force=force,
+                                        default_name=self.default_folder_name())
         return self.folder
+
+
+def lr_find_files(plots=True):
+    """The files of an lr-find folder besides lr_find.json, by their key in its "files"."""
+    return {"picture": PICTURE} if plots else {}
+
+
+def check_lr_find_destination(out, *, force=False, plots=True):
+    """Refuse, before the test runs, an ``out`` that cannot take its folder (None: nothing to check)."""
+    runs.check_destination(out, runs.Contents(DOCUMENT, files=dict.fromkeys(lr_find_files(plots).values())),
+                           force=force)
+
+
+def _signal_name(signum):
+    return "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C"
 
 
 def _batch_rows(loop):
@@ -483,7 +496,7 @@ def _batch_rows(loop):
 def run_lr_find(experiment, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, *, stop=None, beta=None, requested=None):
     """Run the range test on a built experiment; returns an ``LRFindResult`` (nothing written).
 
-    Ctrl-C ends it after the current step (pass a ``StopSignal``, or leave ``stop``
+    Ctrl-C or SIGTERM ends it after the current step (pass a ``StopSignal``, or leave ``stop``
     out to have one installed). ``requested`` is the config as given, before the
     options that follow others were resolved (for the suggested train command).
     """
@@ -524,7 +537,7 @@ def run_lr_find(experiment, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, *, stop=N
                 break
             if stop.requested:
                 if step < steps:
-                    status, reason = "interrupted", "interrupted (Ctrl-C)"
+                    status, reason = "interrupted", f"interrupted ({_signal_name(stop.signum)})"
                 break
     taken = len(costs)
     lrs = schedule[:taken].copy()
@@ -568,8 +581,7 @@ def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, smooth
         requested = make_config(**{**config.to_dict(), **options}) if options else config
     else:
         raise TypeError("expected a TrainConfig or keyword options")
-    if requested.out is not None:
-        runs.check_destination(requested.out, requested.force)
+    check_lr_find_destination(requested.out, force=requested.force, plots=not requested.no_plot)
     result = run_lr_find(build(requested), lr_min, lr_max, steps, beta=smoothing, requested=requested)
     if requested.out is not None:
         result.save(requested.out, force=requested.force, plots=not requested.no_plot)

@@ -193,11 +193,11 @@ def test_shipped_example_configs_run(in_tmp, name):
 
 
 def test_existing_out_folder_is_never_touched_without_force(in_tmp):
-    (in_tmp / "keep").mkdir()
-    (in_tmp / "keep" / "run.json").write_text("{}")
+    assert invoke("train", "--out", "keep", "--epochs", "1", "--quiet", "--no-plot").exit_code == 0
+    before = (in_tmp / "keep" / "run.json").read_text()
     result = invoke("train", "--out", "keep", "--epochs", "2")
     assert result.exit_code == 2 and "--force" in result.stderr
-    assert (in_tmp / "keep" / "run.json").read_text() == "{}"
+    assert (in_tmp / "keep" / "run.json").read_text() == before
     assert invoke("train", "--out", "keep", "--epochs", "2", "--force", "--quiet").exit_code == 0
     assert json.loads((in_tmp / "keep" / "run.json").read_text())["epochs_run"] == 2
 
@@ -241,16 +241,19 @@ def test_help_does_not_import_rich_or_matplotlib():
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_ctrl_c_saves_what_was_recorded_and_exits_130(tmp_path):
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_or_sigterm_saves_what_was_recorded_and_exits_130_or_143(tmp_path, signum, code):
     process = start(["train", "--epochs", "100000", "--out", "stopped"], tmp_path)
     wait_for_training(process)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 130, err
-    assert "Training interrupted" in out
-    document = json.loads((tmp_path / "stopped" / "run.json").read_text())
+    assert process.returncode == code, err
+    assert "Training interrupted" in out and "Traceback" not in err
+    folder = tmp_path / "stopped"
+    document = json.loads((folder / "run.json").read_text())
     assert document["status"] == "interrupted"
-    history = (tmp_path / "stopped" / "history.csv").read_text().strip().splitlines()
+    assert {p.name for p in folder.iterdir()} == {"run.json", *document["files"].values()}
+    history = (folder / "history.csv").read_text().strip().splitlines()
     assert len(history) - 2 == document["epochs_run"] > 0
 
 
@@ -321,6 +324,49 @@ def test_a_second_ctrl_c_stops_at_once(tmp_path):
     run_json = tmp_path / "twice" / "run.json"
     if run_json.exists():  # the first Ctrl-C may have finished saving before the second arrived
         assert json.loads(run_json.read_text())["status"] == "interrupted"
+
+
+# lossplay, with each picture drawn slowly after saying so: a window in which to send signals while saving
+SLOW_SAVE = """
+import sys, time
+import lossplay.plots as plots
+from lossplay.cli import main
+draw = plots.png_bytes
+def slow(figure):
+    print("drawing", flush=True)
+    time.sleep(0.4)
+    return draw(figure)
+plots.png_bytes = slow
+main()
+"""
+
+
+@pytest.mark.parametrize(("signals", "over_an_old_run"), [(1, True), (2, True), (2, False)])
+def test_sigterm_while_saving_leaves_a_folder_whole_or_as_it_was(tmp_path, signals, over_an_old_run):
+    where = ["--out", "old", "--force"] if over_an_old_run else []
+    if over_an_old_run:
+        assert run_module("train", "--epochs", "2", "--quiet", "--out", "old", cwd=tmp_path).returncode == 0
+        old = {p.name: p.read_bytes() for p in (tmp_path / "old").iterdir()}
+    process = subprocess.Popen([sys.executable, "-c", SLOW_SAVE, "train", "--epochs", "3", "--quiet", *where],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "drawing\n"
+    for _ in range(signals):
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.1)
+    out, err = process.communicate(timeout=60)
+    assert "Traceback" not in err
+    if signals == 1:  # the first is ignored while saving: the new run is whole
+        assert process.returncode == 0, err
+        folder = tmp_path / "old"
+        document = json.loads((folder / "run.json").read_text())
+        assert document["epochs_run"] == 3
+        assert {p.name for p in folder.iterdir()} == {"run.json", *document["files"].values()}
+    elif over_an_old_run:  # the second abandons the new run: the old one is as it was
+        assert process.returncode == 143, err
+        assert {p.name: p.read_bytes() for p in (tmp_path / "old").iterdir()} == old
+    else:  # ... and a new folder never appears, not even under a temporary name
+        assert process.returncode == 143, err
+        assert list((tmp_path / "runs").iterdir()) == []
 
 
 def test_the_command_list_matches_each_command_s_own_summary():

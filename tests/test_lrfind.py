@@ -331,13 +331,15 @@ def test_json_has_no_nan_even_when_the_cost_overflows(in_tmp):
 
 
 def test_ctrl_c_saves_what_was_recorded_and_exits_130(in_tmp, monkeypatch):
-    import lossplay.lrfind
+    import signal
+
+    import lossplay.interrupt
 
     @contextlib.contextmanager
     def pressed_at_once():
-        yield StopSignal(requested=True)
+        yield StopSignal(requested=True, signum=signal.SIGINT)
 
-    monkeypatch.setattr(lossplay.lrfind, "graceful_interrupt", pressed_at_once)
+    monkeypatch.setattr(lossplay.interrupt, "graceful_interrupt", pressed_at_once)
     result = invoke("lr-find", "--out", "stopped", "--no-plot")
     assert result.exit_code == 130
     assert "Interrupted after step 1 of 100" in result.output

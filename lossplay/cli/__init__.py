@@ -22,6 +22,14 @@ EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+def exit_code_of_stop(stop):
+    """The exit code of a command whose training a signal stopped: 143 for SIGTERM, 130 for Ctrl-C."""
+    import signal
+
+    return EXIT_TERMINATED if stop.signum == signal.SIGTERM else EXIT_INTERRUPTED
 
 
 # every command: the module that defines it and its one-line summary (the first line of its docstring),
@@ -72,8 +80,11 @@ class LossplayGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        from lossplay.interrupt import Terminated, sigterm_as_interrupt
+
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with sigterm_as_interrupt():
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except NO_ARGS_IS_HELP as error:  # plain 'lossplay': show the help
             click.echo(error.ctx.get_help())
             sys.exit(0)
@@ -83,9 +94,10 @@ class LossplayGroup(click.Group):
         except click.ClickException as error:
             error.show()
             sys.exit(error.exit_code)
-        except (click.Abort, KeyboardInterrupt):
+        except (click.Abort, KeyboardInterrupt) as error:  # click turns KeyboardInterrupt into Abort
             click.echo("Stopped.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            terminated = isinstance(error, Terminated) or isinstance(error.__cause__, Terminated)
+            sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
         except OSError as error:  # a disk that fills up, a folder that vanished, a broken pipe
             click.echo(f"Error: {error.strerror or error} ({error.filename or 'while writing'}).", err=True)
             sys.exit(EXIT_BAD_INPUT)
@@ -145,7 +157,8 @@ def cli():
       lossplay datasets                       the datasets you can use
 
     Every command has --help. Exit codes: 0 done, 2 bad input,
-    3 training diverged, 130 interrupted (Ctrl-C).
+    3 training diverged, 130 interrupted (Ctrl-C), 143 terminated
+    (SIGTERM: the same as Ctrl-C).
     """
 
 

@@ -24,9 +24,9 @@ def losses(name, plot, out, force):
     console = render.make_console()
     if plot:
         from lossplay import plots
-        from lossplay.runs import write_new_file
+        from lossplay.runs import write_file
 
-        write_new_file(out, plots.png_bytes(plots.loss_shapes()), force)
+        write_file(out, lambda: plots.png_bytes(plots.loss_shapes()), force=force)
         console.print(f"Wrote {out}: the regression losses and their derivatives against the residual, "
                       "and the classification losses against the probability of the true class.")
         return

@@ -2,7 +2,7 @@
 
 import click
 
-from lossplay.cli import EXIT_INTERRUPTED
+from lossplay.cli import exit_code_of_stop
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_options
 
 COMPARE_SECTION = "Comparison"
@@ -40,7 +40,7 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     from lossplay import render
     from lossplay.cli.options import config_from_command_line
     from lossplay.config import ALL_COMMAND_KEYS, COMPARE_KEYS, read_toml
-    from lossplay.runs import check_destination
+    from lossplay.interrupt import graceful_interrupt
 
     from_file = {}
     if config_file is not None:
@@ -54,25 +54,25 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     }
     built = comparing.prepare(config, **chosen)
     base = built[0][1].config
-    if base.out is not None:
-        check_destination(base.out, base.force)
+    comparing.check_comparison_destination(base.out, built, force=base.force, plots=not base.no_plot,
+                                           animate=base.animate)
     console = render.make_console()
     console.print(f"Comparing {len(built)} runs on [bold]{escape_text(base.dataset)}[/]: "
                   f"{', '.join(escape_text(v.name) for v, _ in built)}.")
     for _, experiment in built[:1]:
         render.print_notes(console, experiment.notes)
-    with render.CompareProgress(console, quiet=base.quiet) as progress:
-        comparison = comparing.run(built, progress.observers_for)
+    with render.CompareProgress(console, quiet=base.quiet) as progress, graceful_interrupt() as stop:
+        comparison = comparing.run(built, progress.observers_for, stop)
     if base.animate:
         from lossplay.plots.evolution import can_animate_comparison
 
-        if not can_animate_comparison(comparison):
+        if not can_animate_comparison(comparison.data):
             render.print_notes(console, ["--animate draws each run's line or boundary, which exists for 1-feature "
                                          "regression and 2-feature binary classification: no compare.gif here."])
     comparison.save(base.out, force=base.force, plots=not base.no_plot, animate=base.animate)
     console.print(render.comparison_summary(comparison))
     if comparison.stopped:
-        ctx.exit(EXIT_INTERRUPTED)
+        ctx.exit(exit_code_of_stop(stop))
 
 
 def escape_text(text):

@@ -2,7 +2,7 @@
 
 import click
 
-from lossplay.cli import EXIT_INTERRUPTED
+from lossplay.cli import exit_code_of_stop
 
 
 @click.command()
@@ -27,7 +27,7 @@ def demo(ctx, name, print_config, out, force, seed, quiet, no_plot):
       lossplay demo overfitting --print-config > mine.toml
     """
     from lossplay import demos, render
-    from lossplay.runs import check_destination
+    from lossplay.interrupt import graceful_interrupt
 
     console = render.make_console()
     if name is None:
@@ -39,13 +39,12 @@ def demo(ctx, name, print_config, out, force, seed, quiet, no_plot):
         click.echo(chosen.config_text(), nl=False)
         return
     built = demos.prepare(chosen, **({} if seed is None else {"seed": seed}))
-    if out is not None:
-        check_destination(out, force)
+    demos.comparing.check_comparison_destination(out, built, force=force, plots=not no_plot)
     console.print(render.demo_intro(chosen))
     if chosen.name == "accuracy-vs-loss":
         console.print(render.two_models_table(demos.two_models()))
-    with render.CompareProgress(console, quiet=quiet) as progress:
-        comparison = demos.finish(chosen, demos.comparing.run(built, progress.observers_for))
+    with render.CompareProgress(console, quiet=quiet) as progress, graceful_interrupt() as stop:
+        comparison = demos.finish(chosen, demos.comparing.run(built, progress.observers_for, stop))
     comparison.save(out, force=force, plots=not no_plot, prefix=f"demo-{chosen.name}")
     console.print(render.comparison_table(comparison))
     if chosen.name == "imbalance":
@@ -53,4 +52,4 @@ def demo(ctx, name, print_config, out, force, seed, quiet, no_plot):
         console.print(render.confusion_tables(counts, comparison.data.classes))
     console.print(render.demo_outro(chosen, chosen.report(comparison), comparison.claim, comparison.folder))
     if comparison.stopped:
-        ctx.exit(EXIT_INTERRUPTED)
+        ctx.exit(exit_code_of_stop(stop))

@@ -56,15 +56,15 @@ def landscape(ctx, config_file, optimizers, start, steps, grid, no_bias, animate
       lossplay landscape --optimizers sgd,adam --lr 0.3 --start -4,8
       lossplay landscape --loss huber --animate
     """
-    from lossplay import render, runs
+    from lossplay import render
+    from lossplay.landscapes import check_landscape_destination
     from lossplay.landscapes import landscape as compute
 
     config = config_from_command_line(ctx, config_file, values, exclude=NOT_FOR_LANDSCAPE,
                                       defaults=LANDSCAPE_DEFAULTS)
     own = {"optimizers": optimizers, "start": start, "steps": steps, "grid": grid, "no_bias": no_bias}
     own.update(command_values_from_file(ctx, config_file, "landscape"))
-    if config.out is not None:
-        runs.check_destination(config.out, config.force)
+    check_landscape_destination(config.out, force=config.force, animate=animate)
     console = render.make_console()
     with console.status("Computing the landscape and the paths..."):
         scape = compute(config, **own)

@@ -2,7 +2,7 @@
 
 import click
 
-from lossplay.cli import EXIT_INTERRUPTED
+from lossplay.cli import exit_code_of_stop
 from lossplay.cli.options import (
     ConfigOption,
     SectionedCommand,
@@ -45,10 +45,11 @@ def lr_find(ctx, config_file, lr_min, lr_max, steps, **values):
       lossplay lr-find --dataset diabetes
       lossplay lr-find --batch-size 0 --lr-min 0.001 --lr-max 5
     """
-    from lossplay import render, runs
+    from lossplay import render
     from lossplay.errors import LossplayError
     from lossplay.experiment import build
-    from lossplay.lrfind import check_range, run_lr_find
+    from lossplay.interrupt import graceful_interrupt
+    from lossplay.lrfind import check_lr_find_destination, check_range, run_lr_find
 
     config = config_from_command_line(ctx, config_file, values, exclude=NOT_FOR_LR_FIND)
     from_file = command_values_from_file(ctx, config_file, "lr-find")
@@ -60,13 +61,13 @@ def lr_find(ctx, config_file, lr_min, lr_max, steps, **values):
         raise LossplayError(f"Config file '{config_file}': {error}" if from_file else str(error)) from None
     experiment = build(config)
     resolved = experiment.config
-    if resolved.out is not None:
-        runs.check_destination(resolved.out, resolved.force)
+    check_lr_find_destination(resolved.out, force=resolved.force, plots=not resolved.no_plot)
     console = render.make_console()
     if not resolved.quiet:
         console.print(render.describe_lr_find(experiment, lr_min, lr_max, steps))
     render.print_notes(console, experiment.notes)
-    result = run_lr_find(experiment, lr_min, lr_max, steps, requested=config)
+    with graceful_interrupt() as stop:
+        result = run_lr_find(experiment, lr_min, lr_max, steps, stop=stop, requested=config)
     result.save(resolved.out, force=resolved.force, plots=not resolved.no_plot)
     if not resolved.quiet:
         console.print()
@@ -74,4 +75,4 @@ def lr_find(ctx, config_file, lr_min, lr_max, steps, **values):
         console.print()
     console.print(render.lr_find_summary(result), crop=False)  # the train command stays whole, to be copied
     if result.status == "interrupted":
-        ctx.exit(EXIT_INTERRUPTED)
+        ctx.exit(exit_code_of_stop(stop))

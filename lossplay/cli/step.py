@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from lossplay.cli import EXIT_INTERRUPTED
+from lossplay.cli import EXIT_INTERRUPTED, EXIT_TERMINATED
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
 
 NOT_FOR_STEP = ("epochs", "out", "force", "log_every", "quiet", "no_plot", "animate")
@@ -47,6 +47,7 @@ def step(ctx, config_file, steps, pause, as_json, **values):
     from lossplay import render
     from lossplay.api import step_records
     from lossplay.experiment import build, task_of
+    from lossplay.interrupt import Terminated
     from lossplay.loop import StepRecord
     from lossplay.runs import plain
 
@@ -75,6 +76,6 @@ def step(ctx, config_file, steps, pause, as_json, **values):
                 if answer.strip().lower() in ("q", "quit"):
                     console.print("Stopped.")
                     return
-    except (KeyboardInterrupt, EOFError):
+    except (KeyboardInterrupt, EOFError) as stopped:
         console.print("\nStopped.")
-        ctx.exit(EXIT_INTERRUPTED)
+        ctx.exit(EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED)

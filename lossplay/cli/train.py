@@ -2,10 +2,8 @@
 
 import click
 
-from lossplay.cli import EXIT_DIVERGED, EXIT_INTERRUPTED
+from lossplay.cli import EXIT_DIVERGED, exit_code_of_stop
 from lossplay.cli.options import SectionedCommand, config_from_command_line, config_options
-
-EXIT_CODES = {"diverged": EXIT_DIVERGED, "interrupted": EXIT_INTERRUPTED}
 
 
 @click.command(cls=SectionedCommand)
@@ -28,15 +26,15 @@ def train(ctx, config_file, **values):
       lossplay train --dataset sine --poly-degree 9 --epochs 2000 --batch-size 0
       lossplay train --dataset iris --optimizer adam --out runs/iris
     """
-    from lossplay import render, runs
-    from lossplay.api import run_experiment
+    from lossplay import render
+    from lossplay.api import check_run_destination, run_experiment
     from lossplay.experiment import build
+    from lossplay.interrupt import graceful_interrupt
 
     config = config_from_command_line(ctx, config_file, values)
     experiment = build(config)
     config = experiment.config
-    if config.out is not None:
-        runs.check_destination(config.out, config.force)
+    check_run_destination(config, experiment.data)
     console = render.make_console()
     observers = []
     if config.quiet:
@@ -50,10 +48,13 @@ def train(ctx, config_file, **values):
         if not can_draw_fit(experiment.data):
             render.print_notes(console, ["--animate draws the fit, which exists for 1-feature regression and "
                                          "2-feature classification: no animation.gif for this data."])
-    run = run_experiment(experiment, observers)
+    with graceful_interrupt() as stop:
+        run = run_experiment(experiment, observers, stop)
     run.save()
     console.print(render.summary(run))
     for command in render.advice_commands(run.advice()):
         console.print(command, soft_wrap=True)
-    if run.status in EXIT_CODES:
-        ctx.exit(EXIT_CODES[run.status])
+    if run.status == "diverged":
+        ctx.exit(EXIT_DIVERGED)
+    if run.status == "interrupted":
+        ctx.exit(exit_code_of_stop(stop))

@@ -187,9 +187,10 @@ def training_gif(run):
     return gif_bytes(fig, draw, frame_positions(len(records)), animated, colors)
 
 
-def can_animate_comparison(cmp):
-    """A comparison animates like its picture: 1-feature regression or 2-feature binary classification."""
-    return can_draw_fit(cmp.data) and cmp.task != "multiclass"
+def can_animate_comparison(data):
+    """A comparison on ``data`` animates like its picture: 1-feature regression or 2-feature binary
+    classification."""
+    return can_draw_fit(data) and data.task != "multiclass"
 
 
 @_styled

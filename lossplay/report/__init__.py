@@ -13,11 +13,9 @@ out rather than guessed. ``write_report`` writes the page atomically, by
 default as report.html inside the folder.
 """
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lossplay.errors import LossplayError
 from lossplay.report.comparison import comparison_page
 from lossplay.report.landscape import landscape_page
 from lossplay.report.lrfind import lr_find_page
@@ -68,21 +66,20 @@ def default_destination(folder):
 def write_report(folder, out=None, *, force=False):
     """Build the report of ``folder`` and write it to ``out`` (default: report.html in the folder).
 
-    An existing file is replaced only with ``force``; the file is written
-    under a temporary name and renamed. Returns the ``Report`` with its path.
+    An existing file is replaced only with ``force``. The page is written by
+    ``runs.write_file``: under a temporary name, then renamed into place.
+    Returns the ``Report`` with its path.
     """
-    from lossplay.runs import write_new_file
+    from lossplay.runs import write_file
 
     destination = Path(out) if out is not None else default_destination(folder)
-    if destination.is_dir():
-        raise LossplayError(f"'{destination}' is a folder; give the name of the HTML file to write with --out.")
-    if destination.exists() and not force:
-        raise LossplayError(f"'{destination}' already exists; add --force to replace it, or choose another "
-                            "file with --out.")
-    parent = destination.absolute().parent
-    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
-        raise LossplayError(f"Cannot write to '{parent}': permission denied. Choose another file with --out.")
-    report = build_report(folder)
-    write_new_file(destination, report.html, force=True)
+    built = []
+
+    def html():  # built once the destination has been checked
+        built.append(build_report(folder))
+        return built[0].html
+
+    write_file(destination, html, force=force)
+    report = built[0]
     report.path = destination
     return report

@@ -48,7 +48,7 @@ def lr_find_page(folder, doc, pictures):
     if lrs:
         findings.append(("Rates tried", f"{len(lrs)}, from {number(min(lrs))} to {number(max(lrs))}"))
     if doc.get("status") == "interrupted":
-        findings.append(("Interrupted", "the search was stopped by hand (Ctrl-C) before its last step"))
+        findings.append(("Interrupted", "the search was stopped (Ctrl-C or SIGTERM) before its last step"))
     stopped = doc.get("stopped_at_step")
     if stopped is not None:
         reason = f": {doc['stop_reason']}" if doc.get("stop_reason") is not None else ""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from lossplay import __version__
 from lossplay.report.reading import cell_number
+from lossplay.runs import GENERATOR_META
 
 PICTURE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"GIF87a": "image/gif", b"GIF89a": "image/gif",
                  b"\xff\xd8\xff": "image/jpeg"}
@@ -124,6 +125,7 @@ def page(title, kind, body, folder, recorded_by=None):
     return Html(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"{GENERATOR_META}\n"
         f"{element('title', f'lossplay {kind}: {title}')}\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
         f"{element('p', f'lossplay · {kind}', class_='kind')}\n{element('h1', title)}\n{body}\n</main>\n"
         f"{element('footer', made + '.')}\n</body>\n</html>\n")

@@ -53,7 +53,7 @@ def status_sentences(doc, config):
             "large for this problem. The numbers below belong to a model that blew up."]
     if status == "interrupted":
         after = f" after {epochs_run}{of_total} epochs" if epochs_run is not None else ""
-        return "Interrupted", [f"Training was stopped by hand (Ctrl-C){after}: the numbers below are those it had "
+        return "Interrupted", [f"Training was stopped (Ctrl-C or SIGTERM){after}: the numbers below are those it had "
                                "reached, and the loss curve ends there."]
     if status is None:
         return None, []
