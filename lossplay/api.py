@@ -24,6 +24,7 @@ from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import StepRecord, history_columns
 from lossplay.observers import DivergenceGuard, EarlyStopping, History
 from lossplay.reference import mse_minimum
+from lossplay.terminal import printable
 
 
 class Run:
@@ -39,8 +40,8 @@ class Run:
         self.files = {}
 
     def __repr__(self):
-        return (f"<Run {self.config.loss}/{self.config.optimizer} on {self.config.dataset}: "
-                f"{self.status} after {self.epochs_run} epochs>")
+        return printable(f"<Run {self.config.loss}/{self.config.optimizer} on {self.config.dataset}: "
+                         f"{self.status} after {self.epochs_run} epochs>")
 
     # -- what happened ----------------------------------------------------------------
 

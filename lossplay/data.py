@@ -17,6 +17,7 @@ import numpy as np
 
 from lossplay.errors import LossplayError, did_you_mean
 from lossplay.seeding import stream
+from lossplay.terminal import printable
 
 TASKS = ("regression", "binary", "multiclass")
 
@@ -54,8 +55,8 @@ class Dataset:
             return ", ".join(names[:k]) + (", ..." if len(names) > k else "")
 
         classes = "" if self.classes is None else f" ({first(self.classes, 5)})"
-        return (f"<Dataset {self.name}: {self.n_rows} rows x {self.n_features} features "
-                f"({first(self.feature_names, 4)}), target {self.target_name}, {self.task}{classes}>")
+        return printable(f"<Dataset {self.name}: {self.n_rows} rows x {self.n_features} features "
+                         f"({first(self.feature_names, 4)}), target {self.target_name}, {self.task}{classes}>")
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,7 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     if base.out is not None:
         check_destination(base.out, base.force)
     console = render.make_console()
-    console.print(f"Comparing {len(built)} runs on [bold]{escape_text(base.dataset)}[/]: "
-                  f"{', '.join(escape_text(v.name) for v, _ in built)}.")
+    console.print(render.describe_comparison(built))
     for _, experiment in built[:1]:
         render.print_notes(console, experiment.notes)
     with render.CompareProgress(console, quiet=base.quiet) as progress:
@@ -73,9 +72,3 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     console.print(render.comparison_summary(comparison))
     if comparison.stopped:
         ctx.exit(EXIT_INTERRUPTED)
-
-
-def escape_text(text):
-    from rich.markup import escape
-
-    return escape(str(text))

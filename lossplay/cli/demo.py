@@ -2,7 +2,7 @@
 
 import click
 
-from lossplay.cli import EXIT_INTERRUPTED
+from lossplay.cli import EXIT_INTERRUPTED, say
 
 
 @click.command()
@@ -33,7 +33,7 @@ def demo(ctx, name, print_config, out, force, quiet, no_plot):
         return
     chosen = demos.find(name)
     if print_config:
-        click.echo(chosen.config_text(), nl=False)
+        say(chosen.config_text(), nl=False)
         return
     built = demos.prepare(chosen)
     if out is not None:
