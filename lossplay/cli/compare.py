@@ -46,13 +46,16 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     if config_file is not None:
         from_file = {k: v for k, v in read_toml(config_file, extra=ALL_COMMAND_KEYS).items() if k in COMPARE_KEYS}
     config = config_from_command_line(ctx, config_file, values)
-    chosen = {
-        "losses": list(losses) or from_file.get("losses") or ([config.loss] if config.loss else []),
-        "optimizers": optimizers or from_file.get("optimizers") or (),
-        "lrs": lrs or from_file.get("lrs") or (),
-        "vary": list(vary) or from_file.get("vary") or (),
-    }
-    built = comparing.prepare(config, **chosen)
+    chosen, labels = {}, {}  # each list from the command line, else from the file, named as it was given
+    for key, given, label in (("losses", list(losses), "the losses named"), ("optimizers", optimizers, "--optimizers"),
+                              ("lrs", lrs, "--lrs"), ("vary", list(vary), "--vary")):
+        if given:
+            chosen[key], labels[key] = given, label
+        elif from_file.get(key):
+            chosen[key], labels[key] = from_file[key], f"Config file '{config_file}': '{key}'"
+    if "losses" not in chosen and config.loss:
+        chosen["losses"] = [config.loss]
+    built = comparing.prepare(config, labels=labels, **chosen)
     base = built[0][1].config
     if base.out is not None:
         check_destination(base.out, base.force)

@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lossplay.config import coerce
 from lossplay.errors import LossplayError
 from lossplay.report.comparison import comparison_page
 from lossplay.report.landscape import landscape_page
@@ -45,7 +46,7 @@ class Report:
 
 def build_report(folder):
     """The HTML handout of a lossplay folder (run, comparison, landscape or lr-find) as a ``Report``."""
-    folder, name = find_folder(folder)
+    folder, name = find_folder(coerce(folder, str, "lossplay.build_report: 'folder'", path=True))
     doc = read_json(folder / name, FOLDER_KINDS[name])
     pictures = Pictures(folder, name)
     if name == "run.json":
@@ -73,6 +74,9 @@ def write_report(folder, out=None, *, force=False):
     """
     from lossplay.runs import write_new_file
 
+    folder = coerce(folder, str, "lossplay.write_report: 'folder'", path=True)
+    out = coerce(out, str, "lossplay.write_report: 'out'", optional=True, path=True)
+    force = coerce(force, bool, "lossplay.write_report: 'force'")
     destination = Path(out) if out is not None else default_destination(folder)
     if destination.is_dir():
         raise LossplayError(f"'{destination}' is a folder; give the name of the HTML file to write with --out.")
