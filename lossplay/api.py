@@ -16,12 +16,14 @@ from datetime import datetime
 import numpy as np
 
 from lossplay import __version__, runs
-from lossplay.config import TrainConfig, make_config
+from lossplay.config import as_config, coerce
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import StepRecord, history_columns
+from lossplay.observers import Observer
 from lossplay.reference import mse_minimum
+from lossplay.terminal import printable
 from lossplay.verdicts import diagnose
 
 
@@ -40,8 +42,8 @@ class Run:
         self._advice = None
 
     def __repr__(self):
-        return (f"<Run {self.config.loss}/{self.config.optimizer} on {self.config.dataset}: "
-                f"{self.status} after {self.epochs_run} epochs>")
+        return printable(f"<Run {self.config.loss}/{self.config.optimizer} on {self.config.dataset}: "
+                         f"{self.status} after {self.epochs_run} epochs>")
 
     # -- what happened ----------------------------------------------------------------
 
@@ -150,11 +152,41 @@ class Run:
     def predict(self, X, theta=None):
         """Predictions for raw rows X (original units): values, or probabilities for classifiers.
 
-        ``theta`` gives other parameters than the final ones (those of an epoch of the history, say).
+        X holds one row per example, one column per feature of the dataset (n x d); with a single
+        feature, a list of n values (or one value) does too. ``theta`` gives other parameters than
+        the final ones (those of an epoch of the history, say).
         """
-        X = np.asarray(X, dtype=np.float64)
+        names = self.data.transform.raw_names
+        d = len(names)
+        try:
+            rows = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError):
+            rows = None
+        if rows is None or rows.ndim > 2 or (rows.ndim < 2 and d != 1):
+            raise LossplayError(f"Run.predict: X must be rows of {d} number{'s' if d != 1 else ''} (one per "
+                                f"feature: {printable(', '.join(names))}), like [[{', '.join(['1.0'] * d)}]]; "
+                                f"got {type(X).__name__} {printable(repr(X))[:60]}.")
+        single = rows.ndim == 0
+        rows = rows.reshape(-1, 1) if rows.ndim < 2 else rows
+        if rows.shape[1] != d:
+            raise LossplayError(f"Run.predict: X has {rows.shape[1]} columns, but the run learned from {d} "
+                                f"feature{'s' if d != 1 else ''} ({printable(', '.join(names))}): give one column "
+                                "per feature, in that order.")
+        if rows.shape[0] == 0:
+            raise LossplayError("Run.predict: X holds no rows.")
+        if theta is None:
+            theta = self.theta
+        else:
+            try:
+                theta = np.asarray(theta, dtype=np.float64)
+            except (TypeError, ValueError):
+                theta = None
+            if theta is None or theta.shape != self.theta.shape:
+                raise LossplayError(f"Run.predict: theta must be parameters of this run's shape "
+                                    f"{self.theta.shape} (like run.theta or run.history[epoch].params).")
         model = self.experiment.model
-        return model.predict(model.raw(self.theta if theta is None else theta, self.data.transform.transform(X)))
+        predictions = model.predict(model.raw(theta, self.data.transform.transform(rows)))
+        return predictions[0] if single else predictions
 
     # -- pictures and files -------------------------------------------------------------
 
@@ -312,20 +344,29 @@ def step(config=None, /, *, steps=3, **options):
     Options as for ``train`` (``epochs`` is set by ``steps``). Each record holds
     every number of its update; ``record.to_dict()`` gives them as plain lists.
     """
+    steps = coerce(steps, int, "lossplay.step: 'steps'")
     if steps < 1:
         raise LossplayError(f"--steps must be at least 1, got {steps}.")
-    experiment = build(_config(config, options))
+    experiment = build(as_config(config, options, "lossplay.step"))
     for record in step_records(experiment, steps):
         if isinstance(record, StepRecord):
             yield record
 
 
-def _config(config, options):
-    if config is None:
-        return make_config(**options)
-    if not isinstance(config, TrainConfig):
-        raise TypeError("expected a TrainConfig or keyword options")
-    return make_config(**{**config.to_dict(), **options}) if options else config
+HOOKS = ("on_train_begin", "on_epoch_end", "on_step_end", "on_train_end")
+
+
+def _observers(observers, origin):
+    """The observers as a list, each an ``Observer`` (or anything with its four hooks)."""
+    if isinstance(observers, (str, bytes)) or not hasattr(observers, "__iter__"):
+        raise LossplayError(f"{origin}: 'observers' must be a list of observers, got {type(observers).__name__} "
+                            f"{observers!r}.")
+    observers = list(observers)
+    for observer in observers:
+        if not isinstance(observer, Observer) and not all(callable(getattr(observer, h, None)) for h in HOOKS):
+            raise LossplayError(f"{origin}: each of 'observers' must be an Observer (a subclass of "
+                                f"lossplay.observers.Observer), got {type(observer).__name__} {observer!r}.")
+    return observers
 
 
 def train(config=None, /, *, observers=(), **options):
@@ -334,7 +375,9 @@ def train(config=None, /, *, observers=(), **options):
     Pass a ``TrainConfig`` or keyword options. Files are written only when
     ``out`` is given (then exactly as the command line writes them).
     """
-    experiment = build(_config(config, options))
+    config = as_config(config, options, "lossplay.train")
+    observers = _observers(observers, "lossplay.train")
+    experiment = build(config)
     config = experiment.config
     check_run_destination(config, experiment.data)
     run = run_experiment(experiment, observers)

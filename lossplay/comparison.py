@@ -14,6 +14,7 @@ pulls with |dL/dz| <= 1.
 """
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +22,16 @@ import numpy as np
 
 from lossplay import runs as run_folders
 from lossplay.api import planned_run, run_experiment
-from lossplay.config import FIELDS, TrainConfig, flag_name, make_config, optimizer_spec, suggest_option, value_type
+from lossplay.config import (
+    FIELDS,
+    as_config,
+    coerce,
+    make_config,
+    optimizer_spec,
+    option_value,
+    parse_list,
+    suggest_option,
+)
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
@@ -49,49 +59,55 @@ class Variant:
     changes: dict
 
 
-def parse_list(text, what):
-    """'a,b, c' -> ['a', 'b', 'c'] (a list or tuple is taken as it is)."""
-    if isinstance(text, (list, tuple)):
-        return list(text)
-    items = [item.strip() for item in str(text).split(",") if item.strip()]
-    if not items:
-        raise LossplayError(f"{what} needs at least one value, separated by commas.")
-    return items
+# how the lists are named in messages: as the arguments of lossplay.compare (the command line gives its own)
+LIST_LABELS = {key: f"lossplay.compare: {key}" for key in ("losses", "optimizers", "lrs", "vary")}
 
 
-def _convert(name, text):
-    """A value for option ``name`` from its text, with the option's type ('none' for no value)."""
-    if not isinstance(text, str):
-        return text
-    kind = value_type(name)
-    if text.lower() == "none" and FIELDS[name].default is None:
-        return None
-    try:
-        if kind is bool:
-            if text.lower() not in ("true", "false", "yes", "no", "on", "off", "1", "0"):
-                raise ValueError
-            return text.lower() in ("true", "yes", "on", "1")
-        return kind(text)
-    except ValueError:
-        raise LossplayError(f"--vary {name}: '{text}' is not a valid value for {flag_name(name)}.") from None
-
-
-def parse_vary(items):
-    """['l2=0,0.01', ...] -> [('l2', [0.0, 0.01]), ...], checking the option names and values."""
+def parse_vary(items, label="--vary"):
+    """['l2=0,0.01', ...] (or [('l2', [0, 0.01])], or {'l2': [0, 0.01]}) -> [('l2', [0.0, 0.01]), ...],
+    checking the option names and values; ``label`` names the list in messages."""
+    if isinstance(items, str):
+        items = [items]
+    elif isinstance(items, Mapping):
+        items = list(items.items())
     out = []
-    for item in items:
+    for item in parse_list(items, label):
         if isinstance(item, (tuple, list)) and len(item) == 2:
-            name, values = item
+            name, values = coerce(item[0], str, f"{label}: each option name"), item[1]
+        elif isinstance(item, str) and "=" in item:
+            name, values = item.split("=", 1)
         else:
-            if "=" not in str(item):
-                raise LossplayError(f"--vary takes OPTION=V1,V2,..., like --vary l2=0,0.01; got '{item}'.")
-            name, values = str(item).split("=", 1)
+            raise LossplayError(f"{label} takes OPTION=V1,V2,..., like l2=0,0.01 (or a pair: an option's name "
+                                f"and its values); got {item!r}.")
         name = name.strip().lstrip("-").replace("-", "_")
         if name not in FIELDS or name in NOT_VARIED:
             known = [k for k in FIELDS if k not in NOT_VARIED]
-            raise LossplayError(f"--vary: there is no option '{name}' to vary.{suggest_option(name, known)}")
-        out.append((name, [_convert(name, v) for v in parse_list(values, f"--vary {name}")]))
+            raise LossplayError(f"{label}: there is no option '{name}' to vary.{suggest_option(name, known)}")
+        what = f"{label} {name}"
+        out.append((name, [option_value(name, v, f"{what}: each value", from_text=True)
+                           for v in parse_list(values, what)]))
     return out
+
+
+def parse_lists(losses=(), optimizers=(), lrs=(), vary=(), labels=None):
+    """The lists of a comparison, read and checked: (losses, optimizers, learning rates, [(option, values)]).
+
+    Each may be a list or a text with commas; a list left empty (or None) is not compared.
+    ``labels`` names the lists in messages (default: ``LIST_LABELS``).
+    """
+    labels = {**LIST_LABELS, **(labels or {})}
+
+    def given(value):
+        return value is not None and not (hasattr(value, "__len__") and len(value) == 0)
+
+    def texts(key, value):
+        return [coerce(v, str, f"{labels[key]}: each value") for v in parse_list(value, labels[key])]
+
+    return (texts("losses", losses) if given(losses) else [],
+            texts("optimizers", optimizers) if given(optimizers) else [],
+            [coerce(v, float, f"{labels['lrs']}: each value", from_text=True) for v in parse_list(lrs, labels["lrs"])]
+            if given(lrs) else [],
+            parse_vary(vary, labels["vary"]) if given(vary) else [])
 
 
 def _label(name, value):
@@ -356,18 +372,13 @@ def _finite(value):
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-def prepare(config=None, *, losses=(), optimizers=(), lrs=(), vary=(), **options):
-    """The experiments of a comparison, built and checked before anything trains: [(Variant, Experiment)]."""
-    if config is None:
-        base = make_config(**options)
-    elif isinstance(config, TrainConfig):
-        base = make_config(**{**config.to_dict(), **options})
-    else:
-        raise TypeError("expected a TrainConfig or keyword options")
-    losses = parse_list(losses, "losses") if losses else []
-    optimizers = parse_list(optimizers, "--optimizers") if optimizers else []
-    lrs = [float(v) for v in parse_list(lrs, "--lrs")] if lrs else []
-    plan = variants(losses, optimizers, lrs, parse_vary(vary))
+def prepare(config=None, *, losses=(), optimizers=(), lrs=(), vary=(), labels=None, **options):
+    """The experiments of a comparison, built and checked before anything trains: [(Variant, Experiment)].
+
+    ``labels`` names the lists in messages (see ``parse_lists``).
+    """
+    base = as_config(config, options, "lossplay.compare")
+    plan = variants(*parse_lists(losses, optimizers, lrs, vary, labels))
     built = []
     for variant in plan:
         try:

@@ -9,12 +9,20 @@ Precedence: the defaults here, then the TOML file, then the command line.
 Options whose default depends on another one (the model and dataset follow
 the loss, the learning rate follows the optimizer) stay None until a run is
 built; see ``experiment.resolve``.
+
+Every value that reaches an option, from Python, a TOML file or a list of
+``lossplay compare``, is brought to the option's type in one place, ``coerce``:
+numpy's numbers count as the numbers they hold, a path as its text, and
+anything else is a ``LossplayError`` that names the option and the value.
 """
 
 import dataclasses
 import math
+import numbers
+import os
 import shlex
 import typing
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lossplay.errors import LossplayError, did_you_mean
@@ -251,22 +259,83 @@ def value_type(name):
     return next(a for a in typing.get_args(annotation) or (annotation,) if a is not type(None))
 
 
-def check_types(values, origin):
-    """Check that every value has its option's type; ints are accepted where floats are expected."""
-    for name, value in values.items():
-        if value is None:
-            continue
-        kind = value_type(name)
-        ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            ok = True
-        if not ok:
-            raise LossplayError(
-                f"{origin}: '{name}' must be {_TYPE_WORDS[kind]}, got {type(value).__name__} {value!r}."
-            )
-
+# the options that name a file or a folder: a pathlib.Path is taken as its text
+PATH_OPTIONS = ("dataset", "out")
 
 _TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a text"}
+_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+
+
+def coerce(value, kind, what, *, optional=False, from_text=False, path=False):
+    """``value`` as a ``kind`` (bool, int, float or str), or a ``LossplayError`` '<what> must be ..., got ...'.
+
+    The one place where a value meets the type it should have. A numpy number counts as the Python
+    number it holds; an int is a float where a float is expected (never the other way round, and a
+    bool is neither); with ``path`` a ``pathlib.Path`` is a text; None passes only when ``optional``.
+    With ``from_text`` a text is read the way the command line reads it ('3', '0.1', 'true', and
+    'none' when ``optional``).
+    """
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):
+        value = value.item()  # a numpy scalar (or 0-d array): the Python value it holds
+    words = _TYPE_WORDS[kind] + (" or a path" if path else "")
+    if from_text and isinstance(value, str):
+        text = value.strip()
+        if optional and text.lower() == "none":
+            return None
+        if kind is bool and text.lower() in _TRUE + _FALSE:
+            return text.lower() in _TRUE
+        if kind in (int, float):
+            try:
+                return coerce(kind(text), kind, what)
+            except ValueError:
+                pass
+        if kind is not str:
+            raise LossplayError(f"{what} must be {words}{' (or none)' if optional else ''}, got '{value}'.")
+    if value is None:
+        if optional:
+            return None
+    elif isinstance(value, bool):
+        if kind is bool:
+            return value
+    elif kind is str:
+        if path and isinstance(value, os.PathLike):
+            value = os.fspath(value)
+        if isinstance(value, str):
+            return str(value)
+    elif kind is int and isinstance(value, numbers.Integral):
+        return int(value)
+    elif kind is float and isinstance(value, numbers.Real):
+        try:
+            return float(value)
+        except OverflowError:
+            raise LossplayError(f"{what} must be a finite number, got {value!r}.") from None
+    raise LossplayError(f"{what} must be {words}, got {type(value).__name__} {value!r}.")
+
+
+def option_value(name, value, what, from_text=False):
+    """``value`` as the type of option ``name`` (see ``coerce``); None only for an option that may be None."""
+    optional = type(None) in typing.get_args(FIELDS[name].type)
+    return coerce(value, value_type(name), what, optional=optional, from_text=from_text,
+                  path=name in PATH_OPTIONS)
+
+
+def check_types(values, origin):
+    """Every value brought to its option's type (see ``coerce``), or an error naming ``origin`` and the option."""
+    return {name: option_value(name, value, f"{origin}: '{name}'") for name, value in values.items()}
+
+
+def parse_list(value, what):
+    """The values of a list option: 'a,b, c' -> ['a', 'b', 'c']; a list (tuple, array) as it is; a
+    single value as a list of one. Its values are checked by whoever knows their type (``coerce``)."""
+    if isinstance(value, str):
+        items = [item.strip() for item in value.split(",") if item.strip()]
+    elif isinstance(value, Iterable) and not isinstance(value, Mapping):
+        items = list(value)
+    else:
+        items = [value]
+    if not items:
+        raise LossplayError(f"{what} needs at least one value, separated by commas.")
+    return items
 
 
 # names people reach for that lossplay spells differently
@@ -345,10 +414,22 @@ def parse_class_weight(text):
 
 def make_config(**options):
     """A validated ``TrainConfig`` from keyword options (unknown names are an error)."""
-    check_unknown(options, "lossplay.train")
-    check_types(options, "lossplay.train")
-    return validate(TrainConfig(**{k: float(v) if value_type(k) is float and v is not None else v
-                                   for k, v in options.items()}))
+    return as_config(None, options)
+
+
+def as_config(config=None, options=None, origin="lossplay.train", defaults=None):
+    """A validated ``TrainConfig``: ``config`` (a ``TrainConfig``; None for the defaults, then ``defaults``)
+    with ``options`` over it. Errors name ``origin``, the API function the options were given to."""
+    options = dict(options or {})
+    if config is None:
+        options = {**(defaults or {}), **options}
+    elif isinstance(config, TrainConfig):
+        options = {**config.to_dict(), **options}
+    else:
+        raise LossplayError(f"{origin}: config must be a TrainConfig (or left out, with the options as keywords), "
+                            f"got {type(config).__name__} {config!r}.")
+    check_unknown(options, origin)
+    return validate(TrainConfig(**check_types(options, origin)))
 
 
 # the lists of lossplay compare (and its demos)

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from lossplay.config import coerce
 from lossplay.errors import LossplayError, did_you_mean
 from lossplay.seeding import stream
+from lossplay.terminal import printable
 
 TASKS = ("regression", "binary", "multiclass")
 
@@ -54,8 +56,8 @@ class Dataset:
             return ", ".join(names[:k]) + (", ..." if len(names) > k else "")
 
         classes = "" if self.classes is None else f" ({first(self.classes, 5)})"
-        return (f"<Dataset {self.name}: {self.n_rows} rows x {self.n_features} features "
-                f"({first(self.feature_names, 4)}), target {self.target_name}, {self.task}{classes}>")
+        return printable(f"<Dataset {self.name}: {self.n_rows} rows x {self.n_features} features "
+                         f"({first(self.feature_names, 4)}), target {self.target_name}, {self.task}{classes}>")
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,18 @@ def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0
     CSV's target is read ("regression", "binary" or "multiclass"); by
     default it is inferred: text labels or only 0/1 mean classification.
     """
+    origin = "lossplay.load_dataset"
+    name = coerce(name, str, f"{origin}: 'name'", path=True)
+    target = coerce(target, str, f"{origin}: 'target'", optional=True)
+    samples = coerce(samples, int, f"{origin}: 'samples'", optional=True)
+    noise = coerce(noise, float, f"{origin}: 'noise'", optional=True)
+    seed = coerce(seed, int, f"{origin}: 'seed'")
+    task = coerce(task, str, f"{origin}: 'task'", optional=True)
+    drop_missing = coerce(drop_missing, bool, f"{origin}: 'drop_missing'")
+    if seed < 0:
+        raise LossplayError(f"--seed must be >= 0, got {seed}.")
+    if task is not None and task not in TASKS:
+        raise LossplayError(f"{origin}: 'task' must be one of {', '.join(TASKS)}, got '{task}'.")
     if name in GENERATORS:
         if target is not None:
             raise LossplayError(f"--target applies to CSV files; '{name}' is a generated dataset.")

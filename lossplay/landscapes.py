@@ -28,11 +28,12 @@ from lossplay.advice import RATE_FACTORS, Advice, one_digit
 from lossplay.config import (
     DEFAULT_LR,
     OUTPUT_OPTIONS,
-    TrainConfig,
+    as_config,
     changed_options,
+    coerce,
     command_line,
-    make_config,
     optimizer_spec,
+    parse_list,
 )
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
@@ -512,20 +513,16 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
     with full batch and unstandardised features unless set (a ``TrainConfig`` given is
     taken as it is). ``start`` is (p1, p2).
     """
-    if config is None:
-        config = make_config(**{**LANDSCAPE_DEFAULTS, **options})
-    elif isinstance(config, TrainConfig):
-        config = make_config(**{**config.to_dict(), **options})
-    else:
-        raise TypeError("expected a TrainConfig or keyword options")
+    origin = "lossplay.landscape"
+    config = as_config(config, options, origin, defaults=LANDSCAPE_DEFAULTS)
+    steps = coerce(steps, int, f"{origin}: 'steps'")
+    grid = coerce(grid, int, f"{origin}: 'grid'")
+    no_bias = coerce(no_bias, bool, f"{origin}: 'no_bias'")
     if steps < 1:
         raise LossplayError(f"--steps must be at least 1, got {steps}.")
     if not 11 <= grid <= 401:
         raise LossplayError(f"--grid must be between 11 and 401 points a side, got {grid}.")
-    names = list(optimizers) if not isinstance(optimizers, str) else \
-        [n.strip() for n in optimizers.split(",") if n.strip()]
-    if not names:
-        raise LossplayError("--optimizers needs at least one name, separated by commas (e.g. sgd,adam).")
+    names = [coerce(name, str, "--optimizers: each value") for name in parse_list(optimizers, "--optimizers")]
     if len(set(names)) != len(names):
         raise LossplayError(f"--optimizers names '{next(n for n in names if names.count(n) > 1)}' twice.")
     user_lr = config.lr
@@ -556,14 +553,10 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
 
 def parse_start(start):
     """(p1, p2) from a pair of numbers or the text 'p1,p2'."""
-    if isinstance(start, str):
-        parts = [p.strip() for p in start.split(",")]
-        try:
-            values = [float(p) for p in parts]
-        except ValueError:
-            values = []
-    else:
-        values = list(np.asarray(start, dtype=np.float64).ravel())
+    try:
+        values = [coerce(value, float, "--start", from_text=True) for value in parse_list(start, "--start")]
+    except LossplayError:
+        values = []
     if len(values) != 2 or not np.isfinite(values).all():
         raise LossplayError(f"--start takes two numbers separated by a comma, like --start -1,5; got '{start}'.")
     return np.array(values, dtype=np.float64)

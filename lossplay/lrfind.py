@@ -565,22 +565,18 @@ def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, smooth
     ``beta`` is smooth_l1's option, as for ``train``). Files are
     written only when ``out`` is given or ``save`` is called.
     """
-    from lossplay.config import TrainConfig, make_config
+    from lossplay.config import as_config, coerce
     from lossplay.experiment import build
 
     check_range(lr_min, lr_max, steps)
+    smoothing = coerce(smoothing, float, "lossplay.lr_find: 'smoothing'", optional=True)
     if smoothing is not None and not 0 <= smoothing < 1:
         raise LossplayError(f"smoothing must be in [0, 1), got {smoothing}.")
     unused = [name for name in options if name in NOT_FOR_LR_FIND]
     if unused:
         raise LossplayError(f"lr_find does not use {', '.join(unused)}: it sets the learning rate itself, from "
                             "lr_min to lr_max, one update per step.")
-    if config is None:
-        requested = make_config(**options)
-    elif isinstance(config, TrainConfig):
-        requested = make_config(**{**config.to_dict(), **options}) if options else config
-    else:
-        raise TypeError("expected a TrainConfig or keyword options")
+    requested = as_config(config, options, "lossplay.lr_find")
     check_lr_find_destination(requested.out, force=requested.force, plots=not requested.no_plot)
     result = run_lr_find(build(requested), lr_min, lr_max, steps, beta=smoothing, requested=requested)
     if requested.out is not None:

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 
 import numpy as np
 import pytest
@@ -283,3 +284,62 @@ def test_bad_new_options_are_explained(options, message):
 def test_corrupted_targets_are_not_mistaken_for_overfitting(seed):
     for loss in ("mse", "mae", "huber"):
         assert not lossplay.train(loss=loss, outliers=True, seed=seed).overfitting["detected"]
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: lossplay.train(observers=[1]), "lossplay.train: each of 'observers' must be an Observer"),
+    (lambda: lossplay.train(observers=1), "lossplay.train: 'observers' must be a list of observers"),
+    (lambda: lossplay.train(5), "lossplay.train: config must be a TrainConfig"),
+    (lambda: lossplay.train(epochs="abc"), "lossplay.train: 'epochs' must be a whole number, got str 'abc'"),
+    (lambda: lossplay.train(epochs=None), "lossplay.train: 'epochs' must be a whole number, got NoneType None"),
+    (lambda: lossplay.train(epochs=3.0), "'epochs' must be a whole number, got float 3.0"),
+    (lambda: lossplay.train(lr=True), "'lr' must be a number, got bool True"),
+    (lambda: lossplay.train(lr=10**400), "'lr' must be a finite number"),
+    (lambda: lossplay.load_dataset(5), "lossplay.load_dataset: 'name' must be a text or a path, got int 5"),
+    (lambda: lossplay.load_dataset(None), "lossplay.load_dataset: 'name' must be a text or a path, got NoneType"),
+    (lambda: lossplay.load_dataset("linear", samples="many"), "lossplay.load_dataset: 'samples' must be a whole"),
+    (lambda: lossplay.load_dataset("linear", task="regresion"), "'task' must be one of regression, binary"),
+    (lambda: lossplay.compare(losses=[5]), "lossplay.compare: losses: each value must be a text, got int 5"),
+    (lambda: lossplay.compare(lrs=["a"]), "lossplay.compare: lrs: each value must be a number, got 'a'"),
+    (lambda: lossplay.compare(vary=[("l2", ["x"])]), "lossplay.compare: vary l2: each value must be a number"),
+    (lambda: lossplay.compare(vary=[5]), "lossplay.compare: vary takes OPTION=V1,V2"),
+    (lambda: next(lossplay.step(steps="3")), "lossplay.step: 'steps' must be a whole number, got str '3'"),
+    (lambda: lossplay.write_report(5), "lossplay.write_report: 'folder' must be a text or a path, got int 5"),
+    (lambda: lossplay.write_report(".", out=[]), "lossplay.write_report: 'out' must be a text or a path"),
+    (lambda: lossplay.landscape(steps="3"), "lossplay.landscape: 'steps' must be a whole number"),
+    (lambda: lossplay.lr_find(smoothing="a"), "lossplay.lr_find: 'smoothing' must be a number"),
+])
+def test_the_api_names_the_parameter_a_wrong_value_was_given_to(call, message, in_tmp):
+    with pytest.raises(LossplayError, match=re.escape(message)):
+        call()
+
+
+@pytest.mark.parametrize(("X", "message"), [
+    ([[1, 2, 3]], "X has 3 columns, but the run learned from 1 feature (x)"),
+    ([], "X holds no rows"),
+    ("abc", "X must be rows of 1 number"),
+    ([[1], [2, 3]], "X must be rows of 1 number"),
+    (np.zeros((2, 1, 1)), "X must be rows of 1 number"),
+])
+def test_predict_says_what_rows_it_needs(huber_run, X, message):
+    with pytest.raises(LossplayError, match=re.escape(f"Run.predict: {message}")):
+        huber_run.predict(X)
+    with pytest.raises(LossplayError, match="theta must be parameters of this run's shape"):
+        huber_run.predict([[1.0]], theta=[1.0, 2.0, 3.0])
+    assert huber_run.predict([1.0, 2.0]).shape == (2,) and np.ndim(huber_run.predict(1.0)) == 0
+
+
+def test_numpy_numbers_and_paths_are_taken_as_values(in_tmp):
+    from pathlib import Path
+
+    (in_tmp / "mine.csv").write_text("x,y\n" + "".join(f"{x},{2 * x + 1}\n" for x in range(20)))
+    run = lossplay.train(dataset=Path("mine.csv"), epochs=np.int64(3), lr=np.float32(0.05), shuffle=np.bool_(False),
+                         out=Path("run"), no_plot=True)
+    assert (run.config.dataset, run.config.epochs, run.config.out, run.config.shuffle) == ("mine.csv", 3, "run", False)
+    assert type(run.config.epochs) is int and type(run.config.lr) is float
+    assert json.loads((in_tmp / "run" / "run.json").read_text())["epochs_run"] == 3
+    assert lossplay.load_dataset(Path("mine.csv"), seed=np.int64(1)).n_rows == 20
+    assert [e.name for e in lossplay.compare(vary="l2=0,1", epochs=2).entries] == ["l2=0", "l2=1"]
+    assert [e.name for e in lossplay.compare(lrs=np.array([0.01, 0.1]), epochs=2).entries] == ["lr=0.01", "lr=0.1"]
+    assert lossplay.write_report(Path("run")).path == Path("run") / "report.html"
+    assert len(list(lossplay.step(steps=np.int64(2)))) == 2

@@ -192,3 +192,26 @@ def test_an_unreadable_dataset_or_config_is_one_error_line(in_tmp, monkeypatch):
     for args in (["--dataset", "secret.csv"], ["--config", "secret.toml"]):
         result = run_cli(["train", *args], in_tmp)
         assert result.exit_code == 2 and "Permission denied" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(("args", "toml", "message"), [
+    (["compare", "--lrs", "fast,slow"], None, "--lrs: each value must be a number, got 'fast'"),
+    (["compare", "--optimizers", " , "], None, "--optimizers needs at least one value"),
+    (["compare", "--vary", "l2=0,x"], None, "--vary l2: each value must be a number, got 'x'"),
+    (["compare"], 'lrs = ["fast"]', "Config file 'c.toml': 'lrs': each value must be a number, got 'fast'"),
+    (["compare"], "lrs = [0.1, true]", "'lrs': each value must be a number, got bool True"),
+    (["compare"], 'losses = ["mse", 5]', "Config file 'c.toml': 'losses': each value must be a text, got int 5"),
+    (["compare"], 'optimizers = [["sgd"]]', "'optimizers': each value must be a text, got list ['sgd']"),
+    (["compare"], 'vary = "l2=0,x"', "Config file 'c.toml': 'vary' l2: each value must be a number, got 'x'"),
+    (["compare"], "vary = [5]", "'vary' takes OPTION=V1,V2"),
+    (["compare"], 'vary = [["l2", [0, "x"]]]', "'vary' l2: each value must be a number, got 'x'"),
+])
+def test_compare_lists_are_checked_where_they_are_read(args, toml, message, in_tmp):
+    if toml is not None:
+        (in_tmp / "c.toml").write_text(toml + "\nepochs = 2\n")
+        args = [*args, "--config", "c.toml"]
+    result = run_cli(args, in_tmp)
+    assert result.exit_code == 2, result.output + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.stderr
+    assert not (in_tmp / "runs").exists()

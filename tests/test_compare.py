@@ -107,7 +107,7 @@ def test_names_come_from_what_varies():
     ({"losses": ["mse"], "dataset": "blobs", "vary": ["loss=mse"]}, "regression loss"),
     ({"optimizers": ["sgd", "adma"]}, "Did you mean 'adam'"),
     ({"vary": ["l3=0,1"]}, "no option 'l3' to vary. Did you mean"),
-    ({"vary": ["epochs=ten"]}, "'ten' is not a valid value"),
+    ({"vary": ["epochs=ten"]}, "vary epochs: each value must be a whole number, got 'ten'"),
     ({"vary": ["l2"]}, "OPTION=V1,V2"),
     ({"losses": ["mse", "mse"]}, "same run twice"),
 ])

@@ -1,21 +1,27 @@
-"""Property-based tests: whatever a CSV or an option holds, the answer is a run or one Error line.
+"""Property-based tests: whatever a CSV, an option or a config file holds, the answer is a run or one Error line.
 
 And the numbers stay finite for finite inputs of extreme size.
 """
 
+import contextlib
 import json
 import math
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from lossplay import metrics
 from lossplay.cli import cli
+from lossplay.cli.step import NOT_FOR_STEP
+from lossplay.config import ALL_COMMAND_KEYS, FIELDS
+from lossplay.landscapes import NOT_FOR_LANDSCAPE
 from lossplay.losses import LOSSES, make_loss
+from lossplay.lrfind import NOT_FOR_LR_FIND
 
 NUMBER_CELLS = st.one_of(
     st.floats(min_value=-1e6, max_value=1e6).map(repr),
@@ -142,3 +148,151 @@ def test_regression_losses_and_metrics_stay_finite_for_targets_of_1e8(z, y):
             loss = make_loss(name)
             assert np.isfinite(loss.losses(z, y)).all() and np.isfinite(loss.derivative(z, y)).all(), name
     assert all(math.isfinite(v) for v in metrics.regression(y, z).values())
+
+
+# -- the other commands and config files: whatever their options, a result or one Error line -----------------
+
+def assert_no_bug(result, made=None):
+    """Exit 0, 2 or 3, never 1 (a bug) and never a traceback; exit 2 is one Error line; on success the
+    folder ``made`` (when given) holds its JSON."""
+    assert "Traceback" not in result.output + result.stderr, result.output + result.stderr
+    assert result.exit_code in (0, 2, 3), (result.exit_code, result.output, result.stderr)
+    event(f"exit {result.exit_code}")
+    if result.exit_code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    elif made is not None:
+        assert made.is_file(), result.output
+
+
+# train's options with values a learner might type: mostly sensible, now and then out of range or no number
+TYPED = {
+    "--lr": ["0.01", "0.1", "0.5", "50", "-1", "nan"], "--batch-size": ["0", "4", "32", "-1"],
+    "--val-split": ["0", "0.2", "0.5", "1"], "--samples": ["4", "20", "60", "2"],
+    "--noise": ["0", "0.5", "-1", "1e308"], "--poly-degree": ["1", "3", "0"], "--l1": ["0", "0.1"],
+    "--l2": ["0", "0.1", "-1"], "--momentum": ["0", "0.9", "1"], "--seed": ["0", "7", "-1"],
+    "--clip-grad": ["0.5", "0"], "--loss": ["mse", "mae", "huber", "bce", "cce", "hinge", "nope"],
+    "--optimizer": ["sgd", "adam", "rmsprop", "x"],
+    "--dataset": ["linear", "tiny", "sine", "blobs", "blobs3", "iris", "nope"],
+    "--class-weight": ["balanced", "1,2", "a"], "--lr-schedule": ["constant", "step", "cosine"],
+    "--delta": ["1", "0"], "--outlier-fraction": ["0.1", "0.9"],
+}
+
+
+def train_options(exclude=()):
+    """A few of train's options (those a command takes), with values from ``TYPED``."""
+    names = sorted(flag for flag in TYPED if flag[2:].replace("-", "_") not in exclude)
+    return st.dictionaries(st.sampled_from(names), st.just(None), max_size=3).flatmap(
+        lambda chosen: st.fixed_dictionaries({k: st.sampled_from(TYPED[k]) for k in chosen}))
+
+
+def flatten(options):
+    return [word for flag, value in options.items() for word in (flag, str(value))]
+
+
+WORDS = st.sampled_from(["mse", "mae", "bce", "cce", "huber", "sgd", "adam", "momentum", "nesterov", "rmsprop", "nope",
+                         "", " ", "0", "0.1", "-1", "1e999", "nan", "none", "true", "x=1", "l2=0", "é", "\x1b[2J"])
+# mostly good names and values, now and then a bad one
+LOSS_WORDS = st.sampled_from(["mse", "mae", "huber", "log_cosh", "quantile", "smooth_l1", "bce", "nope", "\x1b[2J"])
+OPTIMIZER_WORDS = st.sampled_from(["sgd", "adam", "momentum", "nesterov", "rmsprop", "adagrad", "adamw", "x", ""])
+LR_WORDS = st.sampled_from(["0.01", "0.1", "0.5", "1", "0.05", "-1", "0", "nan", "fast", "1e999", "5e-3"])
+SMALL_VALUES = st.sampled_from(["0", "0.01", "0.5", "1", "2", "-1", "nan", "inf", "none", "true", "off", "x", "mse",
+                                "adam", "balanced", "1,2", ""])
+VARIED = st.sampled_from(["l2", "lr", "epochs", "loss", "optimizer", "shuffle", "batch_size", "samples", "class_weight",
+                          "alpha", "dataset", "out", "nope", ""])
+VARY = st.tuples(VARIED, st.lists(SMALL_VALUES, min_size=1, max_size=2)).map(
+    lambda item: f"{item[0]}={','.join(item[1])}") | WORDS
+OPTIMIZER_LISTS = st.lists(OPTIMIZER_WORDS, min_size=1, max_size=3, unique=True).map(",".join) | WORDS
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(options=train_options(), losses=st.lists(LOSS_WORDS, max_size=2, unique=True),
+       optimizers=st.none() | OPTIMIZER_LISTS, vary=st.lists(VARY, max_size=2),
+       lrs=st.none() | st.lists(LR_WORDS, max_size=2, unique=True).map(",".join))
+def test_any_compare_gives_a_comparison_or_one_error_line(options, losses, optimizers, lrs, vary):
+    args = ["compare", *losses, *flatten(options), "--epochs", "1", "--no-plot", "--quiet"]
+    args += ["--optimizers", optimizers] if optimizers is not None else []
+    args += ["--lrs", lrs] if lrs is not None else []
+    args += [word for item in vary for word in ("--vary", item)]
+    with tempfile.TemporaryDirectory() as tmp:
+        result = CliRunner().invoke(cli, [*args, "--out", str(Path(tmp) / "out")])
+        assert_no_bug(result, Path(tmp) / "out" / "compare.json")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(options=train_options(exclude=NOT_FOR_STEP), steps=st.sampled_from(["1", "2", "3", "0", "x"]),
+       json=st.booleans())
+def test_any_step_gives_its_steps_or_one_error_line(options, steps, json):
+    args = ["step", *flatten(options), "--steps", steps, *(["--json"] if json else [])]
+    assert_no_bug(CliRunner().invoke(cli, args))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(options=train_options(exclude=NOT_FOR_LANDSCAPE), optimizers=st.none() | OPTIMIZER_LISTS,
+       start=st.none() | st.lists(st.floats(-10, 10).map(str) | WORDS, max_size=3).map(",".join),
+       steps=st.sampled_from([1, 2, 4, 0]), grid=st.sampled_from([11, 12, 9]), no_bias=st.booleans())
+def test_any_landscape_gives_a_picture_or_one_error_line(options, optimizers, start, steps, grid, no_bias):
+    args = ["landscape", *flatten(options), "--steps", str(steps), "--grid", str(grid)]
+    args += ["--optimizers", optimizers] if optimizers is not None else []
+    args += ["--start", start] if start is not None else []
+    args += ["--no-bias"] if no_bias else []
+    with tempfile.TemporaryDirectory() as tmp, mock.patch("lossplay.plots.png_bytes", lambda figure: b""):
+        result = CliRunner().invoke(cli, [*args, "--out", str(Path(tmp) / "out")])  # (the picture drawn, not saved)
+        assert_no_bug(result, Path(tmp) / "out" / "landscape.json")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(options=train_options(exclude=NOT_FOR_LR_FIND), lr_min=st.none() | LR_WORDS, lr_max=st.none() | LR_WORDS,
+       steps=st.sampled_from([5, 6, 9, 4]))
+def test_any_lr_find_gives_a_suggestion_or_one_error_line(options, lr_min, lr_max, steps):
+    args = ["lr-find", *flatten(options), "--steps", str(steps), "--no-plot", "--quiet"]
+    args += ["--lr-min", str(lr_min)] if lr_min is not None else []
+    args += ["--lr-max", str(lr_max)] if lr_max is not None else []
+    with tempfile.TemporaryDirectory() as tmp:
+        result = CliRunner().invoke(cli, [*args, "--out", str(Path(tmp) / "out")])
+        assert_no_bug(result, Path(tmp) / "out" / "lr_find.json")
+
+
+def toml_value(value):
+    """A value written as TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return {math.inf: "inf", -math.inf: "-inf"}.get(value, "nan" if math.isnan(value) else repr(value))
+    if isinstance(value, (int, str)):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+
+
+KEYS = st.sampled_from([*sorted(FIELDS), *ALL_COMMAND_KEYS, "lerning_rate", "x"])
+SCALARS = st.one_of(st.booleans(), st.integers(-3, 40), st.floats(allow_nan=True, allow_infinity=True),
+                    st.text(max_size=6), WORDS)
+TOML_VALUES = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(NAMES, inner, max_size=2), max_leaves=4)
+# the keys a file most often holds, with the values they take
+LIKELY = {"epochs": st.integers(-1, 3), "losses": st.lists(LOSS_WORDS, max_size=3),
+          "optimizers": st.lists(OPTIMIZER_WORDS, max_size=3),
+          "lrs": st.lists(st.floats(1e-3, 1) | LR_WORDS, max_size=2),
+          "vary": st.lists(VARY, max_size=2) | VARY,
+          "steps": st.integers(-1, 8), "grid": st.integers(9, 13), "start": st.lists(NUMBERS, max_size=3)}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(command=st.sampled_from(["train", "compare", "step", "landscape", "lr-find"]),
+       values=st.dictionaries(KEYS, TOML_VALUES, max_size=2),
+       likely=st.dictionaries(st.sampled_from(sorted(LIKELY)), st.just(None), max_size=3).flatmap(
+           lambda chosen: st.fixed_dictionaries({k: LIKELY[k] for k in chosen})))
+def test_any_config_file_gives_a_result_or_one_error_line(command, values, likely):
+    values = {**values, **likely}
+    values.setdefault("epochs", 1)
+    text = "".join(f"{json.dumps(key)} = {toml_value(value)}\n" for key, value in values.items())
+    extra = {"train": ["--no-plot", "--quiet"], "compare": ["--no-plot", "--quiet"], "lr-find": ["--no-plot"]}
+    with tempfile.TemporaryDirectory() as tmp, mock.patch("lossplay.plots.png_bytes", lambda figure: b""):
+        folder = Path(tmp)
+        (folder / "c.toml").write_text(text, encoding="utf-8")
+        args = [command, "--config", str(folder / "c.toml"), *extra.get(command, [])]
+        args += [] if command == "step" else ["--out", str(folder / "out")]
+        with contextlib.chdir(tmp):  # a file's own 'out' stays in the temporary folder
+            assert_no_bug(CliRunner().invoke(cli, args))

@@ -5,6 +5,11 @@ the API and hands the result to ``render``. Heavy imports (rich, matplotlib)
 happen inside the commands, so ``lossplay --help`` starts quickly. Bad input
 raises ``LossplayError`` anywhere below; this group turns it into one
 ``Error:`` line on stderr and exit code 2.
+
+Whatever the terminal: one whose encoding lacks a character gets its ASCII
+spelling, control characters in a message are shown escaped, and a reader that
+goes away (``lossplay train | head -1``) only stops the printing: the command
+finishes its work and exits with the code it would have had (see ``terminal``).
 """
 
 import importlib
@@ -15,6 +20,7 @@ import click
 
 from lossplay import __version__
 from lossplay.errors import LossplayError
+from lossplay.terminal import plain_spellings, printable, silence
 
 # click 8.2 reports a bare group call as an error carrying the help; older versions print it themselves
 NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
@@ -70,26 +76,35 @@ class LossplayGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
 
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except BrokenPipeError:  # 'lossplay --help | head -1'
+            reader_gone(ctx)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except LossplayError as error:
-            click.echo(f"Error: {error}", err=True)
+            say(f"Error: {printable(error)}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
+        except BrokenPipeError:  # click printed (a command's help, say()) to a reader that went away
+            reader_gone(ctx)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         from lossplay.interrupt import Terminated, sigterm_as_interrupt
 
+        plain_spellings(sys.stdout, sys.stderr)
         try:
             with sigterm_as_interrupt():
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except NO_ARGS_IS_HELP as error:  # plain 'lossplay': show the help
-            click.echo(error.ctx.get_help())
+            say(error.ctx.get_help())
             sys.exit(0)
         except click.UsageError as error:
-            click.echo(f"Error: {usage_message(error)}", err=True)
+            say(f"Error: {printable(usage_message(error))}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except click.ClickException as error:
             error.show()
@@ -98,8 +113,9 @@ class LossplayGroup(click.Group):
             click.echo("Stopped.", err=True)
             terminated = isinstance(error, Terminated) or isinstance(error.__cause__, Terminated)
             sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
-        except OSError as error:  # a disk that fills up, a folder that vanished, a broken pipe
-            click.echo(f"Error: {error.strerror or error} ({error.filename or 'while writing'}).", err=True)
+        except OSError as error:  # a disk that fills up, a folder that vanished
+            say(f"Error: {printable(error.strerror or error)} ({printable(error.filename or 'while writing')}).",
+                err=True)
             sys.exit(EXIT_BAD_INPUT)
         except Exception as error:
             if os.environ.get("LOSSPLAY_DEBUG"):
@@ -109,6 +125,24 @@ class LossplayGroup(click.Group):
                        err=True)
             sys.exit(EXIT_BUG)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def reader_gone(ctx):
+    """The reader of the output went away while click printed: nothing more to show, the command is done
+    (click itself would exit with 1)."""
+    silence(sys.stdout)
+    silence(sys.stderr)
+    ctx.exit(0)
+
+
+def say(text, err=False, nl=True):
+    """Print a message to stdout (or stderr) the way every lossplay message goes out: in the stream's own
+    encoding, with ASCII spellings where it lacks a character; a reader that went away silences it."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        click.echo(text, file=stream, nl=nl)
+    except BrokenPipeError:
+        silence(stream)
 
 
 def usage_message(error):

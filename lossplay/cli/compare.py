@@ -46,19 +46,21 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     if config_file is not None:
         from_file = {k: v for k, v in read_toml(config_file, extra=ALL_COMMAND_KEYS).items() if k in COMPARE_KEYS}
     config = config_from_command_line(ctx, config_file, values)
-    chosen = {
-        "losses": list(losses) or from_file.get("losses") or ([config.loss] if config.loss else []),
-        "optimizers": optimizers or from_file.get("optimizers") or (),
-        "lrs": lrs or from_file.get("lrs") or (),
-        "vary": list(vary) or from_file.get("vary") or (),
-    }
-    built = comparing.prepare(config, **chosen)
+    chosen, labels = {}, {}  # each list from the command line, else from the file, named as it was given
+    for key, given, label in (("losses", list(losses), "the losses named"), ("optimizers", optimizers, "--optimizers"),
+                              ("lrs", lrs, "--lrs"), ("vary", list(vary), "--vary")):
+        if given:
+            chosen[key], labels[key] = given, label
+        elif from_file.get(key):
+            chosen[key], labels[key] = from_file[key], f"Config file '{config_file}': '{key}'"
+    if "losses" not in chosen and config.loss:
+        chosen["losses"] = [config.loss]
+    built = comparing.prepare(config, labels=labels, **chosen)
     base = built[0][1].config
     comparing.check_comparison_destination(base.out, built, force=base.force, plots=not base.no_plot,
                                            animate=base.animate)
     console = render.make_console()
-    console.print(f"Comparing {len(built)} runs on [bold]{escape_text(base.dataset)}[/]: "
-                  f"{', '.join(escape_text(v.name) for v, _ in built)}.")
+    console.print(render.describe_comparison(built))
     for _, experiment in built[:1]:
         render.print_notes(console, experiment.notes)
     with render.CompareProgress(console, quiet=base.quiet) as progress, graceful_interrupt() as stop:
@@ -73,9 +75,3 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     console.print(render.comparison_summary(comparison))
     if comparison.stopped:
         ctx.exit(exit_code_of_stop(stop))
-
-
-def escape_text(text):
-    from rich.markup import escape
-
-    return escape(str(text))

@@ -2,7 +2,7 @@
 
 import click
 
-from lossplay.cli import exit_code_of_stop
+from lossplay.cli import exit_code_of_stop, say
 
 
 @click.command()
@@ -36,7 +36,7 @@ def demo(ctx, name, print_config, out, force, seed, quiet, no_plot):
         return
     chosen = demos.find(name)
     if print_config:
-        click.echo(chosen.config_text(), nl=False)
+        say(chosen.config_text(), nl=False)
         return
     built = demos.prepare(chosen, **({} if seed is None else {"seed": seed}))
     demos.comparing.check_comparison_destination(out, built, force=force, plots=not no_plot)

@@ -112,23 +112,20 @@ def command_values_from_file(ctx, config_file, command):
 
 
 def _checked(param, value, origin):
-    """A config file's value for a command's own option, with the type the option takes (as train's
-    options are checked): a flag takes true or false, a whole number an integer, a number an integer or
-    a float, a text option a text or (optimizers, start) a list, joined with commas."""
-    from lossplay.errors import LossplayError
+    """A config file's value for a command's own option, with the type the option takes (checked by
+    ``config.coerce``, as train's options are): a flag takes true or false, a whole number an integer,
+    a number an integer or a float, a text option a text or (optimizers, start) a list, joined with commas."""
+    from lossplay.config import coerce
 
-    is_bool = isinstance(value, bool)
     if getattr(param, "is_flag", False):
-        ok, words = is_bool, "true or false"
+        kind = bool
     elif isinstance(param.type, click.types.IntParamType):
-        ok, words = isinstance(value, int) and not is_bool, "a whole number"
+        kind = int
     elif isinstance(param.type, click.types.FloatParamType):
-        ok, words = isinstance(value, (int, float)) and not is_bool, "a number"
+        kind = float
     else:
+        kind = str
         if isinstance(value, list) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
                                            for v in value):
             value = ",".join(str(v) for v in value)  # optimizers = ["sgd", "adam"], start = [-1, 5]
-        ok, words = isinstance(value, str), "a text or a list"
-    if not ok:
-        raise LossplayError(f"{origin}: '{param.name}' must be {words}, got {type(value).__name__} {value!r}.")
-    return value
+    return coerce(value, kind, f"{origin}: '{param.name}'")

@@ -23,10 +23,12 @@ def report(folder, out, force):
       lossplay report runs/compare-20261127-124102 --out outliers.html
       lossplay report my-run --force
     """
+    from lossplay.cli import say
     from lossplay.report import write_report
+    from lossplay.terminal import printable
 
     written = write_report(folder, out, force=force)
     for problem in written.missing:
-        click.echo(f"Warning: {problem}", err=True)
+        say(f"Warning: {printable(problem)}", err=True)
     path = written.path.resolve()
-    click.echo(f"Wrote {written.path}: open it in a web browser ({path.as_uri()}).")
+    say(f"Wrote {printable(written.path)}: open it in a web browser ({path.as_uri()}).")

@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from lossplay.cli import EXIT_INTERRUPTED, EXIT_TERMINATED
+from lossplay.cli import EXIT_INTERRUPTED, EXIT_TERMINATED, say
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
 
 NOT_FOR_STEP = ("epochs", "out", "force", "log_every", "quiet", "no_plot", "animate")
@@ -58,7 +58,7 @@ def step(ctx, config_file, steps, pause, as_json, **values):
     if as_json:
         for record in step_records(experiment, steps):
             if isinstance(record, StepRecord):
-                click.echo(json.dumps(plain(record.to_dict())))
+                say(json.dumps(plain(record.to_dict())))
         return
     console = render.make_console()
     view = render.StepView(experiment)

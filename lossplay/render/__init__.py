@@ -12,6 +12,7 @@ _PUBLIC = {
     "optimizer_card": "catalog", "optimizers_table": "catalog",
     "make_console": "common", "number": "common",
     "CompareProgress": "compare", "comparison_summary": "compare", "comparison_table": "compare",
+    "describe_comparison": "compare",
     "confusion_tables": "demo", "demos_table": "demo", "two_models_table": "demo",
     "demo_intro": "demo.intro", "demo_outro": "demo.outro",
     "StepView": "step", "describe_steps": "step", "epoch_line": "step",

@@ -1,10 +1,12 @@
 """Helpers shared by everything lossplay prints: the console, number formatting, status words."""
 
 from rich.console import Console
+from rich.markup import escape
 from rich.segment import Segment
 from rich.text import Text
 
 from lossplay.formatting import number  # noqa: F401  (re-exported: the renderers import it from here)
+from lossplay.terminal import printable, silence
 
 STATUS_STYLE = {"completed": "green", "early_stopped": "green", "diverged": "red", "interrupted": "yellow"}
 STATUS_TITLE = {
@@ -15,9 +17,28 @@ STATUS_TITLE = {
 }
 
 
+class LossplayConsole(Console):
+    """A rich console that stops printing, quietly, when its reader goes away.
+
+    Rich's own console exits the program with code 1 on a broken pipe; this one
+    (``lossplay train | head -1``) stops printing and lets the command finish its
+    work and save its files.
+    """
+
+    def on_broken_pipe(self):
+        self.quiet = True
+        silence(self.file)
+
+
 def make_console(stderr=False):
     """The console every command prints to (colour and width follow the terminal)."""
-    return Console(stderr=stderr, highlight=False)
+    return LossplayConsole(stderr=stderr, highlight=False)
+
+
+def shown(name):
+    """A name read from a file (a feature, the target, a class label, a dataset or its path), ready for
+    rich markup: its control characters escaped (see ``terminal.printable``), its brackets too."""
+    return escape(printable(name))
 
 
 def main_metric(task):

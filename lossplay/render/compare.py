@@ -2,17 +2,24 @@
 
 from rich import box
 from rich.console import Group
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
 from lossplay.observers import Observer
-from lossplay.render.common import number
+from lossplay.render.common import number, shown
+from lossplay.terminal import printable
 
 STATUS_WORDS = {"completed": "done", "diverged": "[red]diverged[/]", "interrupted": "[yellow]stopped[/]",
                 "early_stopped": "early stop"}
 TITLES = {"mse": "MSE", "mae": "MAE", "r2": "R²", "accuracy": "accuracy", "f1": "F1", "log_loss": "log loss"}
+
+
+def describe_comparison(built):
+    """One line: how many runs, on which data, and their names."""
+    base = built[0][1].config
+    return (f"Comparing {len(built)} runs on [bold]{shown(base.dataset)}[/]: "
+            f"{', '.join(shown(variant.name) for variant, _ in built)}.")
 
 
 class CompareProgress:
@@ -32,7 +39,7 @@ class CompareProgress:
         self.progress.stop()
 
     def observers_for(self, variant, experiment):
-        task = self.progress.add_task(escape(variant.name), total=experiment.config.epochs, cost="")
+        task = self.progress.add_task(shown(variant.name), total=experiment.config.epochs, cost="")
         return [_RunBar(self.progress, task)]
 
 
@@ -76,7 +83,7 @@ def comparison_table(cmp):
     best = cmp.best()
     for entry, line, share in zip(cmp.entries, lines, shares):
         run = entry.run
-        cells = [escape(entry.name), STATUS_WORDS.get(run.status, run.status)]
+        cells = [shown(entry.name), STATUS_WORDS.get(run.status, run.status)]
         if run.status == "diverged":  # its parameters are meaningless: no numbers, just the mark
             table.add_row(*cells, *["—"] * (len(table.columns) - 2), style="red")
             continue
@@ -115,6 +122,6 @@ def comparison_summary(cmp):
     parts += [Text(sentence, style="bold") for sentence in cmp.lesson()]
     if cmp.folder is not None:
         pictures = [name for name in ("compare.png", "compare.gif") if (cmp.folder / name).exists()]
-        parts.append(Text(f"Saved in {cmp.folder}/: compare.json, {', '.join(pictures) + ' and ' if pictures else ''}"
-                          "one run folder per run."))
+        pictures = ", ".join(pictures) + " and " if pictures else ""
+        parts.append(Text(f"Saved in {printable(cmp.folder)}/: compare.json, {pictures}one run folder per run."))
     return Group(*parts)

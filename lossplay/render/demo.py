@@ -8,7 +8,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from lossplay.render.common import Hanging, number
+from lossplay.render.common import Hanging, number, shown
+from lossplay.terminal import printable
 
 
 def demos_table(demos):
@@ -53,12 +54,12 @@ def confusion_tables(entries_and_counts, classes):
     """Confusion matrices side by side: rows are the true class, columns the predicted one."""
     tables = []
     for name, counts in entries_and_counts:
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=escape(name))
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=shown(name))
         table.add_column("true ↓ / predicted →")
         for c in classes:
-            table.add_column(escape(str(c)), justify="right")
+            table.add_column(shown(c), justify="right")
         for c, row in zip(classes, counts):
-            table.add_row(escape(str(c)), *(str(v) for v in row))
+            table.add_row(shown(c), *(str(v) for v in row))
         tables.append(table)
     return Columns(tables, padding=(0, 4))
 
@@ -77,5 +78,5 @@ def outro(demo, lines, claim=None, folder=None):
         parts += [Hanging(verdict, ""), Text("")]
     parts.append(Panel(Text(demo.lesson), title="The lesson", title_align="left", border_style="green"))
     if folder is not None:
-        parts.append(Text(f"Saved in {folder}/: compare.png, compare.json and one run folder per run."))
+        parts.append(Text(f"Saved in {printable(folder)}/: compare.png, compare.json and one run folder per run."))
     return Group(*parts)

@@ -6,7 +6,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from lossplay.render.common import Hanging, number
+from lossplay.render.common import Hanging, number, shown
+from lossplay.terminal import printable
 from lossplay.verdicts import landscape_sentences
 
 
@@ -14,9 +15,10 @@ def describe_landscape(scape):
     """One sentence: which cost, over which parameters, on how fine a grid, from where."""
     c = scape.config
     count = len(scape.paths)
+    over = " and ".join(printable(name) for name in scape.parameter_names)
     return Text.assemble(
-        f"The {c.loss} cost of a {c.model} model on ", (str(c.dataset), "bold"),
-        f" over {' and '.join(scape.parameter_names)}, {len(scape.axes[0])}×{len(scape.axes[1])} points; "
+        f"The {c.loss} cost of a {c.model} model on ", (printable(c.dataset), "bold"),
+        f" over {over}, {len(scape.axes[0])}×{len(scape.axes[1])} points; "
         f"{count} optimizer{'' if count == 1 else 's'} from ({scape.start[0]:g}, {scape.start[1]:g}).")
 
 
@@ -37,7 +39,7 @@ def landscape_table(scape):
                   title=_table_title(scape))
     table.add_column("optimizer", no_wrap=True)
     table.add_column("lr", justify="right")
-    table.add_column(escape(f"ended at\n({first}, {second})"), justify="right", no_wrap=True)
+    table.add_column("ended at\n" + shown(f"({first}, {second})"), justify="right", no_wrap=True)
     table.add_column(f"final\n{word}", justify="right")
     table.add_column("within 1%\nafter", justify="right")
     reached_all = scape.reached()
@@ -74,5 +76,5 @@ def landscape_summary(scape):
         parts += [Hanging(Text(item.why)) for item in advice]
     if scape.folder is not None:
         files = ", ".join([*scape.files.values(), "landscape.json"])
-        parts.append(Text(f"Saved in {scape.folder}/: {files}"))
+        parts.append(Text(f"Saved in {printable(scape.folder)}/: {files}"))
     return Group(*parts)

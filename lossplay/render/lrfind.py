@@ -5,11 +5,11 @@ import math
 import numpy as np
 from rich import box
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from lossplay.render.common import Hanging, number
+from lossplay.render.common import Hanging, number, shown
+from lossplay.terminal import printable
 
 TABLE_ROWS = 10
 
@@ -21,7 +21,7 @@ def describe_lr_find(experiment, lr_min, lr_max, steps):
     features = f"{data.n_features} feature{'s' if data.n_features != 1 else ''}"
     return Hanging(Text.from_markup(
         f"Learning-rate range test: [bold]{c.optimizer}[/] on a [bold]{c.model}[/] model with "
-        f"[bold]{c.loss}[/] loss, dataset [bold]{escape(c.dataset)}[/] ({data.n_train} training rows, "
+        f"[bold]{c.loss}[/] loss, dataset [bold]{shown(c.dataset)}[/] ({data.n_train} training rows, "
         f"{features}), {batch}; lr from {lr_min:g} to {lr_max:g} over {steps} updates, one per step."
     ), "")
 
@@ -93,7 +93,7 @@ def lr_find_summary(result):
         else:
             parts.append(Hanging(Text(f"{checked[1]} Train with the same options and a fixed rate:"), ""))
             # one line even when wider than the terminal, so that it can be copied as it is
-            parts.append(Text("  " + result.train_command(), style="bold", no_wrap=True, overflow="ignore"))
+            parts.append(Text("  " + printable(result.train_command()), style="bold", no_wrap=True, overflow="ignore"))
         lowest = result.lowest_step
         if lowest != len(result.lrs):
             parts.append(Hanging(Text(
@@ -125,5 +125,5 @@ def lr_find_summary(result):
     parts += [Text(""), Hanging(Text(smoothing, style="dim"), "")]
     if result.folder is not None:
         files = ", ".join([*result.files.values(), "lr_find.json"])
-        parts.append(Text(f"Saved in {result.folder}/: {files}"))
+        parts.append(Text(f"Saved in {printable(result.folder)}/: {files}"))
     return Group(*parts)

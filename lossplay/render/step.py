@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from lossplay.losses import OnProbability
-from lossplay.render.common import Hanging, number
+from lossplay.render.common import Hanging, number, shown
+from lossplay.terminal import printable
 
 MAX_ROWS = 6
 MAX_FEATURES = 3
@@ -78,8 +79,10 @@ class StepView:
         self.data = experiment.data
         self.model = experiment.model
         self.loss = experiment.loss
-        self.features = list(self.data.feature_names)
-        self.classes = self.data.classes
+        # the names as they are shown: read from a file, they may hold control characters
+        self.features = [printable(name) for name in self.data.feature_names]
+        self.target_name = printable(self.data.target_name)
+        self.classes = None if self.data.classes is None else tuple(printable(c) for c in self.data.classes)
         self.multiclass = self.model.name == "softmax"
 
     # -- names -----------------------------------------------------------------
@@ -144,13 +147,13 @@ class StepView:
     def batch(self, record):
         """The rows of the batch with the per-row numbers of the step: x, y, z (or p), L, dL/dz."""
         outputs = self._output_columns()
-        target_width = max(len(self.data.target_name), *(len(c) for c in self.classes or ("0000000",)))
+        target_width = max(len(self.target_name), *(len(c) for c in self.classes or ("0000000",)))
         used = 6 + target_width + 3 + sum(max(len(label), 7) + 3 for label, _ in outputs)
         shown, hidden_features = self._feature_columns(76 - used)
         columns = ["row", *(self.features[j] for j in shown)]
         if hidden_features:
             columns.append("…")
-        columns.append(self.data.target_name)
+        columns.append(self.target_name)
         table = _table(*columns, *(label for label, _ in outputs))
         rows, hidden = self._shown_rows(record)
         for i in rows:
@@ -579,6 +582,6 @@ def describe_steps(experiment, steps):
     scaled = "standardised features" if c.standardize else "features as they are in the data"
     return Text.from_markup(
         f"Stepping through {steps} update{'s' if steps != 1 else ''} of a [bold]{c.model}[/] model with "
-        f"[bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] (lr {c.lr:g}) on [bold]{escape(c.dataset)}[/]: "
+        f"[bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] (lr {c.lr:g}) on [bold]{shown(c.dataset)}[/]: "
         f"{data.n_train} training rows in {batch}, {scaled}."
     )

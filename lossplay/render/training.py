@@ -6,7 +6,6 @@ import time
 import numpy as np
 from rich import box
 from rich.console import Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.segment import Segment
 from rich.style import Style
@@ -15,7 +14,8 @@ from rich.text import Text
 
 from lossplay.observers import Observer
 from lossplay.reference import stable_lr_limit
-from lossplay.render.common import STATUS_STYLE, STATUS_TITLE, Hanging, main_metric, number
+from lossplay.render.common import STATUS_STYLE, STATUS_TITLE, Hanging, main_metric, number, shown
+from lossplay.terminal import printable
 from lossplay.verdicts import KIND_TITLES
 
 
@@ -32,7 +32,7 @@ def describe_run(console, experiment):
         extras.append("penalty " + " + ".join(f"{k} {v:g}" for k, v in (("L1", c.l1), ("L2", c.l2)) if v))
     console.print(
         f"Training a [bold]{c.model}[/] model with [bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] "
-        f"(lr {c.lr:g}) on [bold]{escape(c.dataset)}[/]: {data.n_train} training rows, {val}, {features}; "
+        f"(lr {c.lr:g}) on [bold]{shown(c.dataset)}[/]: {data.n_train} training rows, {val}, {features}; "
         f"{c.epochs} epochs, {batch}" + "".join(f"; {e}" for e in extras) + "."
     )
     print_notes(console, experiment.notes)
@@ -40,7 +40,7 @@ def describe_run(console, experiment):
 
 def print_notes(console, notes):
     for note in notes:
-        console.print(f"[yellow]Note:[/] {escape(note)}")
+        console.print(f"[yellow]Note:[/] {shown(note)}")
 
 
 class EpochBar:
@@ -185,7 +185,7 @@ def _params_table(run):
 
 
 def _parameter_names(data):
-    return [escape(f"w[{name}]") for name in data.feature_names] + ["b (bias)"]
+    return [shown(f"w[{name}]") for name in data.feature_names] + ["b (bias)"]
 
 
 def _vector_params(run):
@@ -224,7 +224,7 @@ def _matrix_params(run):
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("parameter")
     for name in data.classes:
-        table.add_column(escape(f"class {name}"), justify="right")
+        table.add_column(shown(f"class {name}"), justify="right")
     rows = np.vstack([weights, bias[None, :]])
     for name, row in zip(_parameter_names(data), rows):
         table.add_row(name, *(number(v) for v in row))
@@ -303,7 +303,7 @@ def summary(run):
         parts += [Text(""), *block]
     if run.folder is not None:
         files = ", ".join(run.files.values())
-        parts += [Text(""), Text(f"Saved in {run.folder}/: run.json, {files}")]
+        parts += [Text(""), Text(f"Saved in {printable(run.folder)}/: run.json, {files}")]
     style = STATUS_STYLE.get(run.status, "white")
     title = f"{STATUS_TITLE.get(run.status, run.status)}: {run.epochs_run} epochs, {run.outcome.steps} updates"
     return Panel(Group(*parts), title=title, title_align="left", border_style=style, padding=(0, 1))

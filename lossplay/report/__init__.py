@@ -16,6 +16,7 @@ default as report.html inside the folder.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lossplay.config import coerce
 from lossplay.report.comparison import comparison_page
 from lossplay.report.landscape import landscape_page
 from lossplay.report.lrfind import lr_find_page
@@ -43,7 +44,7 @@ class Report:
 
 def build_report(folder):
     """The HTML handout of a lossplay folder (run, comparison, landscape or lr-find) as a ``Report``."""
-    folder, name = find_folder(folder)
+    folder, name = find_folder(coerce(folder, str, "lossplay.build_report: 'folder'", path=True))
     doc = read_json(folder / name, FOLDER_KINDS[name])
     pictures = Pictures(folder, name)
     if name == "run.json":
@@ -72,6 +73,9 @@ def write_report(folder, out=None, *, force=False):
     """
     from lossplay.runs import write_file
 
+    folder = coerce(folder, str, "lossplay.write_report: 'folder'", path=True)
+    out = coerce(out, str, "lossplay.write_report: 'out'", optional=True, path=True)
+    force = coerce(force, bool, "lossplay.write_report: 'force'")
     destination = Path(out) if out is not None else default_destination(folder)
     built = []
 
