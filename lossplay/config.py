@@ -17,6 +17,7 @@ import typing
 from dataclasses import dataclass, field
 
 from lossplay.errors import LossplayError, did_you_mean
+from lossplay.inputs import read_bytes
 
 # The names of the registries in losses.py, optimizers.py, models.py and schedules.py, written out here
 # so that 'lossplay train --help' can list them without importing numpy (a test keeps them in step).
@@ -49,7 +50,8 @@ class TrainConfig:
     # Data
     dataset: str | None = option(
         None, "Data",
-        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV file with a header row.",
+        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV file with a header row "
+        "(- reads it from standard input).",
         metavar="NAME|PATH", shown="linear; blobs for bce, blobs3 for cce")
     target: str | None = option(
         None, "Data", "Target column of a CSV file.", metavar="COLUMN", shown="the last column")
@@ -194,6 +196,9 @@ class TrainConfig:
 
 
 FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
+
+# the largest config file read: a config is a few lines of options
+MAX_CONFIG_BYTES = 1_000_000
 
 _RANGES = {
     # name: (test, what is expected)
@@ -363,19 +368,17 @@ def read_toml(path, known=FIELDS, extra=()):
     """
     import tomllib
 
+    content = read_bytes(path, what="Config file", kind="TOML", limit=MAX_CONFIG_BYTES,
+                         smaller="a config file holds a few lines of options; is it the right file?")
     try:
-        with open(path, "rb") as f:
-            values = tomllib.load(f)
-    except FileNotFoundError:
-        raise LossplayError(f"Config file '{path}' does not exist.") from None
-    except IsADirectoryError:
-        raise LossplayError(f"Config file '{path}' is a folder, not a TOML file.") from None
-    except OSError as e:
-        raise LossplayError(f"Cannot read config file '{path}': {e.strerror}.") from None
+        values = tomllib.loads(content.decode("utf-8-sig"))  # -sig: a byte order mark is not part of the text
     except UnicodeDecodeError:
         raise LossplayError(f"Config file '{path}' is not UTF-8 text.") from None
     except tomllib.TOMLDecodeError as e:
         raise LossplayError(f"Config file '{path}' is not valid TOML: {e}.") from None
+    except RecursionError:
+        raise LossplayError(f"Config file '{path}' nests its arrays or tables too deeply to be read: a config "
+                            "holds 'key = value' lines.") from None
     origin = f"Config file '{path}'"
     for key, value in values.items():
         if isinstance(value, dict):

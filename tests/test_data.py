@@ -199,3 +199,14 @@ def test_polynomial_features_that_overflow_are_refused():
     data = read_csv("x,y\n1e20,1\n2,3\n3,4\n", name="big.csv")
     with pytest.raises(LossplayError, match="--poly-degree 20 overflows"):
         prepare(data, val_split=0, poly_degree=20, split_rng=stream(0, "split"), outlier_rng=stream(0, "outliers"))
+
+
+def test_a_header_of_100k_duplicate_names_fails_fast(tmp_path):
+    import time
+
+    names = [f"column{i % 50_000}" for i in range(100_000)]
+    (tmp_path / "wide.csv").write_text(",".join(names) + "\n" + ",".join(["1"] * len(names)) + "\n")
+    started = time.monotonic()
+    with pytest.raises(LossplayError, match="names the column 'column0' twice"):
+        load_dataset(str(tmp_path / "wide.csv"))
+    assert time.monotonic() - started < 5  # comparing every name with every other took seconds
