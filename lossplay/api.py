@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from lossplay import __version__, runs
-from lossplay.config import TrainConfig, make_config
-from lossplay.errors import LossplayError
+from lossplay.config import TrainConfig, check_steps, make_config
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import StepRecord, history_columns
@@ -265,8 +264,7 @@ def step(config=None, /, *, steps=3, **options):
     Options as for ``train`` (``epochs`` is set by ``steps``). Each record holds
     every number of its update; ``record.to_dict()`` gives them as plain lists.
     """
-    if steps < 1:
-        raise LossplayError(f"--steps must be at least 1, got {steps}.")
+    check_steps(steps)
     experiment = build(_config(config, options))
     for record in step_records(experiment, steps):
         if isinstance(record, StepRecord):

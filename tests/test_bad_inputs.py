@@ -83,12 +83,25 @@ FAILURES = [
     (["optimizers", "adamm"], "Did you mean 'adam'?"),
     (["demo", "outlier"], "Did you mean 'outliers'?"),
     (["step", "--steps", "0"], "--steps"),
+    # limits
+    (["train", "--epochs", str(10**12)], "--epochs must be at least 1 and at most 1,000,000, got 1000000000000"),
+    (["train", "--samples", str(10**9)], "--samples must be at least 4 and at most 10,000,000"),
+    (["train", "--samples", str(10**12)], "--samples must be at least 4 and at most 10,000,000"),
+    (["train", "--samples", str(2**70)], "--samples must be at least 4 and at most 10,000,000"),
+    (["step", "--steps", str(10**20)], "--steps must be at least 1 and at most 10,000"),
+    (["compare", "mse", "mae", "--epochs", str(10**7)], "--epochs must be at least 1 and at most 1,000,000"),
+    (["train", "--dataset", "iris", "--loss", "cce", "--poly-degree", "30", "--epochs", "1000000"],
+     "would need about 4.9 GB of memory, more than lossplay's budget of 4 GB: its history keeps 1,000,001 epochs "
+     "of 363 parameters (4.9 GB). Lower --epochs (to 815,622 at most here) or --poly-degree."),
+    (["train", "--dataset", "multi", "--samples", "10000000", "--poly-degree", "30"],
+     "its 10,000,000 rows of 151 columns take 13.2 GB as data and design matrix. Lower --poly-degree or --samples."),
     # config files
     (["train", "--config", bad("syntax_error.toml")], "line 1, column"),
     (["train", "--config", bad("unknown_key.toml")], "unknown option 'lerning_rate'. Did you mean 'lr'?"),
     (["train", "--config", bad("wrong_type.toml")], "'epochs' must be a whole number, got str 'ten'"),
     (["train", "--config", "missing.toml"], "does not exist"),
     (["train", "--config", str(BAD)], "is a folder"),
+    (["train", "--config", bad("huge_epochs.toml")], "--epochs must be at least 1 and at most 1,000,000"),
 ]
 
 
