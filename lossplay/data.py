@@ -266,6 +266,8 @@ MISSING_TOKENS = {"", "na", "n/a", "nan", "null", "none", "?", "-", "--"}
 # the largest CSV file (or standard input) lossplay reads: 200 MB is far beyond a classroom dataset, and
 # its table of float64 numbers (up to four times the text) still fits in memory
 MAX_CSV_BYTES = 200 * MB
+# the largest labels read as numbers: every whole number below 2**53 is exact in float64 (and int64)
+EXACT_LABELS = 2.0**53
 
 
 def load_csv(path, *, target=None, task=None, drop_missing=False):
@@ -365,8 +367,13 @@ def _drop(rows_bad, n, name, drop_missing, first):
 
 
 def _from_numbers(table, header, *, name, target, task, drop_missing):
-    """A Dataset from a table parsed as numbers (NaN and infinity included)."""
+    """A Dataset from a table parsed as numbers (NaN and infinity included), or None when the target's
+    labels must be read as written (see ``_target``)."""
     t = _target_index(header, target, name)
+    if task in ("binary", "multiclass"):
+        labels = table[:, t]
+        if not _exact(labels[np.isfinite(labels)]):
+            return None
     bad = ~np.isfinite(table).all(axis=1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -467,6 +474,11 @@ def _is_number(cell):
     return _number(cell) is not None
 
 
+def _exact(values):
+    """True when every value is small enough to be a whole number held exactly (below 2**53 in size)."""
+    return bool(np.all(np.abs(values) < EXACT_LABELS))
+
+
 def _number(cell):
     try:
         return float(cell)
@@ -475,10 +487,16 @@ def _number(cell):
 
 
 def _target(values, cells, column, name, task, text_labels=False, lines=None):
-    """(y, classes, task, notes) for a target given as numbers (``values``) or text labels (``cells``)."""
+    """(y, classes, task, notes) for a target given as numbers (``values``) or text labels (``cells``).
+
+    Numeric class labels are whole numbers; those too large to be held exactly (2**53 and beyond, where
+    1e20 and 1e20 + 1 are the same float) are read as text labels instead, named as written.
+    """
     def line_of(i):
         return lines[i] if lines is not None else i + 2
 
+    if task in ("binary", "multiclass") and not text_labels and cells is not None and not _exact(values):
+        text_labels = True
     if task is None:
         if text_labels:
             task = "binary" if len(set(cells)) == 2 else "multiclass"

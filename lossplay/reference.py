@@ -50,11 +50,16 @@ def mse_hessian(X, l2=0.0):
 
 
 def mse_minimum(X, y, l2=0.0):
-    """theta = [w; b] minimising the MSE objective with an L2 penalty (least squares when l2 = 0)."""
+    """theta = [w; b] minimising the MSE objective with an L2 penalty (least squares when l2 = 0).
+
+    With values so large that A^T A or A^T y overflow float64 (features near 1e154, unscaled) the
+    answer holds infinities or NaN, for the caller to show as such.
+    """
     A = _design(X)
     if l2 == 0:
         return np.linalg.lstsq(A, y, rcond=None)[0]
-    return np.linalg.solve(mse_hessian(X, l2), (2.0 / X.shape[0]) * (A.T @ y))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.linalg.solve(mse_hessian(X, l2), (2.0 / X.shape[0]) * (A.T @ y))
 
 
 def stable_lr_limit(X, l2=0.0):

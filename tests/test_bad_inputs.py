@@ -227,3 +227,27 @@ def test_an_unreadable_dataset_or_config_is_one_error_line(in_tmp, monkeypatch):
     for args in (["--dataset", "secret.csv"], ["--config", "secret.toml"]):
         result = run_cli(["train", *args], in_tmp)
         assert result.exit_code == 2 and "Permission denied" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["train", "--lr", "1e308", "--epochs", "5"],
+    ["train", "--lr", "1e308", "--epochs", "5", "--dataset", "multi", "--batch-size", "0"],
+    ["compare", "--lrs", "1e-320,1e308", "--epochs", "5"],
+    ["compare", "mse", "mae", "--lr", "1e308", "--epochs", "5"],
+    ["train", "--dataset", "LABELS", "--loss", "cce", "--epochs", "3"],
+    ["train", "--dataset", "HUGE", "--no-standardize", "--l2", "0.1", "--epochs", "3"],
+    ["step", "--dataset", "HUGE", "--steps", "2", "--l2", "0.1"],
+])
+def test_overflows_that_are_expected_are_handled_without_a_raw_warning(args, in_tmp):
+    import warnings
+
+    (in_tmp / "labels.csv").write_text("x,y\n" + "".join(f"{i},{('0', '1e30')[i % 2]}\n" for i in range(10)))
+    (in_tmp / "huge.csv").write_text("x,y\n" + "".join(f"{(i + 1) * 1e200},{(i % 3 + 1) * 1e300}\n" for i in range(10)))
+    args = [{"LABELS": "labels.csv", "HUGE": "huge.csv"}.get(a, a) for a in args]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_cli(args + ([] if args[0] == "step" else ["--out", "out"]), in_tmp)
+    assert result.exit_code in (0, 3), result.output + result.stderr
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    if "labels.csv" in args:
+        assert json.loads((in_tmp / "out" / "run.json").read_text())["data"]["classes"] == ["0", "1e30"]

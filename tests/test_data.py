@@ -210,3 +210,24 @@ def test_a_header_of_100k_duplicate_names_fails_fast(tmp_path):
     with pytest.raises(LossplayError, match="names the column 'column0' twice"):
         load_dataset(str(tmp_path / "wide.csv"))
     assert time.monotonic() - started < 5  # comparing every name with every other took seconds
+
+
+@pytest.mark.parametrize(("labels", "classes"), [
+    (["0", "1e30"], ("0", "1e30")),
+    (["1e20", "2e20"], ("1e20", "2e20")),
+    (["9007199254740993", "9007199254740992"], ("9007199254740992", "9007199254740993")),
+    (["-1e300", "1"], ("-1e300", "1")),
+])
+def test_labels_too_large_to_be_exact_integers_are_read_as_written(labels, classes, tmp_path):
+    text = "x,y\n" + "".join(f"{i},{labels[i % 2]}\n" for i in range(8))
+    (tmp_path / "big.csv").write_text(text)
+    for data in (load_dataset(str(tmp_path / "big.csv"), task="multiclass"),  # numpy's path, then the text
+                 read_csv(text, name="big.csv", task="binary")):
+        assert data.classes == classes
+        np.testing.assert_array_equal(data.y, [classes.index(labels[i % 2]) for i in range(8)])
+
+
+def test_whole_number_labels_below_2_to_the_53_stay_numbers():
+    data = read_csv("x,y\n1,9007199254740991\n2,3\n3,3.0\n", name="n.csv", task="multiclass")
+    assert data.classes == ("3", "9007199254740991")
+    np.testing.assert_array_equal(data.y, [1, 0, 0])
