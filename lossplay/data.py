@@ -479,6 +479,12 @@ def _exact(values):
     return bool(np.all(np.abs(values) < EXACT_LABELS))
 
 
+def constant_target(column, name, value):
+    """The error for a target that holds the same value (a number, or a class label) in every row."""
+    return LossplayError(f"The target '{column}' of '{name}' is {value} in every row: there is nothing to learn. "
+                         "Choose another --target.")
+
+
 def _number(cell):
     try:
         return float(cell)
@@ -505,6 +511,8 @@ def _target(values, cells, column, name, task, text_labels=False, lines=None):
         else:
             task = "regression"
     if task == "regression":
+        if np.ptp(values) == 0:
+            raise constant_target(column, name, f"{values[0]:g}")
         return values, None, task, ()
     if text_labels:
         labels = sorted(set(cells))
@@ -523,7 +531,7 @@ def _target(values, cells, column, name, task, text_labels=False, lines=None):
         y = np.searchsorted(labels, values.astype(np.int64))
         classes = tuple(str(v) for v in labels)
     if len(classes) < 2:
-        raise LossplayError(f"'{column}' holds only one class ({classes[0]}): a classifier needs two or more.")
+        raise constant_target(column, name, f"'{classes[0]}'" if text_labels else classes[0])
     if task == "binary" and len(classes) != 2:
         raise LossplayError(
             f"Binary classification needs 2 classes, but '{column}' has {len(classes)} "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lossplay.config import DEFAULT_LR, parse_class_weight
-from lossplay.data import CATALOG, GENERATORS, default_for_task, load_dataset
+from lossplay.data import CATALOG, GENERATORS, constant_target, default_for_task, load_dataset
 from lossplay.errors import LossplayError
 from lossplay.loop import TrainingLoop
 from lossplay.losses import LOSSES, ClassWeighted, OnProbability, balanced_weights, make_loss
@@ -257,10 +257,7 @@ def build(config, dataset=None):
     """The ``Experiment`` for a validated config (and optionally an already loaded dataset)."""
     config, dataset = resolve(config, dataset)
     if dataset.task == "regression" and np.ptp(dataset.y) == 0:
-        raise LossplayError(
-            f"The target '{dataset.target_name}' of '{dataset.name}' is {dataset.y[0]:g} in every row: "
-            "there is nothing to learn. Choose another --target."
-        )
+        raise constant_target(dataset.target_name, dataset.name, f"{dataset.y[0]:g}")
     check_memory(config, dataset.n_rows, dataset.n_features,
                  dataset.n_classes if dataset.task == "multiclass" else 1,
                  dataset.X.nbytes + dataset.y.nbytes, generated=dataset.source == "generated")

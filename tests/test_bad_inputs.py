@@ -33,7 +33,7 @@ FAILURES = [
     (["train", "--dataset", bad("missing_values.csv")], "missing or non-finite values in 3 of its 8 rows"),
     (["train", "--dataset", bad("infinite_value.csv")], "column 'z' at line 3 holds inf"),
     (["train", "--dataset", bad("constant_target.csv")], "is 5 in every row"),
-    (["train", "--dataset", bad("single_class.csv"), "--loss", "bce"], "holds only one class (a)"),
+    (["train", "--dataset", bad("single_class.csv"), "--loss", "bce"], "is 'a' in every row"),
     (["train", "--dataset", bad("duplicate_column.csv")], "names the column 'x' twice"),
     (["train", "--dataset", bad("fractional_labels.csv"), "--loss", "bce"], "needs class labels"),
     (["train", "--dataset", bad("three_text_classes.csv"), "--loss", "bce"], "needs 2 classes"),
@@ -42,6 +42,9 @@ FAILURES = [
     (["train", "--dataset", "nowhere.csv"], "does not exist"),
     (["train", "--dataset", str(BAD)], "is a folder"),
     (["train", "--dataset", bad("semicolons.csv"), "--target", "why"], "no column 'why'. Did you mean 'y'?"),
+    (["train", "--dataset", bad("zero_target.csv")], "The target 'y' of '"),
+    (["train", "--dataset", bad("zero_target.csv")], "is 0 in every row: there is nothing to learn"),
+    (["train", "--dataset", bad("one_target.csv")], "is 1 in every row: there is nothing to learn"),
     # option values
     (["train", "--lr", "-1"], "--lr must be > 0"),
     (["train", "--lr", "nan"], "--lr must be a finite number"),

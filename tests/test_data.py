@@ -101,7 +101,7 @@ def test_csv_bom_semicolons_and_windows_line_endings_work():
     ("x,y\n1,0.5\n2,1\n", {"task": "binary"}, "Classification needs class labels"),
     ("x,y\n1,a\n2,b\n3,c\n", {"task": "binary"}, "needs 2 classes"),
     ("x,y\n1,a\n2,b\n", {"task": "regression"}, "holds text"),
-    ("x,y\n1,a\n2,a\n", {"task": "multiclass"}, "only one class"),
+    ("x,y\n1,a\n2,a\n", {"task": "multiclass"}, "is 'a' in every row: there is nothing to learn"),
 ])
 def test_bad_csv_text_is_explained(text, kwargs, message):
     with pytest.raises(LossplayError, match=message):
