@@ -328,6 +328,9 @@ def validate(config):
             raise LossplayError(f"{flag_name(name)} must be a finite number, got {value}.")
     for name in _RANGES:
         check_range(name, getattr(config, name))
+    if config.dataset is not None and not config.dataset.strip():
+        raise LossplayError("--dataset is empty: name a dataset (see 'lossplay datasets'), give the path of a CSV "
+                            "file or - for standard input, or leave the option out for the default.")
     for name, choices in _NAMES.items():
         value = getattr(config, name)
         if value is not None and value not in choices:

@@ -45,6 +45,8 @@ FAILURES = [
     (["train", "--dataset", bad("zero_target.csv")], "The target 'y' of '"),
     (["train", "--dataset", bad("zero_target.csv")], "is 0 in every row: there is nothing to learn"),
     (["train", "--dataset", bad("one_target.csv")], "is 1 in every row: there is nothing to learn"),
+    (["train", "--dataset", ""], "--dataset is empty"),
+    (["train", "--dataset", " "], "--dataset is empty"),
     # option values
     (["train", "--lr", "-1"], "--lr must be > 0"),
     (["train", "--lr", "nan"], "--lr must be a finite number"),
@@ -105,6 +107,7 @@ FAILURES = [
     (["train", "--config", "missing.toml"], "does not exist"),
     (["train", "--config", str(BAD)], "is a folder"),
     (["train", "--config", bad("huge_epochs.toml")], "--epochs must be at least 1 and at most 1,000,000"),
+    (["train", "--config", bad("empty_dataset.toml")], "--dataset is empty"),
 ]
 
 
