@@ -54,7 +54,17 @@ def test_inputs_that_never_end_or_never_start_are_refused_at_once(option, path, 
     assert not (tmp_path / "runs").exists()
 
 
-def test_standard_input_that_never_ends_stops_at_the_limit(tmp_path, monkeypatch):
+def test_standard_input_that_never_ends_stops_at_the_limit(tmp_path):
+    endless = subprocess.Popen(["yes", "1,2"], stdout=subprocess.PIPE)
+    try:
+        result, seconds = lossplay("train", "--dataset", "-", cwd=tmp_path, stdin=endless.stdout)
+    finally:
+        endless.kill()
+        endless.wait()
+    assert_one_error(result, seconds, "Dataset file '-' (standard input) is larger than 200 MB")
+
+
+def test_standard_input_over_the_limit_is_refused_in_process_too(monkeypatch):
     monkeypatch.setattr(data, "MAX_CSV_BYTES", 1000)
     result = CliRunner().invoke(cli, ["train", "--dataset", "-"], input=CSV * 20)
     assert result.exit_code == 2
