@@ -79,6 +79,8 @@ def trial(requested, changes, dataset=None):
 def one_digit(value, below=None):
     """``value`` rounded to one significant digit (0.0333 -> 0.03), so commands stay readable; rounded
     down instead when rounding to the nearest would not stay below ``below``."""
+    if not (math.isfinite(value) and value > 0):
+        return 0.0  # no rate: the caller skips it
     exponent = math.floor(math.log10(value))
     nearest = float(f"{value:.0e}")
     if below is None or nearest < below:
@@ -107,7 +109,7 @@ def _calmer_rate(experiment, diagnosis, deadline):
     trouble = "diverged" if diagnosis.has("diverged") else "jumped up (unstable)"
     candidates = []
     limit = derived_rate(experiment)
-    if limit is not None and limit / 2 < c.lr:
+    if limit is not None and 0 < limit / 2 < c.lr and one_digit(limit / 2, below=0.9 * limit) > 0:
         derivation = (f"For the MSE of a linear model with full batches the largest stable rate is 2/λmax = "
                       f"{number(limit)}, from the data; half of it")
         candidates.append((one_digit(limit / 2, below=0.9 * limit), derivation))

@@ -16,7 +16,7 @@ from datetime import datetime
 import numpy as np
 
 from lossplay import __version__, runs
-from lossplay.config import as_config, coerce
+from lossplay.config import as_config, check_steps, coerce
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
@@ -345,8 +345,7 @@ def step(config=None, /, *, steps=3, **options):
     every number of its update; ``record.to_dict()`` gives them as plain lists.
     """
     steps = coerce(steps, int, "lossplay.step: 'steps'")
-    if steps < 1:
-        raise LossplayError(f"--steps must be at least 1, got {steps}.")
+    check_steps(steps)
     experiment = build(as_config(config, options, "lossplay.step"))
     for record in step_records(experiment, steps):
         if isinstance(record, StepRecord):

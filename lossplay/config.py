@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lossplay.errors import LossplayError, did_you_mean
+from lossplay.inputs import read_bytes
 
 # The names of the registries in losses.py, optimizers.py, models.py and schedules.py, written out here
 # so that 'lossplay train --help' can list them without importing numpy (a test keeps them in step).
@@ -64,7 +65,8 @@ class TrainConfig:
     # Data
     dataset: str | None = option(
         None, "Data",
-        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV file with a header row.",
+        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV file with a header row "
+        "(- reads it from standard input).",
         metavar="NAME|PATH", shown="linear; blobs for bce, blobs3 for cce")
     target: str | None = option(
         None, "Data", "Target column of a CSV file.", metavar="COLUMN", shown="the last column")
@@ -211,9 +213,17 @@ class TrainConfig:
 
 FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
 
+# Upper bounds that keep a run within a classroom computer's time and memory (a run's memory as a whole is
+# checked against experiment.MEMORY_BUDGET once its data is known).
+MAX_EPOCHS = 1_000_000
+MAX_SAMPLES = 10_000_000
+MAX_STEPS = 10_000  # lossplay step --steps: every number of every update is shown
+# the largest config file read: a config is a few lines of options
+MAX_CONFIG_BYTES = 1_000_000
+
 _RANGES = {
     # name: (test, what is expected)
-    "samples": (lambda v: v >= 4, "at least 4"),
+    "samples": (lambda v: 4 <= v <= MAX_SAMPLES, f"at least 4 and at most {MAX_SAMPLES:,}"),
     "noise": (lambda v: v >= 0, ">= 0"),
     "val_split": (lambda v: 0 <= v < 1, "in [0, 1)"),
     "poly_degree": (lambda v: 1 <= v <= 30, "between 1 and 30"),
@@ -239,9 +249,14 @@ _RANGES = {
     "clip_grad": (lambda v: v > 0, "> 0"),
     "patience": (lambda v: v >= 1, "at least 1"),
     "min_delta": (lambda v: v >= 0, ">= 0"),
-    "epochs": (lambda v: v >= 1, "at least 1"),
+    "epochs": (lambda v: 1 <= v <= MAX_EPOCHS, f"at least 1 and at most {MAX_EPOCHS:,}"),
     "batch_size": (lambda v: v >= 0, ">= 0 (0 means full batch)"),
     "log_every": (lambda v: v >= 1, "at least 1"),
+}
+
+# the ranges of the options some commands add to train's (not TrainConfig fields)
+COMMAND_RANGES = {
+    "steps": (lambda v: 1 <= v <= MAX_STEPS, f"at least 1 and at most {MAX_STEPS:,}"),
 }
 
 _NAMES = {"loss": LOSS_NAMES, "optimizer": OPTIMIZER_NAMES, "model": MODEL_NAMES, "init": INIT_NAMES,
@@ -370,15 +385,29 @@ def check_unknown(keys, origin, known=FIELDS):
             raise LossplayError(f"{origin}: unknown option '{key}'.{suggest_option(key, known)}")
 
 
+def check_range(name, value, ranges=_RANGES):
+    """Raise ``LossplayError`` when an option's value is outside its range."""
+    test, expected = ranges[name]
+    if value is not None and not test(value):
+        raise LossplayError(f"{flag_name(name)} must be {expected}, got {value}.")
+
+
+def check_steps(steps):
+    """The number of updates ``lossplay step`` shows, checked (``COMMAND_RANGES``)."""
+    check_range("steps", steps, COMMAND_RANGES)
+    return steps
+
+
 def validate(config):
     """Raise ``LossplayError`` for the first option out of its range or not a known name."""
     for name, value in config.to_dict().items():
         if isinstance(value, float) and not math.isfinite(value):
             raise LossplayError(f"{flag_name(name)} must be a finite number, got {value}.")
-    for name, (test, expected) in _RANGES.items():
-        value = getattr(config, name)
-        if value is not None and not test(value):
-            raise LossplayError(f"{flag_name(name)} must be {expected}, got {value}.")
+    for name in _RANGES:
+        check_range(name, getattr(config, name))
+    if config.dataset is not None and not config.dataset.strip():
+        raise LossplayError("--dataset is empty: name a dataset (see 'lossplay datasets'), give the path of a CSV "
+                            "file or - for standard input, or leave the option out for the default.")
     for name, choices in _NAMES.items():
         value = getattr(config, name)
         if value is not None and value not in choices:
@@ -452,19 +481,17 @@ def read_toml(path, known=FIELDS, extra=()):
     """
     import tomllib
 
+    content = read_bytes(path, what="Config file", kind="TOML", limit=MAX_CONFIG_BYTES,
+                         smaller="a config file holds a few lines of options; is it the right file?")
     try:
-        with open(path, "rb") as f:
-            values = tomllib.load(f)
-    except FileNotFoundError:
-        raise LossplayError(f"Config file '{path}' does not exist.") from None
-    except IsADirectoryError:
-        raise LossplayError(f"Config file '{path}' is a folder, not a TOML file.") from None
-    except OSError as e:
-        raise LossplayError(f"Cannot read config file '{path}': {e.strerror}.") from None
+        values = tomllib.loads(content.decode("utf-8-sig"))  # -sig: a byte order mark is not part of the text
     except UnicodeDecodeError:
         raise LossplayError(f"Config file '{path}' is not UTF-8 text.") from None
     except tomllib.TOMLDecodeError as e:
         raise LossplayError(f"Config file '{path}' is not valid TOML: {e}.") from None
+    except RecursionError:
+        raise LossplayError(f"Config file '{path}' nests its arrays or tables too deeply to be read: a config "
+                            "holds 'key = value' lines.") from None
     origin = f"Config file '{path}'"
     for key, value in values.items():
         if isinstance(value, dict):

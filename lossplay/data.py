@@ -8,7 +8,9 @@ the same rows; the linear ones also record the true parameters they were
 drawn from.
 """
 
+import collections
 import csv
+import io
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,7 @@ import numpy as np
 
 from lossplay.config import coerce
 from lossplay.errors import LossplayError, did_you_mean
+from lossplay.inputs import MB, STDIN, read_bytes
 from lossplay.seeding import stream
 from lossplay.terminal import printable
 
@@ -207,8 +210,9 @@ def default_for_task(task):
 
 
 def looks_like_path(name):
-    """A dataset name with a separator or a .csv suffix is a file path, not a built-in name."""
-    return name.lower().endswith((".csv", ".txt", ".tsv")) or "/" in name or "\\" in name
+    """A dataset name with a separator or a .csv suffix is a file path, not a built-in name; '-' is standard
+    input."""
+    return name == STDIN or name.lower().endswith((".csv", ".txt", ".tsv")) or "/" in name or "\\" in name
 
 
 def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0, task=None, drop_missing=False):
@@ -282,43 +286,56 @@ def _generate(info, samples, noise, rng):
 MISSING_TOKENS = {"", "na", "n/a", "nan", "null", "none", "?", "-", "--"}
 
 
-def load_csv(path, *, target=None, task=None, drop_missing=False):
-    """Read a CSV file with a header row; see ``read_csv``.
+# the largest CSV file (or standard input) lossplay reads: 200 MB is far beyond a classroom dataset, and
+# its table of float64 numbers (up to four times the text) still fits in memory
+MAX_CSV_BYTES = 200 * MB
+# the largest labels read as numbers: every whole number below 2**53 is exact in float64 (and int64)
+EXACT_LABELS = 2.0**53
 
-    A file of plain numbers is parsed by numpy in one pass; anything else (text
-    labels, missing cells, a stray word) goes through ``read_csv``, which finds
-    and names the problem.
+
+def load_csv(path, *, target=None, task=None, drop_missing=False):
+    """Read a CSV file with a header row ('-' for standard input); see ``read_csv``.
+
+    The file is read once, whole (at most ``MAX_CSV_BYTES``), and parsed from
+    memory: a file of plain numbers by numpy in one pass; anything else (text
+    labels, missing cells, a stray word) by ``read_csv``, which finds and names
+    the problem.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise LossplayError(f"Dataset path '{path}' is a folder; give the path of a CSV file.")
+    name = "stdin" if str(path) == STDIN else str(path)
+    content = read_bytes(path, what="Dataset file", kind="CSV", limit=MAX_CSV_BYTES,
+                         smaller="give lossplay a sample of its rows.")
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            first = f.readline()
-    except FileNotFoundError:
-        raise LossplayError(f"Dataset file '{path}' does not exist.") from None
+        first = _first_line(content).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LossplayError(f"Dataset file '{path}' is not UTF-8 text; save it as a UTF-8 CSV.") from None
-    except OSError as e:
-        raise LossplayError(f"Cannot read dataset file '{path}': {e.strerror}.") from None
     delimiter = _sniff_delimiter(first)
-    header = _header(first, delimiter, str(path))
+    header = _header(first, delimiter, name)
     if header is not None and len(header) >= 2:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "empty input file": handled below
-                table = np.loadtxt(path, delimiter=delimiter, skiprows=1, ndmin=2, encoding="utf-8-sig",
-                                   quotechar='"', comments=None, dtype=np.float64)
+                rows = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline=None)
+                table = np.loadtxt(rows, delimiter=delimiter, skiprows=1, ndmin=2, quotechar='"', comments=None,
+                                   dtype=np.float64)
         except (ValueError, UnicodeDecodeError):
             table = None
         if table is not None and table.shape[0] > 0 and table.shape[1] == len(header):
-            return _from_numbers(table, header, name=str(path), target=target, task=task,
-                                 drop_missing=drop_missing)
+            dataset = _from_numbers(table, header, name=name, target=target, task=task, drop_missing=drop_missing)
+            if dataset is not None:
+                return dataset
+            del table
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LossplayError(f"Dataset file '{path}' is not UTF-8 text; save it as a UTF-8 CSV.") from None
-    return read_csv(text, name=str(path), target=target, task=task, source="csv", drop_missing=drop_missing)
+    del content
+    return read_csv(text, name=name, target=target, task=task, source="csv", drop_missing=drop_missing)
+
+
+def _first_line(content):
+    """The bytes of the first line (without its end: \\n, \\r\\n or \\r)."""
+    ends = [i for i in (content.find(b"\n"), content.find(b"\r")) if i >= 0]
+    return content[:min(ends)] if ends else content
 
 
 def _sniff_delimiter(header_line):
@@ -338,9 +355,10 @@ def _header(line, delimiter, name):
         raise LossplayError(
             f"'{name}' has no header row: its first line holds numbers. Add a line of column names."
         )
-    if len(set(header)) != len(header):
-        twice = sorted({h for h in header if header.count(h) > 1})
-        raise LossplayError(f"'{name}' names the column '{twice[0]}' twice: give every column its own name.")
+    counts = collections.Counter(header)
+    if len(counts) != len(header):
+        twice = min(h for h, count in counts.items() if count > 1)
+        raise LossplayError(f"'{name}' names the column '{twice}' twice: give every column its own name.")
     return header
 
 
@@ -351,9 +369,8 @@ def _target_index(header, target, name):
         return len(header) - 1
     if target in header:
         return header.index(target)
-    raise LossplayError(
-        f"'{name}' has no column '{target}'.{did_you_mean(target, header)} Columns: {', '.join(header)}."
-    )
+    shown = ", ".join(header[:20]) + (f", ... ({len(header)} in all)" if len(header) > 20 else "")
+    raise LossplayError(f"'{name}' has no column '{target}'.{did_you_mean(target, header)} Columns: {shown}.")
 
 
 def _drop(rows_bad, n, name, drop_missing, first):
@@ -373,8 +390,13 @@ def _drop(rows_bad, n, name, drop_missing, first):
 
 
 def _from_numbers(table, header, *, name, target, task, drop_missing):
-    """A Dataset from a table parsed as numbers (NaN and infinity included)."""
+    """A Dataset from a table parsed as numbers (NaN and infinity included), or None when the target's
+    labels must be read as written (see ``_target``)."""
     t = _target_index(header, target, name)
+    if task in ("binary", "multiclass"):
+        labels = table[:, t]
+        if not _exact(labels[np.isfinite(labels)]):
+            return None
     bad = ~np.isfinite(table).all(axis=1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -475,6 +497,17 @@ def _is_number(cell):
     return _number(cell) is not None
 
 
+def _exact(values):
+    """True when every value is small enough to be a whole number held exactly (below 2**53 in size)."""
+    return bool(np.all(np.abs(values) < EXACT_LABELS))
+
+
+def constant_target(column, name, value):
+    """The error for a target that holds the same value (a number, or a class label) in every row."""
+    return LossplayError(f"The target '{column}' of '{name}' is {value} in every row: there is nothing to learn. "
+                         "Choose another --target.")
+
+
 def _number(cell):
     try:
         return float(cell)
@@ -483,10 +516,16 @@ def _number(cell):
 
 
 def _target(values, cells, column, name, task, text_labels=False, lines=None):
-    """(y, classes, task, notes) for a target given as numbers (``values``) or text labels (``cells``)."""
+    """(y, classes, task, notes) for a target given as numbers (``values``) or text labels (``cells``).
+
+    Numeric class labels are whole numbers; those too large to be held exactly (2**53 and beyond, where
+    1e20 and 1e20 + 1 are the same float) are read as text labels instead, named as written.
+    """
     def line_of(i):
         return lines[i] if lines is not None else i + 2
 
+    if task in ("binary", "multiclass") and not text_labels and cells is not None and not _exact(values):
+        text_labels = True
     if task is None:
         if text_labels:
             task = "binary" if len(set(cells)) == 2 else "multiclass"
@@ -495,6 +534,8 @@ def _target(values, cells, column, name, task, text_labels=False, lines=None):
         else:
             task = "regression"
     if task == "regression":
+        if np.ptp(values) == 0:
+            raise constant_target(column, name, f"{values[0]:g}")
         return values, None, task, ()
     if text_labels:
         labels = sorted(set(cells))
@@ -513,7 +554,7 @@ def _target(values, cells, column, name, task, text_labels=False, lines=None):
         y = np.searchsorted(labels, values.astype(np.int64))
         classes = tuple(str(v) for v in labels)
     if len(classes) < 2:
-        raise LossplayError(f"'{column}' holds only one class ({classes[0]}): a classifier needs two or more.")
+        raise constant_target(column, name, f"'{classes[0]}'" if text_labels else classes[0])
     if task == "binary" and len(classes) != 2:
         raise LossplayError(
             f"Binary classification needs 2 classes, but '{column}' has {len(classes)} "

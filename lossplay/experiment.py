@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lossplay.config import DEFAULT_LR, parse_class_weight
-from lossplay.data import CATALOG, GENERATORS, default_for_task, load_dataset
+from lossplay.data import CATALOG, GENERATORS, constant_target, default_for_task, load_dataset
 from lossplay.errors import LossplayError
 from lossplay.loop import TrainingLoop
 from lossplay.losses import LOSSES, ClassWeighted, OnProbability, balanced_weights, make_loss
@@ -132,6 +132,9 @@ def resolve(config, dataset=None):
     if dataset is None:
         task = task_of(loss_name, config.model) if loss_name else None
         name = config.dataset or (default_for_task(task) if task else "linear")
+        generator = GENERATORS.get(name)
+        if generator is not None and not generator.fixed:  # before drawing rows that might not fit
+            check_memory(config, config.samples or generator.samples, generator.n_features, generated=True)
         # a CSV file's target is read the way the loss needs; catalog datasets know their own task
         dataset = load_dataset(name, target=config.target, samples=config.samples, noise=config.noise,
                                seed=config.seed, task=None if name in CATALOG else task,
@@ -218,15 +221,72 @@ def make_experiment_loss(config, data):
     return loss
 
 
+# The memory a run may take: one that would need more is refused before its arrays are made.
+MEMORY_BUDGET = 4 * 1000**3
+# what one epoch's record costs besides its parameters (8 bytes each): about 1 kB measured for the record and
+# its metrics, doubled for the rows of history.csv and the pictures' columns made from it when the run is saved
+RECORD_BYTES = 2000
+
+
+def memory_needed(config, rows, features, outputs, data_bytes):
+    """{part: bytes} a run of ``config`` needs on ``rows`` rows of ``features`` features (``outputs`` per row):
+    the data, the design matrices (with the loop's working arrays) and the history of its epochs, each record
+    holding a copy of the parameters."""
+    columns = features * config.poly_degree + 1
+    return {
+        "data": data_bytes,
+        "design": 8 * rows * columns + 64 * rows * outputs,
+        "history": (config.epochs + 1) * (RECORD_BYTES + 8 * columns * outputs),
+    }
+
+
+def check_memory(config, rows, features, outputs=1, data_bytes=None, generated=False):
+    """Raise ``LossplayError`` when a run would need more than ``MEMORY_BUDGET``, naming the option to lower.
+
+    ``data_bytes`` defaults to the size of a generated dataset of that shape, not yet drawn.
+    """
+    if data_bytes is None:
+        data_bytes = 8 * rows * (features + 1)
+    parts = memory_needed(config, rows, features, outputs, data_bytes)
+    total = sum(parts.values())
+    if total <= MEMORY_BUDGET:
+        return
+    columns = features * config.poly_degree + 1
+    if max(parts, key=parts.get) == "history":
+        per_epoch = parts["history"] / (config.epochs + 1)
+        fits = int((MEMORY_BUDGET - parts["data"] - parts["design"]) // per_epoch) - 1
+        what = (f"its history keeps {config.epochs + 1:,} epochs of {columns * outputs:,} parameters "
+                f"({_size(parts['history'])})")
+        fix = f"Lower --epochs (to {fits:,} at most here)" if fits >= 1 else "Lower --epochs"
+        if config.poly_degree > 1:
+            fix += " or --poly-degree"
+    else:
+        what = (f"its {rows:,} rows of {columns:,} columns take {_size(parts['data'] + parts['design'])} "
+                "as data and design matrix")
+        if config.poly_degree > 1:
+            fix = "Lower --poly-degree" + (" or --samples" if generated else "")
+        elif generated:
+            fix = "Lower --samples"
+        else:
+            fix = "Use a sample of the file's rows or fewer of its columns"
+    raise LossplayError(f"This run would need about {_size(total)} of memory, more than lossplay's budget of "
+                        f"{_size(MEMORY_BUDGET)}: {what}. {fix}.")
+
+
+def _size(size):
+    """Bytes in words: '820 MB', '5.6 GB'."""
+    return f"{size / 1000**3:.3g} GB" if size >= 1000**3 else f"{size / 1000**2:.3g} MB"
+
+
 def build(config, dataset=None):
     """The ``Experiment`` for a validated config (and optionally an already loaded dataset)."""
     requested = config
     config, dataset = resolve(config, dataset)
     if dataset.task == "regression" and np.ptp(dataset.y) == 0:
-        raise LossplayError(
-            f"The target '{dataset.target_name}' of '{dataset.name}' is {dataset.y[0]:g} in every row: "
-            "there is nothing to learn. Choose another --target."
-        )
+        raise constant_target(dataset.target_name, dataset.name, f"{dataset.y[0]:g}")
+    check_memory(config, dataset.n_rows, dataset.n_features,
+                 dataset.n_classes if dataset.task == "multiclass" else 1,
+                 dataset.X.nbytes + dataset.y.nbytes, generated=dataset.source == "generated")
     notes = [*dataset.notes, *unused_options(config)]
     data = prepare(
         dataset, val_split=config.val_split, outliers=config.outliers,

@@ -466,6 +466,8 @@ def landscape_advice(scape):
     for path in (p for p in scape.paths if p.status == "diverged"):
         for factor in RATE_FACTORS:
             rate = one_digit(path.lr * factor, below=path.lr)
+            if rate <= 0:
+                continue
             changes = {**optimizer_changes(path.name, scape.lr), "lr": rate}
             tried = follow(scape.experiment, path.name, changes, scape.start, scape.steps_asked)
             if tried.status != "diverged" and np.isfinite(tried.costs).all() and tried.costs[-1] < tried.costs[0]:

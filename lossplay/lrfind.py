@@ -381,7 +381,7 @@ class LRFindResult:
         suggested = float(f"{self.suggested_lr:.2g}")
         base = make_config(**{k: v for k, v in self.train_options(suggested).items() if k != "lr"})
         candidates = [suggested, *(one_digit(suggested * f, below=suggested) for f in RATE_FACTORS)]
-        for rate in dict.fromkeys(candidates):
+        for rate in (r for r in dict.fromkeys(candidates) if r > 0):
             tried = trial(base, {"lr": rate}, self.experiment.dataset)
             if tried is None or tried.diagnosis.troubled:
                 continue

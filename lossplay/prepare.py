@@ -48,14 +48,18 @@ class FeatureTransform:
         """Weights and bias that give the same z on the unstandardised (expanded) features.
 
         z = sum_j w_j (x_j - mean_j) / std_j + b  =  sum_j (w_j / std_j) x_j + (b - sum_j w_j mean_j / std_j)
+
+        Parameters of a diverged run, or a feature of tiny spread, can give values beyond float64:
+        they come back as infinity or NaN, for the caller to show as such.
         """
         weights = np.asarray(weights, dtype=np.float64)
         if self.mean is None:
             return weights, np.asarray(bias, dtype=np.float64)
         scale = self.std if weights.ndim == 1 else self.std[:, None]
         shift = self.mean if weights.ndim == 1 else self.mean[:, None]
-        original = weights / scale
-        return original, bias - (original * shift).sum(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            original = weights / scale
+            return original, bias - (original * shift).sum(axis=0)
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,8 @@ def design(source, rows, transform, order="C"):
 
     Only one column of the rows is ever copied at a time, so a large dataset
     is not held twice. Standardisation, when the transform has it, is applied
-    to each column in place.
+    to each column in place. Validation rows far outside a training spread near 1e-300 can overflow to
+    infinity there: their cost is then infinite, and shown as such.
     """
     n, d = rows.size, len(transform.names)
     A = np.empty((n, d + 1), order=order)
@@ -198,8 +203,9 @@ def design(source, rows, transform, order="C"):
         for power in range(1, degree + 1):
             A[:, k] = column if power == 1 else column**power
             if transform.mean is not None:
-                A[:, k] -= transform.mean[k]
-                A[:, k] /= transform.std[k]
+                with np.errstate(over="ignore", invalid="ignore"):
+                    A[:, k] -= transform.mean[k]
+                    A[:, k] /= transform.std[k]
             k += 1
     A[:, d] = 1.0
     return A

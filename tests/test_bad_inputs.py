@@ -33,7 +33,7 @@ FAILURES = [
     (["train", "--dataset", bad("missing_values.csv")], "missing or non-finite values in 3 of its 8 rows"),
     (["train", "--dataset", bad("infinite_value.csv")], "column 'z' at line 3 holds inf"),
     (["train", "--dataset", bad("constant_target.csv")], "is 5 in every row"),
-    (["train", "--dataset", bad("single_class.csv"), "--loss", "bce"], "holds only one class (a)"),
+    (["train", "--dataset", bad("single_class.csv"), "--loss", "bce"], "is 'a' in every row"),
     (["train", "--dataset", bad("duplicate_column.csv")], "names the column 'x' twice"),
     (["train", "--dataset", bad("fractional_labels.csv"), "--loss", "bce"], "needs class labels"),
     (["train", "--dataset", bad("three_text_classes.csv"), "--loss", "bce"], "needs 2 classes"),
@@ -42,6 +42,11 @@ FAILURES = [
     (["train", "--dataset", "nowhere.csv"], "does not exist"),
     (["train", "--dataset", str(BAD)], "is a folder"),
     (["train", "--dataset", bad("semicolons.csv"), "--target", "why"], "no column 'why'. Did you mean 'y'?"),
+    (["train", "--dataset", bad("zero_target.csv")], "The target 'y' of '"),
+    (["train", "--dataset", bad("zero_target.csv")], "is 0 in every row: there is nothing to learn"),
+    (["train", "--dataset", bad("one_target.csv")], "is 1 in every row: there is nothing to learn"),
+    (["train", "--dataset", ""], "--dataset is empty"),
+    (["train", "--dataset", " "], "--dataset is empty"),
     # option values
     (["train", "--lr", "-1"], "--lr must be > 0"),
     (["train", "--lr", "nan"], "--lr must be a finite number"),
@@ -83,12 +88,26 @@ FAILURES = [
     (["optimizers", "adamm"], "Did you mean 'adam'?"),
     (["demo", "outlier"], "Did you mean 'outliers'?"),
     (["step", "--steps", "0"], "--steps"),
+    # limits
+    (["train", "--epochs", str(10**12)], "--epochs must be at least 1 and at most 1,000,000, got 1000000000000"),
+    (["train", "--samples", str(10**9)], "--samples must be at least 4 and at most 10,000,000"),
+    (["train", "--samples", str(10**12)], "--samples must be at least 4 and at most 10,000,000"),
+    (["train", "--samples", str(2**70)], "--samples must be at least 4 and at most 10,000,000"),
+    (["step", "--steps", str(10**20)], "--steps must be at least 1 and at most 10,000"),
+    (["compare", "mse", "mae", "--epochs", str(10**7)], "--epochs must be at least 1 and at most 1,000,000"),
+    (["train", "--dataset", "iris", "--loss", "cce", "--poly-degree", "30", "--epochs", "1000000"],
+     "would need about 4.9 GB of memory, more than lossplay's budget of 4 GB: its history keeps 1,000,001 epochs "
+     "of 363 parameters (4.9 GB). Lower --epochs (to 815,622 at most here) or --poly-degree."),
+    (["train", "--dataset", "multi", "--samples", "10000000", "--poly-degree", "30"],
+     "its 10,000,000 rows of 151 columns take 13.2 GB as data and design matrix. Lower --poly-degree or --samples."),
     # config files
     (["train", "--config", bad("syntax_error.toml")], "line 1, column"),
     (["train", "--config", bad("unknown_key.toml")], "unknown option 'lerning_rate'. Did you mean 'lr'?"),
     (["train", "--config", bad("wrong_type.toml")], "'epochs' must be a whole number, got str 'ten'"),
     (["train", "--config", "missing.toml"], "does not exist"),
     (["train", "--config", str(BAD)], "is a folder"),
+    (["train", "--config", bad("huge_epochs.toml")], "--epochs must be at least 1 and at most 1,000,000"),
+    (["train", "--config", bad("empty_dataset.toml")], "--dataset is empty"),
 ]
 
 
@@ -215,3 +234,27 @@ def test_compare_lists_are_checked_where_they_are_read(args, toml, message, in_t
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.stderr
     assert not (in_tmp / "runs").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["train", "--lr", "1e308", "--epochs", "5"],
+    ["train", "--lr", "1e308", "--epochs", "5", "--dataset", "multi", "--batch-size", "0"],
+    ["compare", "--lrs", "1e-320,1e308", "--epochs", "5"],
+    ["compare", "mse", "mae", "--lr", "1e308", "--epochs", "5"],
+    ["train", "--dataset", "LABELS", "--loss", "cce", "--epochs", "3"],
+    ["train", "--dataset", "HUGE", "--no-standardize", "--l2", "0.1", "--epochs", "3"],
+    ["step", "--dataset", "HUGE", "--steps", "2", "--l2", "0.1"],
+])
+def test_overflows_that_are_expected_are_handled_without_a_raw_warning(args, in_tmp):
+    import warnings
+
+    (in_tmp / "labels.csv").write_text("x,y\n" + "".join(f"{i},{('0', '1e30')[i % 2]}\n" for i in range(10)))
+    (in_tmp / "huge.csv").write_text("x,y\n" + "".join(f"{(i + 1) * 1e200},{(i % 3 + 1) * 1e300}\n" for i in range(10)))
+    args = [{"LABELS": "labels.csv", "HUGE": "huge.csv"}.get(a, a) for a in args]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_cli(args + ([] if args[0] == "step" else ["--out", "out"]), in_tmp)
+    assert result.exit_code in (0, 3), result.output + result.stderr
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    if "labels.csv" in args:
+        assert json.loads((in_tmp / "out" / "run.json").read_text())["data"]["classes"] == ["0", "1e30"]

@@ -377,3 +377,16 @@ def test_the_command_list_matches_each_command_s_own_summary():
     for name, (module, summary) in COMMANDS.items():
         command = getattr(importlib.import_module(f"lossplay.cli.{module}"), name.replace("-", "_"))
         assert command.help.strip().splitlines()[0] == summary, name
+
+
+def test_a_wide_csv_that_diverges_is_summed_up_in_seconds(in_tmp):
+    import numpy as np
+
+    X = np.random.default_rng(0).standard_normal((30, 20_001))
+    np.savetxt(in_tmp / "wide.csv", X, delimiter=",", fmt="%.3f", comments="",
+               header=",".join(f"c{j}" for j in range(20_001)))
+    started = time.monotonic()
+    result = invoke("train", "--dataset", "wide.csv", "--lr", "1e6", "--batch-size", "0", "--quiet", "--no-plot")
+    assert time.monotonic() - started < 20
+    assert result.exit_code == 3, result.stderr
+    assert "2 / (largest eigenvalue of the Hessian) =" in words(result.output)

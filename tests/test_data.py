@@ -101,7 +101,7 @@ def test_csv_bom_semicolons_and_windows_line_endings_work():
     ("x,y\n1,0.5\n2,1\n", {"task": "binary"}, "Classification needs class labels"),
     ("x,y\n1,a\n2,b\n3,c\n", {"task": "binary"}, "needs 2 classes"),
     ("x,y\n1,a\n2,b\n", {"task": "regression"}, "holds text"),
-    ("x,y\n1,a\n2,a\n", {"task": "multiclass"}, "only one class"),
+    ("x,y\n1,a\n2,a\n", {"task": "multiclass"}, "is 'a' in every row: there is nothing to learn"),
 ])
 def test_bad_csv_text_is_explained(text, kwargs, message):
     with pytest.raises(LossplayError, match=message):
@@ -199,3 +199,35 @@ def test_polynomial_features_that_overflow_are_refused():
     data = read_csv("x,y\n1e20,1\n2,3\n3,4\n", name="big.csv")
     with pytest.raises(LossplayError, match="--poly-degree 20 overflows"):
         prepare(data, val_split=0, poly_degree=20, split_rng=stream(0, "split"), outlier_rng=stream(0, "outliers"))
+
+
+def test_a_header_of_100k_duplicate_names_fails_fast(tmp_path):
+    import time
+
+    names = [f"column{i % 50_000}" for i in range(100_000)]
+    (tmp_path / "wide.csv").write_text(",".join(names) + "\n" + ",".join(["1"] * len(names)) + "\n")
+    started = time.monotonic()
+    with pytest.raises(LossplayError, match="names the column 'column0' twice"):
+        load_dataset(str(tmp_path / "wide.csv"))
+    assert time.monotonic() - started < 5  # comparing every name with every other took seconds
+
+
+@pytest.mark.parametrize(("labels", "classes"), [
+    (["0", "1e30"], ("0", "1e30")),
+    (["1e20", "2e20"], ("1e20", "2e20")),
+    (["9007199254740993", "9007199254740992"], ("9007199254740992", "9007199254740993")),
+    (["-1e300", "1"], ("-1e300", "1")),
+])
+def test_labels_too_large_to_be_exact_integers_are_read_as_written(labels, classes, tmp_path):
+    text = "x,y\n" + "".join(f"{i},{labels[i % 2]}\n" for i in range(8))
+    (tmp_path / "big.csv").write_text(text)
+    for data in (load_dataset(str(tmp_path / "big.csv"), task="multiclass"),  # numpy's path, then the text
+                 read_csv(text, name="big.csv", task="binary")):
+        assert data.classes == classes
+        np.testing.assert_array_equal(data.y, [classes.index(labels[i % 2]) for i in range(8)])
+
+
+def test_whole_number_labels_below_2_to_the_53_stay_numbers():
+    data = read_csv("x,y\n1,9007199254740991\n2,3\n3,3.0\n", name="n.csv", task="multiclass")
+    assert data.classes == ("3", "9007199254740991")
+    np.testing.assert_array_equal(data.y, [1, 0, 0])

@@ -6,6 +6,7 @@ import click
 
 from lossplay.cli import EXIT_INTERRUPTED, EXIT_TERMINATED, say
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
+from lossplay.config import MAX_STEPS, check_steps
 
 NOT_FOR_STEP = ("epochs", "out", "force", "log_every", "quiet", "no_plot", "animate")
 STEP_DEFAULTS = {"batch_size": 4, "standardize": False}
@@ -14,8 +15,8 @@ STEP_DEFAULTS = {"batch_size": 4, "standardize": False}
 @click.command(cls=SectionedCommand)
 @config_options(exclude=NOT_FOR_STEP, defaults=STEP_DEFAULTS,
                 shown={"dataset": "tiny; blobs for bce, blobs3 for cce"})
-@click.option("--steps", type=click.IntRange(min=1), default=3, show_default=True, metavar="N",
-              cls=ConfigOption, section="Step by step", help="Updates to show.")
+@click.option("--steps", type=int, default=3, show_default=True, metavar="N",
+              cls=ConfigOption, section="Step by step", help=f"Updates to show (at most {MAX_STEPS:,}).")
 @click.option("--pause", is_flag=True, cls=ConfigOption, section="Step by step",
               help="Wait for Enter before each next step (q then Enter quits); only in a terminal.")
 @click.option("--json", "as_json", is_flag=True, cls=ConfigOption, section="Step by step",
@@ -51,6 +52,7 @@ def step(ctx, config_file, steps, pause, as_json, **values):
     from lossplay.loop import StepRecord
     from lossplay.runs import plain
 
+    check_steps(steps)
     config = config_from_command_line(ctx, config_file, values, exclude=NOT_FOR_STEP, defaults=STEP_DEFAULTS)
     if config.dataset is None and (config.loss is None or task_of(config.loss, config.model) == "regression"):
         config = config.replace(dataset="tiny")

@@ -194,12 +194,14 @@ def _regression_fit(run, data):
         xs.append(data.raw_val[:, 0])
     low, high = _span(np.concatenate(xs))
     grid = np.linspace(low, high, 400)
+    targets = [data.y_train] if data.y_val is None else [data.y_train, data.y_val]
+    # the limits come from the data, set before the line is drawn: a diverged line near 1e308 would
+    # overflow matplotlib's own autoscaling
+    ax.set_ylim(*_span(np.concatenate(targets), margin=0.1))
     with np.errstate(all="ignore"):
         predicted = run.predict(grid[:, None])
     if np.isfinite(predicted).all():
         ax.plot(grid, predicted, color=FIT_COLOR, lw=2.6, label=_fit_label(run))
-    targets = [data.y_train] if data.y_val is None else [data.y_train, data.y_val]
-    ax.set_ylim(*_span(np.concatenate(targets), margin=0.1))
     draw_true_line(ax, data, grid)
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.target_name)
@@ -408,6 +410,8 @@ def _comparison_fits(cmp, ax):
     xs = x if data.raw_val is None else np.concatenate([x, data.raw_val[:, 0]])
     low, high = _span(xs)
     grid = np.linspace(low, high, 300)
+    targets = data.y_train if data.y_val is None else np.concatenate([data.y_train, data.y_val])
+    ax.set_ylim(*_span(targets, margin=0.08))  # before the lines: see _regression_fit
     for index, (color, entry) in enumerate(zip(RUN_COLORS * 3, cmp.entries)):
         run = entry.run
         with np.errstate(all="ignore"):
@@ -420,8 +424,6 @@ def _comparison_fits(cmp, ax):
             label += " (diverged)"
         ax.plot(grid, predicted, color=color, ls=run_style(index), lw=2.4, label=label)
     draw_true_line(ax, data, grid)
-    targets = data.y_train if data.y_val is None else np.concatenate([data.y_train, data.y_val])
-    ax.set_ylim(*_span(targets, margin=0.08))
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.target_name)
     ax.set_title("The fitted lines" if cmp.entries[0].run.config.poly_degree == 1 else "The fitted curves")

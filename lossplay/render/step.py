@@ -387,7 +387,8 @@ class StepView:
         products = [f"{factor(dz[i])}·{factor(x[i])}" for i in range(shown)]
         if n > shown:
             products.append(f"… ({n - shown} more)")
-        mean = float(np.mean(dz * x))
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging step's products pass 1e308: shown as inf
+            mean = float(np.mean(dz * x))
         lines = [
             f"chain rule: ∂C/∂{name} = mean over rows of {dz_name} · {self.features[0]}",
             f"  = ({' + '.join(products)}) / {n}",
