@@ -460,14 +460,16 @@ def comparison_sentences(doc):
     speed = doc.get("speed") or {}
     fast = [list(map(str, g)) for g in speed.get("groups") or []]
     reached = speed.get("epochs") or {}
-    if len(fast) > 1:
+    if len(fast) > 1 and len(ranked) == 1:  # speed is the difference only when the results tie
         within = f"{speed.get('within', SPEED_MARGIN):.0%}"
         title = f"{split_words} {METRIC_TITLES.get(speed.get('metric'), speed.get('metric'))}"
         def when(group):
-            return f"{_names(group)} after {_names(sorted({str(reached[n]) for n in group}, key=int))}"
+            counts = sorted({int(reached[n]) for n in group})
+            unit = "epoch" if counts == [1] else "epochs"
+            return f"{_names(group)} after {_names(str(c) for c in counts)} {unit}"
 
-        sentence = (f"Speed differs: {when(fast[0])} epochs came within {within} of the best final {title}, "
-                    + ", ".join(when(group) for group in fast[1:]))
+        sentence = (f"Speed differs, to come within {within} of the best final {title}: "
+                    + ", ".join(when(group) for group in fast))
         never = [n for n, e in reached.items() if e is None and by_name.get(n, {}).get("status") != "diverged"]
         if never:
             sentence += f"; {_names(never)} never did"

@@ -158,6 +158,28 @@ def test_control_characters_in_names_read_from_a_file_are_shown_escaped(tmp_path
     assert json.loads((tmp_path / "r1" / "run.json").read_text())["data"]["features"] == ["\x1b]0;PWNED\x07\x1b[2J"]
 
 
+def test_pictures_show_control_characters_escaped_without_a_font_warning(tmp_path):
+    rows = "".join(f"{x},{2 * x + 1}\n" for x in range(12))
+    (tmp_path / "evil.csv").write_text(HEADER + rows, encoding="utf-8")
+    process = spawn(["train", "--dataset", "evil.csv", "--epochs", "2", "--out", "r"], tmp_path)
+    process.stdout.read()
+    process.stdout.close()
+    code, err = finish(process)
+    assert code == 0 and err == "", err
+    assert (tmp_path / "r" / "fit.png").is_file()
+
+
+def test_pictures_keep_their_own_line_breaks():
+    from matplotlib.figure import Figure
+
+    from lossplay.plots import printable_texts
+
+    figure = Figure()
+    title = figure.suptitle("first line\nsecond \x1b[2J line")
+    printable_texts(figure)
+    assert title.get_text() == "first line\nsecond \\x1b[2J line"
+
+
 def test_printable():
     assert printable("x1") == "x1" and printable("émission (°C)") == "émission (°C)"
     assert printable("a\x1b[2Jb\x07\tc\u202ed\x9b") == r"a\x1b[2Jb\x07\tc\u202ed\x9b"

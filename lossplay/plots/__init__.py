@@ -46,13 +46,28 @@ def _styled(function):
 
 
 def png_bytes(figure):
-    """The figure as PNG bytes."""
+    """The figure as PNG bytes, its texts with any control character shown escaped (a name read from a
+    file may hold one; no font has a glyph for it)."""
     import matplotlib
 
+    printable_texts(figure)
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):
         figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def printable_texts(figure):
+    """Escape the control characters of every text of ``figure`` (titles, labels, legends, ticks)."""
+    from matplotlib.text import Text
+
+    from lossplay.terminal import printable
+
+    for text in figure.findobj(Text):
+        words = text.get_text()
+        shown = "\n".join(printable(line) for line in words.split("\n"))  # line breaks are the figure's own
+        if shown != words:
+            text.set_text(shown)
 
 
 def run_title(config):

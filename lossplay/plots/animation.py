@@ -46,6 +46,9 @@ def gif_bytes(figure, draw_frame, frames, animated=(), colors=(), frame_ms=FRAME
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
+    from lossplay.plots import printable_texts
+
+    printable_texts(figure)
     canvas = FigureCanvasAgg(figure)
     draw_frame(frames[-1])  # the layout makes room for everything as it is at the end...
     for artist in animated:
