@@ -25,18 +25,17 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from lossplay import catalog
+from lossplay.catalog import DEFAULT_LR, LOSS_NAMES, OPTIMIZER_NAMES, is_plugin
 from lossplay.errors import LossplayError, did_you_mean
 from lossplay.inputs import read_bytes
 
-# The names of the registries in losses.py, optimizers.py, models.py and schedules.py, written out here
-# so that 'lossplay train --help' can list them without importing numpy (a test keeps them in step).
-LOSS_NAMES = ("mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "bce", "focal", "hinge", "cce")
-OPTIMIZER_NAMES = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
+# The names of the losses and optimizers come from the catalog; those of the registries in models.py and
+# schedules.py are written out here so that 'lossplay train --help' can list them without importing numpy
+# (a test keeps them in step).
 MODEL_NAMES = ("linear", "logistic", "softmax")
 SCHEDULES = ("constant", "step", "exponential", "cosine")
 INIT_NAMES = ("zeros", "normal")
-
-DEFAULT_LR = {"sgd": 0.1, "adam": 0.05, "adamw": 0.05, "rmsprop": 0.03, "adagrad": 0.5}
 # names accepted where runs are set side by side (compare --optimizers, landscape --optimizers):
 # SGD with momentum 0.9, plain or Nesterov
 OPTIMIZER_SPECS = {
@@ -56,6 +55,16 @@ def option(default, section, help, *, metavar=None, flag=None, shown=None):
     return field(default=default, metadata={
         "section": section, "help": help, "metavar": metavar, "flag": flag, "shown": shown,
     })
+
+
+def catalog_option(name, section, shown=None):
+    """A config field for an option of a loss or an optimizer, from the catalog: None until a run is built,
+    when the chosen loss or optimizer's own default fills it."""
+    entry = catalog.OPTIONS[name]
+    owners = catalog.owners(name, catalog.LOSSES) or catalog.owners(name, catalog.OPTIMIZERS)
+    range_words = f" ({entry.symbol} {entry.expected})" if entry.symbol else ""
+    return option(None, section, f"{entry.help}{range_words}", metavar="F",
+                  shown=shown or f"{entry.default:g}; read by {', '.join(owners)}")
 
 
 @dataclass(frozen=True)
@@ -100,23 +109,18 @@ class TrainConfig:
 
     # Model and loss
     loss: str | None = option(
-        None, "Model and loss", f"Loss function: {', '.join(LOSS_NAMES)}.", metavar="NAME",
+        None, "Model and loss",
+        f"Loss function: {', '.join(LOSS_NAMES)}, or your own class in a Python file: FILE.py:CLASS "
+        "(this runs that file).", metavar="NAME",
         shown="mse; bce or cce for a classification dataset")
     model: str | None = option(
         None, "Model and loss", f"Model: {', '.join(MODEL_NAMES)}.", metavar="NAME",
         shown="from the loss: linear for mse/mae/huber, logistic for bce, softmax for cce")
-    delta: float = option(
-        1.0, "Model and loss", "Huber's threshold: quadratic below it, linear above.", metavar="F")
-    beta: float = option(
-        1.0, "Model and loss", "smooth_l1's threshold β (smooth_l1 = Huber with δ = β, divided by β).",
-        metavar="F")
-    quantile: float = option(
-        0.5, "Model and loss", "The quantile τ in (0, 1) of the quantile loss (0.5: the median).", metavar="F")
-    gamma: float = option(
-        2.0, "Model and loss", "Focal loss's focusing power γ >= 0 (0 gives the cross-entropy).", metavar="F")
-    alpha: float | None = option(
-        None, "Model and loss", "Focal loss's weight α in (0, 1) of class 1 (class 0 gets 1 − α).",
-        metavar="F", shown="none: both classes weigh 1")
+    delta: float | None = catalog_option("delta", "Model and loss")
+    beta: float | None = catalog_option("beta", "Model and loss")
+    quantile: float | None = catalog_option("quantile", "Model and loss")
+    gamma: float | None = catalog_option("gamma", "Model and loss")
+    alpha: float | None = catalog_option("alpha", "Model and loss", shown="none: both classes weigh 1")
     class_weight: str | None = option(
         None, "Model and loss",
         "Class weights for bce, cce and focal: 'balanced' (n / (k·n_class)) or one number per class, "
@@ -134,24 +138,20 @@ class TrainConfig:
 
     # Optimizer
     optimizer: str = option(
-        "sgd", "Optimizer", f"Optimizer: {', '.join(OPTIMIZER_NAMES)}.", metavar="NAME")
+        "sgd", "Optimizer",
+        f"Optimizer: {', '.join(OPTIMIZER_NAMES)}, or your own class in a Python file: FILE.py:CLASS "
+        "(this runs that file).", metavar="NAME")
     lr: float | None = option(
         None, "Optimizer", "Learning rate: the size of each step.", metavar="F",
         shown=", ".join(f"{v} for {k}" for k, v in DEFAULT_LR.items()))
-    momentum: float = option(
-        0.0, "Optimizer", "Momentum μ in [0, 1) for sgd and rmsprop: buf = μ·buf + g, step = −lr·buf.",
-        metavar="F")
+    momentum: float | None = catalog_option("momentum", "Optimizer")
     nesterov: bool = option(
-        False, "Optimizer", "Use Nesterov momentum with SGD (needs --momentum > 0).", flag="--nesterov")
-    beta1: float = option(0.9, "Optimizer", "Adam's decay rate of the mean gradient m.", metavar="F")
-    beta2: float = option(0.999, "Optimizer", "Adam's decay rate of the mean squared gradient v.", metavar="F")
-    eps: float = option(
-        1e-8, "Optimizer", "ε of adam, adamw, rmsprop and adagrad, added after the square root.", metavar="F")
-    rho: float = option(0.99, "Optimizer", "RMSprop's decay rate of the mean squared gradient.", metavar="F")
-    weight_decay: float = option(
-        0.01, "Optimizer",
-        "AdamW's decoupled weight decay λ: w shrinks by lr·λ·w each step, outside Adam's scaling "
-        "(unlike --l2 with adam, whose penalty gradient is divided by √v̂ like any other).", metavar="F")
+        False, "Optimizer", catalog.OPTIONS["nesterov"].help, flag="--nesterov")
+    beta1: float | None = catalog_option("beta1", "Optimizer")
+    beta2: float | None = catalog_option("beta2", "Optimizer")
+    eps: float | None = catalog_option("eps", "Optimizer")
+    rho: float | None = catalog_option("rho", "Optimizer")
+    weight_decay: float | None = catalog_option("weight_decay", "Optimizer")
     lr_schedule: str = option(
         "constant", "Optimizer", f"How the learning rate changes per epoch: {', '.join(SCHEDULES)}.",
         metavar="NAME")
@@ -229,20 +229,9 @@ _RANGES = {
     "poly_degree": (lambda v: 1 <= v <= 30, "between 1 and 30"),
     "outlier_fraction": (lambda v: 0 < v <= 0.5, "in (0, 0.5]"),
     "seed": (lambda v: v >= 0, ">= 0"),
-    "delta": (lambda v: v > 0, "> 0"),
     "l1": (lambda v: v >= 0, ">= 0"),
     "l2": (lambda v: v >= 0, ">= 0"),
     "lr": (lambda v: v > 0, "> 0"),
-    "momentum": (lambda v: 0 <= v < 1, "in [0, 1)"),
-    "beta1": (lambda v: 0 <= v < 1, "in [0, 1)"),
-    "beta2": (lambda v: 0 <= v < 1, "in [0, 1)"),
-    "eps": (lambda v: v > 0, "> 0"),
-    "rho": (lambda v: 0 <= v < 1, "in [0, 1)"),
-    "beta": (lambda v: v > 0, "> 0"),
-    "quantile": (lambda v: 0 < v < 1, "in (0, 1)"),
-    "gamma": (lambda v: v >= 0, ">= 0"),
-    "alpha": (lambda v: 0 < v < 1, "in (0, 1)"),
-    "weight_decay": (lambda v: v >= 0, ">= 0"),
     "lr_step_size": (lambda v: v >= 1, "at least 1"),
     "lr_gamma": (lambda v: 0 < v <= 1, "in (0, 1]"),
     "warmup_epochs": (lambda v: v >= 0, ">= 0"),
@@ -405,16 +394,18 @@ def validate(config):
             raise LossplayError(f"{flag_name(name)} must be a finite number, got {value}.")
     for name in _RANGES:
         check_range(name, getattr(config, name))
+    for name in catalog.OPTIONS:
+        catalog.check(name, getattr(config, name), flag_name(name))
     if config.dataset is not None and not config.dataset.strip():
         raise LossplayError("--dataset is empty: name a dataset (see 'lossplay datasets'), give the path of a CSV "
                             "file or - for standard input, or leave the option out for the default.")
     for name, choices in _NAMES.items():
         value = getattr(config, name)
-        if value is not None and value not in choices:
+        if value is not None and value not in choices and not (name in ("loss", "optimizer") and is_plugin(value)):
             raise LossplayError(
                 f"Unknown {name} '{value}'.{did_you_mean(value, choices)} Choose from: {', '.join(choices)}."
             )
-    if config.nesterov and config.momentum == 0:
+    if config.nesterov and not config.momentum:
         raise LossplayError("--nesterov needs a momentum: add --momentum 0.9, for example.")
     if config.warmup_epochs >= config.epochs:
         raise LossplayError(
@@ -555,7 +546,7 @@ def optimizer_spec(text):
     name, at, rate = str(text).strip().partition("@")
     name = name.strip().lower()
     changes = dict(OPTIMIZER_SPECS.get(name, {"optimizer": name}))
-    if changes["optimizer"] not in OPTIMIZER_NAMES:
+    if changes["optimizer"] not in OPTIMIZER_NAMES and not is_plugin(changes["optimizer"]):
         known = [*OPTIMIZER_NAMES, *OPTIMIZER_SPECS]
         raise LossplayError(f"Unknown optimizer '{name}' in --optimizers.{did_you_mean(name, known)} "
                             f"Choose from {', '.join(known)} (add @LR for a rate of its own, like sgd@0.01).")

@@ -7,8 +7,9 @@ code 2. Messages say what was expected, what arrived and how to fix it.
 """
 
 
-class LossplayError(Exception):
-    """Bad input: the command line shows ``Error: <message>`` and exits with 2."""
+class LossplayError(ValueError):
+    """Bad input: the command line shows ``Error: <message>`` and exits with 2. A ``ValueError``, so that a loss
+    or an optimizer built by hand with an option out of range raises what numerical code expects."""
 
 
 class TrainingDiverged(Exception):

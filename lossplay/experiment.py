@@ -12,16 +12,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lossplay.config import DEFAULT_LR, parse_class_weight
+from lossplay.catalog import LOSS_OPTIONS, OPTIONS, is_plugin
+from lossplay.catalog import LOSSES as LOSS_CATALOG
+from lossplay.catalog import OPTIMIZERS as OPTIMIZER_CATALOG
+from lossplay.catalog import owners as owners_of
+from lossplay.config import parse_class_weight
 from lossplay.data import CATALOG, GENERATORS, constant_target, default_for_task, load_dataset
 from lossplay.errors import LossplayError
 from lossplay.loop import TrainingLoop
-from lossplay.losses import LOSSES, ClassWeighted, OnProbability, balanced_weights, make_loss
+from lossplay.losses import ClassWeighted, OnProbability, balanced_weights
 from lossplay.models import MODELS
 from lossplay.observers import DivergenceGuard, EarlyStopping, History
-from lossplay.optimizers import OPTIMIZERS, make_optimizer
 from lossplay.penalties import Penalty
 from lossplay.prepare import prepare
+from lossplay.registry import (
+    check_loss,
+    check_optimizer,
+    default_lr,
+    loss_class,
+    make_loss,
+    make_optimizer,
+    optimizer_class,
+)
 from lossplay.schedules import learning_rate
 from lossplay.seeding import stream
 
@@ -94,13 +106,12 @@ class Experiment:
         return 1 if size == 0 or size >= n else -(-n // size)
 
 
-REGRESSION_LOSSES = tuple(name for name, cls in LOSSES.items() if cls.task == "regression")
-CLASS_WEIGHTED = ("bce", "cce", "focal")
+REGRESSION_LOSSES = tuple(name for name, entry in LOSS_CATALOG.items() if entry.task == "regression")
 
 
 def task_of(loss_name, model_name):
     """The task a loss trains for; a regression loss on the logistic model learns binary labels."""
-    task = LOSSES[loss_name].task
+    task = loss_class(loss_name).task
     return "binary" if task == "regression" and model_name == "logistic" else task
 
 
@@ -152,8 +163,9 @@ def resolve(config, dataset=None):
             f"--model {MODEL_FOR_TASK[task]}, whose output is "
             f"{MODELS[MODEL_FOR_TASK[task]].output}."
         )
-    if config.class_weight is not None and loss_name not in CLASS_WEIGHTED:
-        raise LossplayError(f"--class-weight applies to {', '.join(CLASS_WEIGHTED)}, not to --loss {loss_name}.")
+    if config.class_weight is not None and task == "regression":
+        raise LossplayError(f"--class-weight weighs classes: it applies to a classification loss, not to --loss "
+                            f"{loss_name}.")
     if config.patience is not None and config.val_split == 0:
         raise LossplayError("--patience watches the validation cost: it needs --val-split above 0.")
     generator = GENERATORS.get(dataset.name) if dataset.source == "generated" else None
@@ -163,49 +175,58 @@ def resolve(config, dataset=None):
         noise=config.noise if generator is None or config.noise is not None else generator.noise,
         loss=loss_name,
         model=model_name,
-        lr=config.lr if config.lr is not None else DEFAULT_LR[config.optimizer],
+        lr=config.lr if config.lr is not None else default_lr(config.optimizer),
+        **option_defaults(config, loss_name),
     )
     return resolved, dataset
 
 
-def unused_options(config):
-    """Notes for options set away from their defaults that the chosen loss, optimizer or loop never reads."""
+def option_defaults(config, loss_name):
+    """The values of the loss and optimizer options not given: the chosen loss's or optimizer's own default
+    for an option it takes, the catalog's for the others (so run.json always lists every option)."""
+    own = {**loss_class(loss_name).option_defaults(), **optimizer_class(config.optimizer).option_defaults()}
+    return {name: own.get(name, option.default) for name, option in OPTIONS.items()
+            if getattr(config, name) is None and name != "nesterov"}
+
+
+def unused_options(config, requested=None):
+    """Notes for options set away from their defaults that the chosen loss, optimizer or loop never reads
+    (``config`` resolved; ``requested`` as given, where a loss or optimizer option not given is None)."""
+    requested = config if requested is None else requested
     from lossplay.config import FIELDS, flag_name
 
-    loss_options = {name for cls in LOSSES.values() for name in cls.option_names}
-    optimizer_options = {name for cls in OPTIMIZERS.values() for name in cls.option_names}
-    used = set(LOSSES[config.loss].option_names) | set(OPTIMIZERS[config.optimizer].option_names)
+    used = set(loss_class(config.loss).option_defaults()) | set(optimizer_class(config.optimizer).option_defaults())
     rules = {  # option -> (is it read?, which setting reads it)
         "lr_step_size": (config.lr_schedule == "step", "--lr-schedule step"),
         "lr_gamma": (config.lr_schedule in ("step", "exponential"), "--lr-schedule step or exponential"),
         "min_delta": (config.patience is not None, "--patience"),
         "restore_best": (config.patience is not None, "--patience"),
         "outlier_fraction": (config.outliers, "--outliers"),
-        "nesterov": (config.optimizer == "sgd", "--optimizer sgd"),
     }
     notes = []
     for name, option in FIELDS.items():
         value = getattr(config, name)
-        if value == option.default:
-            continue
-        if name in rules:
-            read, reader = rules[name]
-        elif name in loss_options or name in optimizer_options:
-            read = name in used
-            kind, registry = ("--loss", LOSSES) if name in loss_options else ("--optimizer", OPTIMIZERS)
-            owners = [n for n, cls in registry.items() if name in cls.option_names]
+        if name in OPTIONS:
+            if getattr(requested, name) in (None, False) or name in used:
+                continue
+            kind, table = ("--loss", LOSS_CATALOG) if name in LOSS_OPTIONS else ("--optimizer", OPTIMIZER_CATALOG)
+            owners = owners_of(name, table)
             reader = f"{kind} " + (owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " or " + owners[-1])
+        elif name in rules and value != option.default:
+            read, reader = rules[name]
+            if read:
+                continue
         else:
             continue
-        if not read:
-            notes.append(f"{flag_name(name)} {value} has no effect here: it is read only with {reader}.")
+        notes.append(f"{flag_name(name)} {value} has no effect here: it is read only with {reader}.")
     return notes
 
 
 def make_experiment_loss(config, data):
     """The loss of a resolved config: on the probability for a logistic model, class-weighted if asked."""
-    loss = make_loss(config.loss, delta=config.delta, beta=config.beta, quantile=config.quantile,
-                     gamma=config.gamma, alpha=config.alpha)
+    loss = make_loss(config.loss, **{name: getattr(config, name) for name in OPTIONS})
+    if is_plugin(config.loss):
+        check_loss(loss, config.loss)
     if loss.task == "regression" and config.model == "logistic":
         loss = OnProbability(loss)
     if config.class_weight is not None:
@@ -219,6 +240,14 @@ def make_experiment_loss(config, data):
             )
         loss = ClassWeighted(loss, weights)
     return loss
+
+
+def make_experiment_optimizer(config):
+    """The optimizer of a resolved config, with the options it takes (a user's one checked first)."""
+    optimizer = make_optimizer(config.optimizer, **{name: getattr(config, name) for name in OPTIONS})
+    if is_plugin(config.optimizer):
+        check_optimizer(optimizer, config.optimizer)
+    return optimizer
 
 
 # The memory a run may take: one that would need more is refused before its arrays are made.
@@ -287,7 +316,7 @@ def build(config, dataset=None):
     check_memory(config, dataset.n_rows, dataset.n_features,
                  dataset.n_classes if dataset.task == "multiclass" else 1,
                  dataset.X.nbytes + dataset.y.nbytes, generated=dataset.source == "generated")
-    notes = [*dataset.notes, *unused_options(config)]
+    notes = [*dataset.notes, *unused_options(config, requested)]
     data = prepare(
         dataset, val_split=config.val_split, outliers=config.outliers,
         outlier_fraction=config.outlier_fraction, poly_degree=config.poly_degree,
@@ -317,9 +346,7 @@ def build(config, dataset=None):
     if isinstance(loss, OnProbability):
         notes.append(f"--loss {config.loss} on a logistic model trains the {config.loss} of the probability "
                      "σ(z): a lesson in why classifiers use cross-entropy, not a recommendation.")
-    optimizer = make_optimizer(config.optimizer, momentum=config.momentum, nesterov=config.nesterov,
-                               beta1=config.beta1, beta2=config.beta2, eps=config.eps, rho=config.rho,
-                               weight_decay=config.weight_decay)
+    optimizer = make_experiment_optimizer(config)
     penalty = Penalty(l1=config.l1, l2=config.l2)
     theta0 = model.init(data.n_features, data.n_classes, config.init, stream(config.seed, "init"))
     return Experiment(config, dataset, data, model, loss, optimizer, penalty, theta0, notes, requested)

@@ -15,3 +15,9 @@ def number(value, digits=4):
         return str(value)
     text = f"{value:.{digits}g}"
     return "0" if text == "-0" else text
+
+
+def factor(value):
+    """A number ready to be multiplied in a formula: negatives in parentheses."""
+    text = number(value)
+    return f"({text})" if text.startswith("-") else text

@@ -25,8 +25,8 @@ import numpy as np
 from lossplay import __version__
 from lossplay import runs as run_folders
 from lossplay.advice import RATE_FACTORS, Advice, one_digit
+from lossplay.catalog import OPTIONS
 from lossplay.config import (
-    DEFAULT_LR,
     OUTPUT_OPTIONS,
     as_config,
     changed_options,
@@ -36,12 +36,12 @@ from lossplay.config import (
     parse_list,
 )
 from lossplay.errors import LossplayError
-from lossplay.experiment import build
+from lossplay.experiment import build, make_experiment_optimizer, option_defaults
 from lossplay.loop import Stop
 from lossplay.models import WithoutBias
 from lossplay.observers import DivergenceGuard, Observer
-from lossplay.optimizers import make_optimizer
 from lossplay.reference import mse_minimum
+from lossplay.registry import default_lr
 
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 DEFAULT_STEPS = 200
@@ -363,7 +363,7 @@ def optimizer_changes(name, lr=None):
     """The options a path name sets: {'optimizer', 'lr', ...}; 'momentum' and 'nesterov' are SGD with mu = 0.9,
     NAME@LR has its own rate, otherwise ``lr`` or the optimizer's default rate."""
     changes = optimizer_spec(name)
-    changes.setdefault("lr", DEFAULT_LR[changes["optimizer"]] if lr is None else lr)
+    changes.setdefault("lr", default_lr(changes["optimizer"]) if lr is None else lr)
     return changes
 
 
@@ -391,10 +391,11 @@ class _PathRecorder(Observer):
 
 def follow(experiment, name, changes, start, steps):
     """Run the training loop from ``start`` with the optimizer in ``changes`` for ``steps`` updates."""
-    config = experiment.config.replace(**changes)
-    optimizer = make_optimizer(config.optimizer, momentum=config.momentum, nesterov=config.nesterov,
-                               beta1=config.beta1, beta2=config.beta2, eps=config.eps, rho=config.rho,
-                               weight_decay=config.weight_decay)
+    requested = experiment.requested or experiment.config
+    # the options of the loss and optimizer as given, so that another optimizer's own defaults fill the rest
+    config = experiment.config.replace(**{**{name: getattr(requested, name) for name in OPTIONS}, **changes})
+    config = config.replace(**option_defaults(config, config.loss))
+    optimizer = make_experiment_optimizer(config)
     runner = dataclasses.replace(experiment, config=config, optimizer=optimizer)
     epochs = math.ceil(steps / runner.batches_per_epoch)
     loop = runner.training_loop(epochs=epochs)

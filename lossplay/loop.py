@@ -334,7 +334,8 @@ class TrainingLoop:
         """
         data = self.data
         z_out, dz_out, work = self._buffers()
-        residual = work if self.loss.task == "regression" else None
+        # a loss that declares it depends on r = z - y only shares r with the metrics (see losses.Loss)
+        residual = work if self.loss.residual_only else None
         with np.errstate(all="ignore"):
             z, cost, dz, grad, penalty = self.gradient(theta, data.design_train, data.y_train,
                                                        (z_out, dz_out, work), residual)

@@ -7,52 +7,80 @@ Three words, kept apart everywhere in lossplay:
 - the *objective* is the cost plus the penalty (see ``penalties.py``), the
   number the optimizer actually minimises.
 
-Every loss takes the raw output z of the model (a prediction for regression,
-a logit for classification, never a probability) and the targets y, and gives
+The protocol of a loss (``Loss``): it takes the raw output z of the model (a
+prediction for regression, a logit for classification, never a probability)
+and the targets y, and gives
 
 - ``losses(z, y)``: the per-sample losses L_i, shape (n,);
-- ``derivative(z, y)``: dL_i/dz_i for every sample, the same shape as z;
-- ``cost(z, y)``: the mean of the losses;
-- ``cost_and_derivative(z, y)``: both, sharing the work.
+- ``derivative(z, y)``: dL_i/dz_i for every sample, the same shape as z.
+
+That is all a loss must define, with its ``task`` ("regression", "binary" or
+"multiclass"); everything else has a default here, worked out from those two:
+the cost, the cost and derivative together, the words of the catalogs and of
+the step-by-step view. A loss may declare speed shortcuts (``residual_only``,
+``residual_factor``, ``same_as_metric``); the plain path through ``losses`` and
+``derivative`` is the reference, and a test checks every shortcut against it.
+A user's own loss in a file (``--loss my_loss.py:Cauchy``) follows the same
+protocol: see ``lossplay.registry`` and docs/your-own-loss.md.
 
 The derivative is of one sample's loss, not of the mean: the model's backward
 pass takes the mean over the rows (dC/dw = (1/n) * X^T dL/dz). The formula and
 its derivative sit side by side in each class so they can be checked at a glance.
 """
 
+import inspect
+
 import numpy as np
 
+from lossplay.catalog import check
+from lossplay.formatting import factor, number
 from lossplay.functions import binary_cross_entropy, sigmoid, softmax, softmax_cross_entropy, softplus
 
 
 class Loss:
-    """Base class: subclasses define ``losses`` and ``derivative``.
+    """The protocol every loss follows; subclasses define ``losses`` and ``derivative`` (and ``task``).
 
-    Class attributes used by the catalogs and the step-by-step view:
-    ``name``, ``task`` ("regression", "binary" or "multiclass"), ``title``,
-    ``formula`` and ``derivative_formula`` (in r = z - y for regression, in
-    the logit z for classification), ``behaviour`` (with outliers or class
-    imbalance), ``use_when``, and ``option_names``, the options it takes.
+    Words, for the catalogs and the step-by-step view: ``name``, ``title``,
+    ``formula`` and ``derivative_formula`` (in r = z - y for regression, in the
+    logit z for classification), ``behaviour`` (with outliers or class
+    imbalance), ``use_when`` and ``landscape_words`` (what its cost surface
+    looks like, or None). Options are the constructor's keyword arguments, each
+    kept as an attribute of the same name (``option_names``, ``params()``).
+
+    Speed shortcuts, each declared (the default is the plain path):
+
+    - ``residual_only``: L depends on z and y only through r = z - y, so the
+      loop computes r once and shares it with the metrics (MSE, MAE, R² are made
+      of it too);
+    - ``residual_factor``: c when dL/dz = c * r, folded into the small gradient;
+    - ``same_as_metric``: the metric the cost equals ("mse", "log_loss"), so it
+      is not computed twice;
+    - ``mean_over_rows``: C = (1/n) sum_i L_i, so a cost of many rows is the
+      row-weighted mean of the costs of its parts;
+    - ``quadratic``: L = r², so the objective of a linear model is a quadratic
+      with a closed-form minimum and the stability limit 2/lambda_max.
     """
 
     name = ""
-    task = ""
+    task = "regression"
     title = ""
     formula = ""
     derivative_formula = ""
     behaviour = ""
     use_when = ""
-    option_names = ()
+    landscape_words = None
     weights = None
-    same_as_metric = None  # the metric this loss's cost equals ("mse", "log_loss"), so it is not computed twice
-    residual_factor = None  # c when dL/dz = c * (z - y): the loop then folds c into the gradient
-    mean_over_rows = True  # C = (1/n) sum_i L_i: the cost of many rows is the row-weighted mean of their parts
+    residual_only = False
+    residual_factor = None
+    same_as_metric = None
+    mean_over_rows = True
+    quadratic = False
 
     def losses(self, z, y):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define losses(z, y)")
 
     def derivative(self, z, y):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define derivative(z, y)")
 
     def cost(self, z, y):
         """C = (1/n) * sum_i L_i."""
@@ -72,20 +100,65 @@ class Loss:
         return self.cost(z, y), out
 
     def cost_and_derivative_of_residual(self, r, out=None):
-        """(C, dL/dz) of a regression loss from the residual r = z - y alone.
+        """(C, dL/dz) from the residual r = z - y alone: only for a loss that declares ``residual_only``."""
+        return self.cost_and_derivative(r, np.zeros_like(r), out)
 
-        Regression losses depend on z and y only through r, so the training loop
-        computes r once and shares it with the metrics (MSE, MAE, R² are made of it too).
-        """
-        return self.cost_and_derivative(r, 0.0, out)
+    def cost_of_residual(self, r):
+        """C from the residual r = z - y alone: only for a loss that declares ``residual_only``."""
+        return self.cost(r, np.zeros_like(r))
+
+    @classmethod
+    def option_defaults(cls):
+        """{option: default} of the constructor's keyword arguments."""
+        return {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
+                if name != "self" and p.default is not inspect.Parameter.empty
+                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+    @property
+    def option_names(self):
+        """The options this loss takes (its constructor's keyword arguments)."""
+        return tuple(self.option_defaults())
 
     def params(self):
         """The loss's own hyperparameters, as a dict (empty for most losses)."""
-        return {name: getattr(self, name) for name in self.option_names}
+        return {name: getattr(self, name, None) for name in self.option_names}
+
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        """One row's loss with its numbers put into the formula (the step-by-step view): z, y, L and the
+        model's prediction of that row; ``names`` are the class names. The default reads r = z - y for
+        regression and states L otherwise."""
+        if self.task == "regression":
+            return f"r = z − y = {number(z)} − {factor(y)} = {number(z - y)};  L = {number(loss)}"
+        return f"y = {_label(y, names)}; L = {number(loss)}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        """One row's dL/dz with its numbers (the step-by-step view); the default states it."""
+        if np.ndim(dz):
+            return "dL/dz_k = " + _first(dz)
+        return f"dL/dz = {number(dz)}"
+
+    def near_kink(self, z, y, tolerance):
+        """True for the rows within ``tolerance`` of a point where the loss has no derivative (gradient checks
+        move them away); none by default."""
+        return np.zeros(np.shape(y), dtype=bool)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
         return f"{type(self).__name__}({args})"
+
+
+def _label(y, names):
+    return names[int(y)] if names else str(int(y))
+
+
+def _first(values, count=3):
+    values = np.ravel(values)
+    return ", ".join(number(v) for v in values[:count]) + (" …" if values.size > count else "")
+
+
+def _near(a, points, tolerance):
+    """True where |a| is within ``tolerance`` of any of ``points``."""
+    return np.any([np.abs(a - k) < tolerance for k in points], axis=0)
 
 
 class MeanSquaredError(Loss):
@@ -103,6 +176,12 @@ class MeanSquaredError(Loss):
     derivative_formula = "dL/dz = 2r"
     behaviour = "outliers pull hard: a residual twice as large pulls twice as hard"
     use_when = "errors are roughly normal and large mistakes should cost much more"
+    landscape_words = ("The MSE landscape is a smooth bowl with one lowest point, the least-squares solution; "
+                       "lossplay landscape --loss mae draws a surface with creases where a residual crosses zero.")
+    residual_only = True
+    residual_factor = 2.0
+    same_as_metric = "mse"
+    quadratic = True
 
     def losses(self, z, y):
         r = z - y
@@ -121,15 +200,19 @@ class MeanSquaredError(Loss):
         r *= 2.0
         return cost, r
 
-    residual_factor = 2.0
-    same_as_metric = "mse"
-
     def cost_and_derivative_of_residual(self, r, out=None):
         return self.cost_of_residual(r), np.multiply(r, 2.0, out=out)
 
     def cost_of_residual(self, r):
         """C = (1/n) r . r"""
         return float(np.dot(r, r)) / r.shape[0]
+
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        r = z - y
+        return f"r = z − y = {number(z)} − {factor(y)} = {number(r)};  L = r² = {factor(r)}² = {number(loss)}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        return f"dL/dz = 2r = 2·{factor(z - y)} = {number(dz)}"
 
 
 class MeanAbsoluteError(Loss):
@@ -147,6 +230,11 @@ class MeanAbsoluteError(Loss):
     derivative_formula = "dL/dz = sign(r)  (0 when r = 0)"
     behaviour = "robust: every row pulls with strength 1, however far off it is"
     use_when = "the data has outliers; it fits the median rather than the mean"
+    landscape_words = ("The mae landscape is made of tilted planes joined at creases, one where each row's residual "
+                       "crosses zero: a row pulls just as hard when it is nearly fitted as when it is far off, so the "
+                       "slope does not fade smoothly near the minimum as MSE's does, and a path can rock across the "
+                       "crease at the bottom.")
+    residual_only = True
 
     def losses(self, z, y):
         return np.abs(z - y)
@@ -157,6 +245,15 @@ class MeanAbsoluteError(Loss):
     def cost_and_derivative(self, z, y, out=None, scratch=None):
         r = np.subtract(z, y, out=out)
         return float(np.mean(np.abs(r))), np.sign(r, out=r)
+
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        return f"r = z − y = {number(z)} − {factor(y)} = {number(z - y)};  L = |r| = {number(loss)}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        return f"dL/dz = sign(r) = {number(dz)}"
+
+    def near_kink(self, z, y, tolerance):
+        return np.abs(z - y) < tolerance
 
 
 class Huber(Loss):
@@ -180,12 +277,10 @@ class Huber(Loss):
     derivative_formula = "dL/dz = clip(r, −δ, δ)"
     behaviour = "like MSE for small residuals, like MAE beyond δ: outliers pull at most δ"
     use_when = "mostly well-behaved data with some outliers; δ sets where a residual counts as large"
-    option_names = ("delta",)
+    residual_only = True
 
     def __init__(self, delta=1.0):
-        if not delta > 0:
-            raise ValueError(f"Huber's delta must be positive, got {delta}")
-        self.delta = float(delta)
+        self.delta = float(check("delta", delta))
 
     def losses(self, z, y):
         # with q = min(|r|, delta): q^2 / 2 + delta (|r| - q) is the same piecewise formula,
@@ -196,6 +291,20 @@ class Huber(Loss):
 
     def derivative(self, z, y):
         return np.clip(z - y, -self.delta, self.delta)
+
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        r = z - y
+        head = f"r = z − y = {number(z)} − {factor(y)} = {number(r)}"
+        if abs(r) <= self.delta:
+            return f"{head};  |r| within δ = {number(self.delta)}, so L = ½r² = {number(loss)}"
+        return f"{head};  |r| beyond δ = {number(self.delta)}, so L = δ(|r| − ½δ) = {number(loss)}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        d = self.delta
+        return f"dL/dz = clip(r, −δ, δ) = clip({number(z - y)}, {number(-d)}, {number(d)}) = {number(dz)}"
+
+    def near_kink(self, z, y, tolerance):
+        return _near(np.abs(z - y), (0.0, self.delta), tolerance)
 
 
 class BinaryCrossEntropy(Loss):
@@ -243,6 +352,14 @@ class BinaryCrossEntropy(Loss):
         e -= y
         return total / n, e
 
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        if int(y) == 1:
+            return f"p = σ({number(z)}) = {number(prediction)}; y = 1, so L = −log p = {number(loss)}"
+        return f"p = σ({number(z)}) = {number(prediction)}; y = 0, so L = −log(1 − p) = {number(loss)}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        return f"dL/dz = p − y = {number(prediction)} − {int(y)} = {number(dz)}"
+
 
 class CategoricalCrossEntropy(Loss):
     """Categorical (softmax) cross-entropy on the logits z (n x k), integer labels y:
@@ -264,7 +381,6 @@ class CategoricalCrossEntropy(Loss):
     behaviour = "as binary cross-entropy, over k classes: only the true class's probability counts"
     use_when = "three or more classes (or two, with one logit per class)"
     same_as_metric = "log_loss"
-    option_names = ()
 
     def losses(self, z, y):
         return softmax_cross_entropy(z, y)
@@ -292,6 +408,14 @@ class CategoricalCrossEntropy(Loss):
         np.put_along_axis(e, true, np.take_along_axis(e, true, axis=1) - 1.0, axis=1)
         return total / n, e
 
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        c = int(y)
+        return (f"p = softmax(z); the true class is {_label(c, names)}, with p = {number(prediction[c])}, "
+                f"so L = −log p = {number(loss)}")
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        return "dL/dz_k = p_k − [k = true class] = " + _first(dz)
+
 
 class SmoothL1(Loss):
     """Smooth L1 loss with threshold beta > 0, r = z - y:
@@ -314,12 +438,10 @@ class SmoothL1(Loss):
     derivative_formula = "dL/dz = r/β if |r| < β, else sign(r)"
     behaviour = "robust like MAE beyond β, smooth near 0; Huber with δ = β, divided by β"
     use_when = "as Huber, when the pull of a large residual should be 1 whatever the threshold"
-    option_names = ("beta",)
+    residual_only = True
 
     def __init__(self, beta=1.0):
-        if not beta > 0:
-            raise ValueError(f"smooth L1's beta must be positive, got {beta}")
-        self.beta = float(beta)
+        self.beta = float(check("beta", beta))
 
     def losses(self, z, y):
         a = np.abs(z - y)
@@ -329,6 +451,19 @@ class SmoothL1(Loss):
     def derivative(self, z, y):
         r = z - y
         return np.where(np.abs(r) < self.beta, r / self.beta, np.sign(r))
+
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        r = z - y
+        head = f"r = z − y = {number(z)} − {factor(y)} = {number(r)}"
+        if abs(r) < self.beta:
+            return f"{head};  |r| within β = {number(self.beta)}, so L = r²/(2β) = {number(loss)}"
+        return f"{head};  |r| beyond β = {number(self.beta)}, so L = |r| − ½β = {number(loss)}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        return f"dL/dz = r/β or sign(r) = {number(dz)}  (r = {number(z - y)}, β = {number(self.beta)})"
+
+    def near_kink(self, z, y, tolerance):
+        return _near(np.abs(z - y), (0.0, self.beta), tolerance)
 
 
 class LogCosh(Loss):
@@ -349,6 +484,7 @@ class LogCosh(Loss):
     derivative_formula = "dL/dz = tanh(r)"
     behaviour = "about ½r² near 0 and |r| far away: robust, with a smooth pull that never exceeds 1"
     use_when = "you want Huber's robustness without choosing a threshold"
+    residual_only = True
 
     def losses(self, z, y):
         a = np.abs(z - y)
@@ -356,6 +492,12 @@ class LogCosh(Loss):
 
     def derivative(self, z, y):
         return np.tanh(z - y)
+
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        return f"r = z − y = {number(z)} − {factor(y)} = {number(z - y)};  L = log(cosh(r)) = {number(loss)}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        return f"dL/dz = tanh(r) = tanh({number(z - y)}) = {number(dz)}"
 
 
 class Quantile(Loss):
@@ -377,12 +519,14 @@ class Quantile(Loss):
     derivative_formula = "dL/dz = −τ if z < y, 1 − τ if z > y"
     behaviour = "robust like MAE; under- and over-predictions cost τ and 1 − τ per unit"
     use_when = "you want a quantile (say the 90th percentile), not the mean; τ = 0.5 gives the median"
-    option_names = ("quantile",)
+    landscape_words = ("The quantile landscape is made of tilted planes joined at creases, one where each row's "
+                       "residual crosses zero: a row pulls just as hard when it is nearly fitted as when it is far "
+                       "off, so the slope does not fade smoothly near the minimum as MSE's does, and a path can rock "
+                       "across the crease at the bottom.")
+    residual_only = True
 
     def __init__(self, quantile=0.5):
-        if not 0 < quantile < 1:
-            raise ValueError(f"the quantile must be in (0, 1), got {quantile}")
-        self.quantile = float(quantile)
+        self.quantile = float(check("quantile", quantile))
 
     def losses(self, z, y):
         e = y - z
@@ -391,6 +535,20 @@ class Quantile(Loss):
     def derivative(self, z, y):
         r = z - y
         return np.where(r > 0, 1.0 - self.quantile, np.where(r < 0, -self.quantile, 0.0))
+
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        r = z - y
+        head = f"r = z − y = {number(z)} − {factor(y)} = {number(r)}"
+        tau = self.quantile
+        if r <= 0:
+            return f"{head};  y ≥ z, so L = τ·(y − z) = {number(tau)}·{number(-r)} = {number(loss)}"
+        return f"{head};  y < z, so L = (1 − τ)·(z − y) = {number(1 - tau)}·{number(r)} = {number(loss)}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        return f"dL/dz = {number(dz)}  (−τ when z < y, 1 − τ when z > y; τ = {number(self.quantile)})"
+
+    def near_kink(self, z, y, tolerance):
+        return np.abs(z - y) < tolerance
 
 
 class Focal(Loss):
@@ -415,15 +573,10 @@ class Focal(Loss):
     derivative_formula = "dL/dz = −s·α_t·(1−p_t)^γ·[γ·p_t·(−log p_t) + 1 − p_t], s = 2y−1"
     behaviour = "easy rows fade: (1 − p_t)^γ turns down the loss of rows already right; α weighs the classes"
     use_when = "imbalanced classes where the many easy examples drown the few hard ones"
-    option_names = ("gamma", "alpha")
 
     def __init__(self, gamma=2.0, alpha=None):
-        if gamma < 0:
-            raise ValueError(f"focal's gamma must be >= 0, got {gamma}")
-        if alpha is not None and not 0 < alpha < 1:
-            raise ValueError(f"focal's alpha must be in (0, 1), got {alpha}")
-        self.gamma = float(gamma)
-        self.alpha = None if alpha is None else float(alpha)
+        self.gamma = float(check("gamma", gamma))
+        self.alpha = None if alpha is None else float(check("alpha", alpha))
 
     def _parts(self, z, y):
         s = 2.0 * y - 1.0
@@ -439,6 +592,16 @@ class Focal(Loss):
         s, u, alpha = self._parts(z, y)
         miss = sigmoid(-u)
         return -s * alpha * miss**self.gamma * (self.gamma * sigmoid(u) * softplus(-u) + miss)
+
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        p = prediction
+        p_t = p if int(y) == 1 else 1 - p
+        alpha = "" if self.alpha is None else f"α_t = {number(self.alpha if int(y) == 1 else 1 - self.alpha)}, "
+        return (f"p = σ({number(z)}) = {number(p)}; y = {int(y)}, so p_t = {number(p_t)}; {alpha}"
+                f"L = −α_t·(1 − p_t)^{number(self.gamma)}·log p_t = {number(loss)}")
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        return f"dL/dz = {number(dz)}  (cross-entropy alone would give p − y = {number(prediction - y)})"
 
 
 class Hinge(Loss):
@@ -468,6 +631,18 @@ class Hinge(Loss):
         s = 2.0 * y - 1.0
         return np.where(s * z < 1.0, -s, 0.0)
 
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        s = 2 * int(y) - 1
+        return f"y = {int(y)}, so s = {s:+d}; margin s·z = {number(s * z)}; L = max(0, 1 − s·z) = {number(loss)}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        if dz == 0:
+            return "dL/dz = 0  (the margin s·z is at least 1: this row is already safe)"
+        return f"dL/dz = −s = {number(dz)}  (the margin s·z is below 1)"
+
+    def near_kink(self, z, y, tolerance):
+        return np.abs((2.0 * y - 1.0) * z - 1.0) < tolerance
+
 
 class ClassWeighted(Loss):
     """A classification loss whose cost is the weighted mean over rows:
@@ -487,8 +662,12 @@ class ClassWeighted(Loss):
         self.base = base
         self.weights = np.asarray(weights, dtype=np.float64)
         for attribute in ("name", "task", "title", "formula", "derivative_formula", "behaviour", "use_when",
-                          "option_names"):
+                          "landscape_words"):
             setattr(self, attribute, getattr(base, attribute))
+
+    @property
+    def option_names(self):
+        return self.base.option_names
 
     def params(self):
         return {**self.base.params(), "class_weight": self.weights.tolist()}
@@ -509,6 +688,17 @@ class ClassWeighted(Loss):
         d = self.base.derivative(z, y)
         return d * (share[:, None] if d.ndim == 2 else share)
 
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        return self.base.worked_loss(z, y, loss, prediction, names)
+
+    def worked_derivative_weighted(self, z, y, dz, share, prediction, names=None):
+        """The base loss's dL/dz of one row, then its weighting by n w / sum w (``share``)."""
+        plain = self.base.worked_derivative(z, y, dz / share, prediction, names)
+        return f"{plain};  weighted: × n·w/Σw = {number(share)} → {_first(dz) if np.ndim(dz) else number(dz)}"
+
+    def near_kink(self, z, y, tolerance):
+        return self.base.near_kink(z, y, tolerance)
+
 
 class OnProbability(Loss):
     """A regression loss applied to a logistic model's probability p = sigma(z):
@@ -526,12 +716,15 @@ class OnProbability(Loss):
     def __init__(self, base):
         self.base = base
         self.name = base.name
-        self.option_names = base.option_names
         self.title = f"{base.title} on the probability p = σ(z)"
         self.formula = f"{base.formula}, with z replaced by p = σ(z)"
-        self.derivative_formula = f"dL/dz = [{base.derivative_formula.split('=', 1)[1].strip()}]·p(1 − p)"
+        self.derivative_formula = f"dL/dz = [{base.derivative_formula.split('=', 1)[-1].strip()}]·p(1 − p)"
         self.behaviour = "flat where the model is confidently wrong: p(1 − p) ≈ 0 stalls learning"
         self.use_when = "as a lesson only: it shows why classifiers use cross-entropy"
+
+    @property
+    def option_names(self):
+        return self.base.option_names
 
     def params(self):
         return self.base.params()
@@ -543,6 +736,17 @@ class OnProbability(Loss):
         p = sigmoid(z)
         return self.base.derivative(p, y) * (p * (1.0 - p))
 
+    def worked_loss(self, z, y, loss, prediction, names=None):
+        p = prediction
+        inner = self.base.worked_loss(p, y, loss, p, names).replace("r = z − y", "r = p − y", 1)
+        return f"p = σ({number(z)}) = {number(p)}; {inner}"
+
+    def worked_derivative(self, z, y, dz, prediction, names=None):
+        p = prediction
+        inner = self.base.derivative(np.array([p]), np.array([y]))[0]
+        return (f"dL/dz = dL/dp · p(1 − p) = {factor(inner)}·{number(p)}·{number(1 - p)} = {number(dz)}"
+                "  (the sigmoid's slope p(1 − p) shrinks it)")
+
 
 LOSSES = {
     cls.name: cls
@@ -552,9 +756,14 @@ LOSSES = {
 
 
 def make_loss(name, **options):
-    """Build the loss called ``name``, passing it only the options it takes (``delta`` for huber)."""
-    cls = LOSSES[name]
-    return cls(**{key: options[key] for key in cls.option_names if key in options})
+    """Build the built-in loss called ``name``, passing it the options it takes (``delta`` for huber) that are
+    given and not None; see ``registry.make_loss`` for a user's loss too."""
+    return build_loss(LOSSES[name], options)
+
+
+def build_loss(cls, options):
+    """An instance of loss class ``cls`` with the options it takes from ``options`` (None: its own default)."""
+    return cls(**{key: options[key] for key in cls.option_defaults() if options.get(key) is not None})
 
 
 def balanced_weights(y, n_classes):

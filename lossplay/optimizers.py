@@ -11,11 +11,87 @@ state before and after a step can both be shown. The learning rate is passed
 in at every step because a schedule may change it. Pass a dict as ``trace``
 to receive the intermediate quantities of the rule (Adam's bias-corrected
 moments, for example); the training loop does so only for the step-by-step view.
+
+The protocol (``Optimizer``): ``init`` and ``update`` are all an optimizer must
+define; the state is a NamedTuple whose array fields have theta's shape (None
+for a part not in use). Its words (``title``, ``rule``, ``behaviour``,
+``use_when``), the columns and the worked update of the step-by-step view have
+defaults here, read from the state; an optimizer may give better ones. Options
+are the constructor's keyword arguments, kept as attributes of the same name.
+A user's own optimizer in a file (``--optimizer my_opt.py:Lion``) follows the
+same protocol: see ``lossplay.registry``.
 """
 
+import inspect
 from typing import NamedTuple
 
 import numpy as np
+
+from lossplay.catalog import check
+from lossplay.errors import LossplayError
+from lossplay.formatting import factor, number
+
+
+class Optimizer:
+    """The protocol every optimizer follows; subclasses define ``init`` and ``update``.
+
+    ``default_lr`` is its learning rate when none is given (None: the catalog's,
+    or 0.01 for a user's optimizer). ``adaptive`` says that it divides each step by
+    a running size of the gradient, so the stability limit of gradient descent
+    2/lambda_max is no limit on its rate. ``carries_momentum`` says that a step
+    also follows earlier gradients.
+    """
+
+    name = ""
+    title = ""
+    rule = ""
+    behaviour = ""
+    use_when = ""
+    default_lr = None
+    adaptive = False
+    carries_momentum = False
+
+    def init(self, theta):
+        raise NotImplementedError(f"{type(self).__name__} must define init(theta)")
+
+    def update(self, grad, state, lr, params=None, trace=None):
+        raise NotImplementedError(f"{type(self).__name__} must define update(grad, state, lr, params, trace)")
+
+    @classmethod
+    def option_defaults(cls):
+        """{option: default} of the constructor's keyword arguments."""
+        return {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
+                if name != "self" and p.default is not inspect.Parameter.empty
+                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+    @property
+    def option_names(self):
+        """The options this optimizer takes (its constructor's keyword arguments)."""
+        return tuple(self.option_defaults())
+
+    def params(self):
+        """The optimizer's hyperparameters, as a dict."""
+        return {name: getattr(self, name, None) for name in self.option_names}
+
+    def stability_limit(self, limit):
+        """The largest stable constant rate of this optimizer on a quadratic whose plain gradient-descent
+        limit is ``limit`` = 2/lambda_max; None when there is none to speak of (an adaptive optimizer)."""
+        return None if self.adaptive else limit
+
+    def state_columns(self, before, after, trace):
+        """The state for the step-by-step view: ([(label, before, after)], [(label, values)]) with arrays of
+        theta's shape: each array of the state before → after, then what ``trace`` recorded. The default reads
+        the state's fields."""
+        columns = [(f"{field}: before → after", getattr(before, field), value)
+                   for field, value in after._asdict().items() if isinstance(value, np.ndarray)]
+        return columns, [(label, values) for label, values in trace.items()]
+
+    def worked_update(self, i, name, grad, lr, step, before, after, trace):
+        """The update of the parameter at flat index ``i`` (called ``name``) with its numbers."""
+        parts = [f"{field} = {number(np.ravel(value)[i])}" for field, value in after._asdict().items()
+                 if isinstance(value, np.ndarray)]
+        g = np.ravel(grad)[i]
+        return f"{name}: g = {number(g)}; " + "; ".join([*parts, f"step = {number(np.ravel(step)[i])}"])
 
 
 class SGDState(NamedTuple):
@@ -45,10 +121,14 @@ class AdagradState(NamedTuple):
     G: np.ndarray
 
 
-class SGD:
+def _at(array, i):
+    return np.ravel(array)[i]
+
+
+class SGD(Optimizer):
     """Stochastic gradient descent, with optional (Nesterov) momentum.
 
-    Inputs: learning rate lr, momentum mu >= 0, gradient g_t at step t.
+    Inputs: learning rate lr, momentum mu in [0, 1), gradient g_t at step t.
 
         without momentum (mu = 0):  step = -lr * g_t
         with momentum:              buf_t = mu * buf_{t-1} + g_t     (buf_0 = 0)
@@ -61,21 +141,19 @@ class SGD:
 
     name = "sgd"
     title = "stochastic gradient descent"
-    option_names = ("momentum", "nesterov")
     behaviour = ("every step is lr times the gradient: slow on gentle slopes, unstable when lr is too large; "
                  "momentum builds speed along a consistent direction and damps zig-zags")
     use_when = "you want to see the plain loop, or tune a schedule by hand; momentum 0.9 is the usual upgrade"
 
     def __init__(self, momentum=0.0, nesterov=False):
-        if momentum < 0:
-            raise ValueError(f"momentum must be >= 0, got {momentum}")
+        self.momentum = float(check("momentum", momentum))
         if nesterov and momentum == 0:
-            raise ValueError("Nesterov momentum needs a momentum > 0")
-        self.momentum = float(momentum)
+            raise LossplayError("--nesterov needs a momentum: add --momentum 0.9, for example.")
         self.nesterov = bool(nesterov)
 
-    def params(self):
-        return {"momentum": self.momentum, "nesterov": self.nesterov}
+    @property
+    def carries_momentum(self):
+        return self.momentum > 0
 
     @property
     def rule(self):
@@ -98,8 +176,31 @@ class SGD:
             trace["direction"] = direction
         return -lr * direction, SGDState(buffer=buffer)
 
+    def stability_limit(self, limit):
+        """Heavy ball (buf = mu buf + g, step = -lr buf): lr < 2 (1 + mu) / lambda_max = (1 + mu) * limit;
+        Nesterov (step = -lr (g + mu buf)): lr < 2 (1 + mu) / ((1 + 2 mu) lambda_max). Both follow from the
+        roots of the two-step recurrence on one eigenvector staying inside the unit circle."""
+        if self.nesterov:
+            return limit * (1 + self.momentum) / (1 + 2 * self.momentum)
+        return limit * (1 + self.momentum)
 
-class Adam:
+    def state_columns(self, before, after, trace):
+        if after.buffer is None:
+            return [], []
+        return [("buf: before → after", before.buffer, after.buffer)], []
+
+    def worked_update(self, i, name, grad, lr, step, before, after, trace):
+        g, s = _at(grad, i), _at(step, i)
+        if after.buffer is None:
+            return f"{name}: step = −lr·g = −{number(lr)}·{factor(g)} = {number(s)}"
+        b0, b1 = _at(before.buffer, i), _at(after.buffer, i)
+        text = f"{name}: buf = μ·buf + g = {number(self.momentum)}·{factor(b0)} + {factor(g)} = {number(b1)}; "
+        if self.nesterov:
+            return text + f"step = −lr·(g + μ·buf) = {number(s)}"
+        return text + f"step = −lr·buf = −{number(lr)}·{factor(b1)} = {number(s)}"
+
+
+class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with bias correction.
 
     Inputs: learning rate lr, decay rates beta1 and beta2, eps > 0, gradient g_t.
@@ -121,20 +222,13 @@ class Adam:
                  "momentum (m) and scaling (v) together")
     use_when = "a good default that needs little tuning; lr around 0.001 to 0.1"
     rule = "m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;  θ ← θ − lr·m̂/(√v̂ + ε)"
-    option_names = ("beta1", "beta2", "eps")
+    adaptive = True
+    carries_momentum = True
 
     def __init__(self, beta1=0.9, beta2=0.999, eps=1e-8):
-        for label, beta in (("beta1", beta1), ("beta2", beta2)):
-            if not 0 <= beta < 1:
-                raise ValueError(f"{label} must be in [0, 1), got {beta}")
-        if not eps > 0:
-            raise ValueError(f"eps must be positive, got {eps}")
-        self.beta1 = float(beta1)
-        self.beta2 = float(beta2)
-        self.eps = float(eps)
-
-    def params(self):
-        return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+        self.beta1 = float(check("beta1", beta1))
+        self.beta2 = float(check("beta2", beta2))
+        self.eps = float(check("eps", eps))
 
     def init(self, theta):
         return AdamState(count=0, m=np.zeros_like(theta), v=np.zeros_like(theta))
@@ -150,6 +244,25 @@ class Adam:
             trace["m_hat"] = m_hat
             trace["v_hat"] = v_hat
         return step, AdamState(count=t, m=m, v=v)
+
+    def state_columns(self, before, after, trace):
+        derived = [("m̂", trace["m_hat"]), ("v̂", trace["v_hat"])]
+        if "decay" in trace:
+            derived.append(("decay", trace["decay"]))
+        return ([(f"m: before → after (t = {after.count})", before.m, after.m),
+                 ("v: before → after", before.v, after.v)], derived)
+
+    def worked_update(self, i, name, grad, lr, step, before, after, trace):
+        t, s = after.count, _at(step, i)
+        m, v = _at(after.m, i), _at(after.v, i)
+        m_hat, v_hat = _at(trace["m_hat"], i), _at(trace["v_hat"], i)
+        text = (f"{name}: t = {t}; m = {number(m)}, v = {number(v)}; m̂ = m/(1 − β₁^{t}) = {number(m_hat)}, "
+                f"v̂ = v/(1 − β₂^{t}) = {number(v_hat)}; step = −lr·m̂/(√v̂ + ε)")
+        if "decay" in trace:
+            decay = _at(trace["decay"], i)
+            return text + f" − lr·λ·w = {number(s - decay)} + {factor(decay)} = {number(s)}"
+        return text + (f" = −{number(lr)}·{factor(m_hat)}/({number(np.sqrt(v_hat))} + {number(self.eps)}) "
+                       f"= {number(s)}")
 
 
 class AdamW(Adam):
@@ -173,16 +286,10 @@ class AdamW(Adam):
     behaviour = "Adam, plus a pull of every weight towards 0 that Adam's scaling does not weaken"
     use_when = "you want Adam with regularisation that behaves like weight decay should"
     rule = "Adam's step, plus the decay: θ ← θ − lr·(m̂/(√v̂ + ε) + λ·w)"
-    option_names = ("beta1", "beta2", "eps", "weight_decay")
 
     def __init__(self, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
         super().__init__(beta1, beta2, eps)
-        if weight_decay < 0:
-            raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
-        self.weight_decay = float(weight_decay)
-
-    def params(self):
-        return {**super().params(), "weight_decay": self.weight_decay}
+        self.weight_decay = float(check("weight_decay", weight_decay))
 
     def update(self, grad, state, lr, params=None, trace=None):
         step, state = super().update(grad, state, lr, params, trace)
@@ -197,7 +304,7 @@ class AdamW(Adam):
         return step, state
 
 
-class Adagrad:
+class Adagrad(Optimizer):
     """Adagrad (Duchi et al., 2011): every parameter's step shrinks with its own gradient history.
 
     Inputs: learning rate lr, eps > 0, gradient g_t.
@@ -215,15 +322,10 @@ class Adagrad:
     behaviour = "steps shrink as squared gradients pile up: big at first, ever smaller, never growing again"
     use_when = "features whose gradients differ a lot in size, on short runs"
     rule = "G = G + g²;  θ ← θ − lr·g/(√G + ε)"
-    option_names = ("eps",)
+    adaptive = True
 
     def __init__(self, eps=1e-8):
-        if not eps > 0:
-            raise ValueError(f"eps must be positive, got {eps}")
-        self.eps = float(eps)
-
-    def params(self):
-        return {"eps": self.eps}
+        self.eps = float(check("eps", eps))
 
     def init(self, theta):
         return AdagradState(G=np.zeros_like(theta))
@@ -232,11 +334,19 @@ class Adagrad:
         G = state.G + grad * grad
         return -lr * grad / (np.sqrt(G) + self.eps), AdagradState(G=G)
 
+    def state_columns(self, before, after, trace):
+        return [("G: before → after", before.G, after.G)], []
 
-class RMSprop:
+    def worked_update(self, i, name, grad, lr, step, before, after, trace):
+        g, G0, G1 = _at(grad, i), _at(before.G, i), _at(after.G, i)
+        return (f"{name}: G = G + g² = {number(G0)} + {factor(g)}² = {number(G1)}; step = −lr·g/(√G + ε) = "
+                f"−{number(lr)}·{factor(g)}/{number(np.sqrt(G1))} = {number(_at(step, i))}")
+
+
+class RMSprop(Optimizer):
     """RMSprop (Hinton, 2012): divide the step by a running root-mean-square of the gradient.
 
-    Inputs: learning rate lr, decay rho in [0, 1), eps > 0, momentum mu >= 0, gradient g_t.
+    Inputs: learning rate lr, decay rho in [0, 1), eps > 0, momentum mu in [0, 1), gradient g_t.
 
         v_t  = rho * v_{t-1} + (1 - rho) * g_t^2          (v_0 = 0)
         without momentum:  step = -lr * g_t / (sqrt(v_t) + eps)
@@ -251,21 +361,16 @@ class RMSprop:
     title = "RMSprop"
     behaviour = "like Adagrad, but the memory of squared gradients fades (ρ), so steps do not shrink forever"
     use_when = "noisy gradients or changing scales; lr around 0.001 to 0.03"
-    option_names = ("rho", "eps", "momentum")
+    adaptive = True
 
     def __init__(self, rho=0.99, eps=1e-8, momentum=0.0):
-        if not 0 <= rho < 1:
-            raise ValueError(f"rho must be in [0, 1), got {rho}")
-        if not eps > 0:
-            raise ValueError(f"eps must be positive, got {eps}")
-        if momentum < 0:
-            raise ValueError(f"momentum must be >= 0, got {momentum}")
-        self.rho = float(rho)
-        self.eps = float(eps)
-        self.momentum = float(momentum)
+        self.rho = float(check("rho", rho))
+        self.eps = float(check("eps", eps))
+        self.momentum = float(check("momentum", momentum))
 
-    def params(self):
-        return {"rho": self.rho, "eps": self.eps, "momentum": self.momentum}
+    @property
+    def carries_momentum(self):
+        return self.momentum > 0
 
     @property
     def rule(self):
@@ -285,10 +390,32 @@ class RMSprop:
         buffer = self.momentum * state.buffer + scaled
         return -lr * buffer, RMSpropState(v=v, buffer=buffer)
 
+    def state_columns(self, before, after, trace):
+        columns = [("v: before → after", before.v, after.v)]
+        if after.buffer is not None:
+            columns.append(("buf: before → after", before.buffer, after.buffer))
+        return columns, []
+
+    def worked_update(self, i, name, grad, lr, step, before, after, trace):
+        g, s = _at(grad, i), _at(step, i)
+        v0, v1 = _at(before.v, i), _at(after.v, i)
+        text = (f"{name}: v = ρv + (1−ρ)g² = {number(self.rho)}·{factor(v0)} + {number(1 - self.rho)}·{factor(g)}² "
+                f"= {number(v1)}; ")
+        if after.buffer is not None:
+            return text + f"buf = μ·buf + g/(√v + ε) = {number(_at(after.buffer, i))}; step = −lr·buf = {number(s)}"
+        return text + (f"step = −lr·g/(√v + ε) = −{number(lr)}·{factor(g)}/({number(np.sqrt(v1))} + "
+                       f"{number(self.eps)}) = {number(s)}")
+
 
 OPTIMIZERS = {cls.name: cls for cls in (SGD, Adam, AdamW, RMSprop, Adagrad)}
 
+
 def make_optimizer(name, **options):
-    """Build the optimizer called ``name``, passing it only the options it takes."""
-    cls = OPTIMIZERS[name]
-    return cls(**{key: options[key] for key in cls.option_names if key in options})
+    """Build the built-in optimizer called ``name``, passing it the options it takes that are given and not
+    None; see ``registry.make_optimizer`` for a user's optimizer too."""
+    return build_optimizer(OPTIMIZERS[name], options)
+
+
+def build_optimizer(cls, options):
+    """An instance of optimizer class ``cls`` with the options it takes from ``options`` (None: its default)."""
+    return cls(**{key: options[key] for key in cls.option_defaults() if options.get(key) is not None})

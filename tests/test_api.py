@@ -265,7 +265,7 @@ def test_class_weights_raise_recall_on_the_rare_class():
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    ({"class_weight": "balanced"}, "--class-weight applies to bce, cce, focal"),
+    ({"class_weight": "balanced"}, "--class-weight weighs classes: it applies to a classification loss"),
     ({"loss": "cce", "class_weight": "1,2"}, "gives 2 weights but there are 3 classes"),
     ({"loss": "bce", "class_weight": "1,x"}, "'balanced' or numbers separated by commas"),
     ({"loss": "bce", "class_weight": "1,-2"}, "positive"),

@@ -73,7 +73,7 @@ FAILURES = [
     (["train", "--loss", "bce", "--dataset", "iris"], "needs two classes"),
     (["train", "--loss", "mse", "--dataset", "iris"], "is a regression loss"),
     (["train", "--loss", "bce", "--model", "softmax"], "does not fit --model softmax"),
-    (["train", "--class-weight", "balanced"], "--class-weight applies to bce, cce, focal"),
+    (["train", "--class-weight", "balanced"], "--class-weight weighs classes: it applies to a classification loss"),
     (["train", "--patience", "3", "--val-split", "0"], "needs --val-split above 0"),
     # names
     (["train", "--loss", "hubr"], "Did you mean 'huber'?"),

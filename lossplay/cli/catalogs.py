@@ -18,8 +18,8 @@ def losses(name, plot, out, force):
       lossplay losses --plot
     """
     from lossplay import render
-    from lossplay.errors import LossplayError, did_you_mean
     from lossplay.losses import LOSSES
+    from lossplay.registry import loss_class
 
     console = render.make_console()
     if plot:
@@ -34,9 +34,7 @@ def losses(name, plot, out, force):
         console.print(render.losses_table(LOSSES))
         console.print("Details and a worked example: lossplay losses NAME.  Pictures: lossplay losses --plot.")
         return
-    if name not in LOSSES:
-        raise LossplayError(f"Unknown loss '{name}'.{did_you_mean(name, LOSSES)} Choose from: {', '.join(LOSSES)}.")
-    console.print(render.loss_card(LOSSES[name]))
+    console.print(render.loss_card(loss_class(name)))
 
 
 @click.command()
@@ -50,18 +48,15 @@ def optimizers(name):
       lossplay optimizers adam
     """
     from lossplay import render
-    from lossplay.errors import LossplayError, did_you_mean
     from lossplay.optimizers import OPTIMIZERS
+    from lossplay.registry import optimizer_class
 
     console = render.make_console()
     if name is None:
         console.print(render.optimizers_table(OPTIMIZERS))
         console.print("Details and worked steps: lossplay optimizers NAME.")
         return
-    if name not in OPTIMIZERS:
-        raise LossplayError(
-            f"Unknown optimizer '{name}'.{did_you_mean(name, OPTIMIZERS)} Choose from: {', '.join(OPTIMIZERS)}.")
-    console.print(render.optimizer_card(OPTIMIZERS[name]))
+    console.print(render.optimizer_card(optimizer_class(name), name))
 
 
 @click.command()

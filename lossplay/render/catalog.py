@@ -22,12 +22,12 @@ def datasets_table(catalog):
     return table
 
 
-def _option_words(names):
-    from lossplay.config import FIELDS, flag_name
+def _option_words(defaults):
+    """'--delta (1)' for each option of ``defaults`` ({option: default}), as the command line spells it."""
+    from lossplay.config import flag_name
 
     words = []
-    for name in names:
-        default = FIELDS[name].default
+    for name, default in defaults.items():
         shown = "none" if default is None else ("on" if default else "off") if isinstance(default, bool) else default
         words.append(f"{flag_name(name)} ({shown})")
     return ", ".join(words)
@@ -41,7 +41,8 @@ def losses_table(losses):
     table.add_column("loss L and derivative dL/dz", ratio=4)
     table.add_column("behaviour · when to use it", ratio=5)
     for cls in losses.values():
-        options = "".join(f"\n[dim]{_option_words([name])}[/]" for name in cls.option_names)
+        options = "".join(f"\n[dim]{_option_words({name: value})}[/]"
+                          for name, value in cls.option_defaults().items())
         table.add_row(f"{cls.name}\n[dim]{cls.task}[/]{options}",
                       escape(f"{cls.formula}\n{cls.derivative_formula}"),
                       f"{escape(cls.behaviour)}.\n[italic]Use: {escape(cls.use_when)}.[/]")
@@ -55,12 +56,12 @@ def optimizers_table(optimizers):
     table.add_column("name", style="bold", max_width=10)
     table.add_column("update rule", ratio=4)
     table.add_column("behaviour · when to use it", ratio=5)
-    from lossplay.config import DEFAULT_LR
+    from lossplay.registry import default_lr
 
-    for cls in optimizers.values():
+    for name, cls in optimizers.items():
         rule = cls().rule
-        options = ", ".join([f"--lr ({DEFAULT_LR[cls.name]})", *([_option_words(cls.option_names)]
-                                                                 if cls.option_names else [])])
+        defaults = cls.option_defaults()
+        options = ", ".join([f"--lr ({default_lr(name)})", *([_option_words(defaults)] if defaults else [])])
         table.add_row(cls.name, f"{escape(rule)}\n[dim]{options}[/]",
                       f"{escape(cls.behaviour)}.\n[italic]Use: {escape(cls.use_when)}.[/]")
     return table
@@ -127,24 +128,25 @@ def loss_card(cls):
     table, caption = _example_table(loss)
     rows = [("loss", cls.formula), ("derivative", cls.derivative_formula), ("behaviour", cls.behaviour),
             ("use it when", cls.use_when)]
-    if cls.option_names:
-        rows.append(("options", _option_words(cls.option_names)))
+    if cls.option_defaults():
+        rows.append(("options", _option_words(cls.option_defaults())))
     parts = [_fields(*rows), Text(""), Text(_docstring_body(cls), style="dim"), Text(""),
              Text(f"Worked example ({_settings(loss.params())}): {caption}.", style="bold"), table]
     return Panel(Group(*parts), title=f"{cls.name}: {cls.title} ({cls.task})", title_align="left")
 
 
-def optimizer_card(cls):
-    """One optimizer in full: rule, behaviour, options, the math, and its first steps on a parabola."""
+def optimizer_card(cls, name=None):
+    """One optimizer in full: rule, behaviour, options, the math, and its first steps on a parabola
+    (``name`` is what the command line calls it; the class's own name by default)."""
     import numpy as np
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
-    from lossplay.config import DEFAULT_LR
+    from lossplay.registry import default_lr
 
     optimizer = cls()
-    lr = DEFAULT_LR[cls.name]
+    lr = default_lr(name or cls.name)
     target = np.array([3.0, -1.0])
     theta = np.zeros(2)
     state = optimizer.init(theta)
@@ -154,7 +156,8 @@ def optimizer_card(cls):
         step, state = optimizer.update(grad, state, lr, theta)
         table.add_row(str(t), number(theta[0]), number(grad[0]), number(step[0]), number(theta[0] + step[0]))
         theta = theta + step
-    options = f"--lr ({lr}), {_option_words(cls.option_names)}" if cls.option_names else f"--lr ({lr})"
+    defaults = cls.option_defaults()
+    options = f"--lr ({lr}), {_option_words(defaults)}" if defaults else f"--lr ({lr})"
     parts = [
         _fields(("update", optimizer.rule), ("behaviour", cls.behaviour), ("use it when", cls.use_when),
                 ("options", options)),

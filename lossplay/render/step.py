@@ -17,7 +17,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from lossplay.losses import OnProbability
+from lossplay.formatting import factor
 from lossplay.render.common import Hanging, number, shown
 from lossplay.terminal import printable
 
@@ -25,12 +25,6 @@ MAX_ROWS = 6
 MAX_FEATURES = 3
 MAX_CLASSES = 3
 MAX_PARAMETERS = 8
-
-
-def factor(value):
-    """A number ready to be multiplied in a formula: negatives in parentheses."""
-    text = number(value)
-    return f"({text})" if text.startswith("-") else text
 
 
 def _heading(index, title, formula=""):
@@ -233,63 +227,10 @@ class StepView:
 
     # -- 3. loss ------------------------------------------------------------------------
 
-    def _base_loss(self):
-        """The loss without its wrappers (class weights, the sigmoid in front of a regression loss)."""
-        loss = self.loss
-        while hasattr(loss, "base"):
-            loss = loss.base
-        return loss
-
-    def _on_probability(self):
-        return isinstance(self.loss, OnProbability) or isinstance(getattr(self.loss, "base", None), OnProbability)
-
     def _worked_loss(self, record, i):
-        """One row's loss with its numbers substituted into the formula."""
-        loss = self._base_loss()
-        name = loss.name
-        z, y, L = record.z[i], record.y[i], record.losses[i]
-        prefix = ""
-        if self._on_probability():
-            prefix = f"p = σ({number(z)}) = {number(record.predictions[i])}; "
-            z = record.predictions[i]
-        if loss.task == "regression":
-            r = z - y
-            head = prefix + f"r = {'p' if prefix else 'z'} − y = {number(z)} − {factor(y)} = {number(r)}"
-            if name == "mse":
-                return f"{head};  L = r² = {factor(r)}² = {number(L)}"
-            if name == "mae":
-                return f"{head};  L = |r| = {number(L)}"
-            if name == "log_cosh":
-                return f"{head};  L = log(cosh(r)) = {number(L)}"
-            if name == "quantile":
-                tau = loss.quantile
-                if r <= 0:
-                    return f"{head};  y ≥ z, so L = τ·(y − z) = {number(tau)}·{number(-r)} = {number(L)}"
-                return f"{head};  y < z, so L = (1 − τ)·(z − y) = {number(1 - tau)}·{number(r)} = {number(L)}"
-            threshold = loss.delta if name == "huber" else loss.beta
-            symbol = "δ" if name == "huber" else "β"
-            if abs(r) <= threshold if name == "huber" else abs(r) < threshold:
-                piece = "½r²" if name == "huber" else "r²/(2β)"
-                return f"{head};  |r| within {symbol} = {number(threshold)}, so L = {piece} = {number(L)}"
-            piece = "δ(|r| − ½δ)" if name == "huber" else "|r| − ½β"
-            return f"{head};  |r| beyond {symbol} = {number(threshold)}, so L = {piece} = {number(L)}"
-        if name == "bce":
-            p = record.predictions[i]
-            if int(y) == 1:
-                return f"p = σ({number(z)}) = {number(p)}; y = 1, so L = −log p = {number(L)}"
-            return f"p = σ({number(z)}) = {number(p)}; y = 0, so L = −log(1 − p) = {number(L)}"
-        if name == "focal":
-            p = record.predictions[i]
-            p_t = p if int(y) == 1 else 1 - p
-            alpha = "" if loss.alpha is None else f"α_t = {number(loss.alpha if int(y) == 1 else 1 - loss.alpha)}, "
-            return (f"p = σ({number(z)}) = {number(p)}; y = {int(y)}, so p_t = {number(p_t)}; {alpha}"
-                    f"L = −α_t·(1 − p_t)^{number(loss.gamma)}·log p_t = {number(L)}")
-        if name == "hinge":
-            s = 2 * int(y) - 1
-            return f"y = {int(y)}, so s = {s:+d}; margin s·z = {number(s * z)}; L = max(0, 1 − s·z) = {number(L)}"
-        c = int(y)
-        return (f"p = softmax(z); the true class is {self.class_name(c)}, with "
-                f"p = {number(record.predictions[i, c])}, so L = −log p = {number(L)}")
+        """One row's loss with its numbers substituted into the formula (the loss's own words)."""
+        return self.loss.worked_loss(record.z[i], record.y[i], record.losses[i], record.predictions[i],
+                                     self.classes)
 
     def loss_section(self, record):
         parts = [_heading(3, "Loss", self.loss.formula),
@@ -323,48 +264,12 @@ class StepView:
     # -- 4. backward pass -------------------------------------------------------------------
 
     def _worked_derivative(self, record, i):
-        loss = self._base_loss()
-        name = loss.name
-        z, y, dz = record.z[i], record.y[i], record.dz[i]
-        weighted = self.loss.weights is not None
-        if weighted:
+        """One row's dL/dz with its numbers (the loss's own words), and its class weight when there is one."""
+        z, y, dz, p = record.z[i], record.y[i], record.dz[i], record.predictions[i]
+        if self.loss.weights is not None:
             share = float(self.loss.row_weights(record.y)[i])
-            dz = dz / share
-        text = self._plain_derivative(record, i, loss, name, z, y, dz)
-        if weighted:
-            text += f";  weighted: × n·w/Σw = {number(share)} → {number(record.dz[i])}"
-        return text
-
-    def _plain_derivative(self, record, i, loss, name, z, y, dz):
-        if self._on_probability():
-            p = record.predictions[i]
-            inner = loss.derivative(np.array([p]), np.array([y]))[0]
-            return (f"dL/dz = dL/dp · p(1 − p) = {factor(inner)}·{number(p)}·{number(1 - p)} = {number(dz)}"
-                    "  (the sigmoid's slope p(1 − p) shrinks it)")
-        if name == "mse":
-            return f"dL/dz = 2r = 2·{factor(z - y)} = {number(dz)}"
-        if name == "mae":
-            return f"dL/dz = sign(r) = {number(dz)}"
-        if name == "huber":
-            d = loss.delta
-            return f"dL/dz = clip(r, −δ, δ) = clip({number(z - y)}, {number(-d)}, {number(d)}) = {number(dz)}"
-        if name == "smooth_l1":
-            return f"dL/dz = r/β or sign(r) = {number(dz)}  (r = {number(z - y)}, β = {number(loss.beta)})"
-        if name == "log_cosh":
-            return f"dL/dz = tanh(r) = tanh({number(z - y)}) = {number(dz)}"
-        if name == "quantile":
-            return f"dL/dz = {number(dz)}  (−τ when z < y, 1 − τ when z > y; τ = {number(loss.quantile)})"
-        if name == "bce":
-            return f"dL/dz = p − y = {number(record.predictions[i])} − {int(y)} = {number(dz)}"
-        if name == "focal":
-            return f"dL/dz = {number(dz)}  (cross-entropy alone would give p − y = " \
-                   f"{number(record.predictions[i] - y)})"
-        if name == "hinge":
-            if dz == 0:
-                return "dL/dz = 0  (the margin s·z is at least 1: this row is already safe)"
-            return f"dL/dz = −s = {number(dz)}  (the margin s·z is below 1)"
-        return ("dL/dz_k = p_k − [k = true class] = "
-                + ", ".join(number(v) for v in dz[: MAX_CLASSES]) + (" …" if dz.size > MAX_CLASSES else ""))
+            return self.loss.worked_derivative_weighted(z, y, dz, share, p, self.classes)
+        return self.loss.worked_derivative(z, y, dz, p, self.classes)
 
     def _chain_rule(self, record):
         """∂C/∂w for the first weight (first class for softmax), with its numbers."""
@@ -463,67 +368,25 @@ class StepView:
         return parts
 
     def _state_columns(self, record):
-        """The optimizer's state as (label, cell) columns: before → after, and the derived quantities."""
-        before, after = record.state_before, record.state_after
+        """The optimizer's state as (label, cell) columns: before → after, and the derived quantities
+        (the optimizer's own choice of columns)."""
         flat = self._flat
+        columns, derived = self.experiment.optimizer.state_columns(record.state_before, record.state_after,
+                                                                  record.trace)
 
         def transition(b, a):
             return lambda i: f"{number(flat(b)[i])} → {number(flat(a)[i])}"
 
-        if record.optimizer == "sgd":
-            if after.buffer is None:
-                return [], []
-            return [("buf: before → after", transition(before.buffer, after.buffer))], []
-        if record.optimizer in ("adam", "adamw"):
-            derived = [("m̂", lambda i: number(flat(record.trace["m_hat"])[i])),
-                       ("v̂", lambda i: number(flat(record.trace["v_hat"])[i]))]
-            if "decay" in record.trace:
-                derived.append(("decay", lambda i: number(flat(record.trace["decay"])[i])))
-            return ([(f"m: before → after (t = {after.count})", transition(before.m, after.m)),
-                     ("v: before → after", transition(before.v, after.v))], derived)
-        if record.optimizer == "adagrad":
-            return [("G: before → after", transition(before.G, after.G))], []
-        columns = [("v: before → after", transition(before.v, after.v))]
-        if after.buffer is not None:
-            columns.append(("buf: before → after", transition(before.buffer, after.buffer)))
-        return columns, []
+        def value(v):
+            return lambda i: number(flat(v)[i])
+
+        return ([(label, transition(b, a)) for label, b, a in columns],
+                [(label, value(v)) for label, v in derived])
 
     def _worked_update(self, record, i, name):
-        """The optimizer's rule for one parameter, with its numbers."""
-        flat = self._flat
-        h = record.hyperparameters
-        g, lr, step = flat(record.grad)[i], record.lr, flat(record.update)[i]
-        if record.optimizer == "sgd":
-            if record.state_after.buffer is None:
-                return f"{name}: step = −lr·g = −{number(lr)}·{factor(g)} = {number(step)}"
-            b0, b1 = flat(record.state_before.buffer)[i], flat(record.state_after.buffer)[i]
-            text = f"{name}: buf = μ·buf + g = {number(h['momentum'])}·{factor(b0)} + {factor(g)} = {number(b1)}; "
-            if h["nesterov"]:
-                return text + f"step = −lr·(g + μ·buf) = {number(step)}"
-            return text + f"step = −lr·buf = −{number(lr)}·{factor(b1)} = {number(step)}"
-        if record.optimizer in ("adam", "adamw"):
-            t = record.state_after.count
-            m, v = flat(record.state_after.m)[i], flat(record.state_after.v)[i]
-            m_hat, v_hat = flat(record.trace["m_hat"])[i], flat(record.trace["v_hat"])[i]
-            text = (f"{name}: t = {t}; m = {number(m)}, v = {number(v)}; m̂ = m/(1 − β₁^{t}) = {number(m_hat)}, "
-                    f"v̂ = v/(1 − β₂^{t}) = {number(v_hat)}; step = −lr·m̂/(√v̂ + ε)")
-            if "decay" in record.trace:
-                decay = flat(record.trace["decay"])[i]
-                return text + f" − lr·λ·w = {number(step - decay)} + {factor(decay)} = {number(step)}"
-            return text + (f" = −{number(lr)}·{factor(m_hat)}/({number(np.sqrt(v_hat))} + {number(h['eps'])}) "
-                           f"= {number(step)}")
-        if record.optimizer == "adagrad":
-            G0, G1 = flat(record.state_before.G)[i], flat(record.state_after.G)[i]
-            return (f"{name}: G = G + g² = {number(G0)} + {factor(g)}² = {number(G1)}; step = −lr·g/(√G + ε) = "
-                    f"−{number(lr)}·{factor(g)}/{number(np.sqrt(G1))} = {number(step)}")
-        v0, v1 = flat(record.state_before.v)[i], flat(record.state_after.v)[i]
-        text = (f"{name}: v = ρv + (1−ρ)g² = {number(h['rho'])}·{factor(v0)} + {number(1 - h['rho'])}·{factor(g)}² "
-                f"= {number(v1)}; ")
-        if record.state_after.buffer is not None:
-            b1 = flat(record.state_after.buffer)[i]
-            return text + f"buf = μ·buf + g/(√v + ε) = {number(b1)}; step = −lr·buf = {number(step)}"
-        return text + (f"step = −lr·g/(√v + ε) = −{number(lr)}·{factor(g)}/({number(np.sqrt(v1))} + "
-                       f"{number(h['eps'])}) = {number(step)}")
+        """The optimizer's rule for one parameter, with its numbers (the optimizer's own words)."""
+        return self.experiment.optimizer.worked_update(i, name, record.grad, record.lr, record.update,
+                                                       record.state_before, record.state_after, record.trace)
 
     # -- 6. did it help? ------------------------------------------------------------------------
 
@@ -532,8 +395,7 @@ class StepView:
         train0, train1 = record.train_cost_before, record.train_cost_after
         lines = Text(f"batch cost {number(batch0)} → {number(batch1)};  "
                      f"whole training split {number(train0)} → {number(train1)}")
-        h = record.hyperparameters
-        carries = h.get("momentum", 0) > 0 or record.optimizer in ("adam", "adamw")
+        carries = self.experiment.optimizer.carries_momentum
         sentence = judge(batch0, batch1, train0, train1, carries_momentum=carries)
         return [_heading(6, "Did it help?"), _indent(lines), _indent(Text(sentence, style="bold"))]
 

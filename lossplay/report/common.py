@@ -3,9 +3,9 @@
 import shlex
 from pathlib import Path
 
+from lossplay.catalog import LOSSES, OPTIMIZERS, OPTIONS
 from lossplay.config import FIELDS, SECTIONS, flag_name
 from lossplay.formatting import number
-from lossplay.losses import LOSSES
 from lossplay.report.markup import element, escape, join
 
 TASK_WORDS = {"regression": "regression", "binary": "binary classification",
@@ -40,7 +40,7 @@ MULTICLASS_METRICS = {
 
 
 
-LOSS_WORDS = {name: loss.title for name, loss in LOSSES.items()}
+LOSS_WORDS = {name: entry.title for name, entry in LOSSES.items()}
 
 
 MODEL_WORDS = {"linear": "prediction = w·x + b", "logistic": "probability of class 1 = σ(w·x + b)",
@@ -48,13 +48,9 @@ MODEL_WORDS = {"linear": "prediction = w·x + b", "logistic": "probability of cl
 
 
 # the options of each loss and optimizer worth naming next to it, with the symbol the formulas use
-LOSS_OPTIONS = {"huber": (("delta", "δ"),), "smooth_l1": (("beta", "β"),), "quantile": (("quantile", "τ"),),
-                "focal": (("gamma", "γ"), ("alpha", "α"))}
-
-
-OPTIMIZER_OPTIONS = {"sgd": ("momentum", "nesterov"), "adam": ("beta1", "beta2", "eps"),
-                     "adamw": ("beta1", "beta2", "eps", "weight_decay"), "rmsprop": ("rho", "eps", "momentum"),
-                     "adagrad": ("eps",)}
+# which options each loss and optimizer reads, with their symbols: from the catalog
+LOSS_OPTIONS = {name: tuple((o, OPTIONS[o].symbol) for o in entry.options) for name, entry in LOSSES.items()}
+OPTIMIZER_OPTIONS = {name: entry.options for name, entry in OPTIMIZERS.items()}
 
 
 LOSS_CURVE_TEXT = (
@@ -190,7 +186,7 @@ def settings_from(config):
         extras = []
         for name in lookup(OPTIMIZER_OPTIONS, optimizer, ()):
             value = get(name)
-            default = FIELDS[name].default
+            default = OPTIONS[name].default
             if value is None or (value == default and name != "weight_decay"):
                 continue
             if name == "nesterov":
