@@ -89,15 +89,12 @@ def one_digit(value, below=None):
 
 
 def derived_rate(experiment):
-    """Half the full-batch stability limit of an MSE linear model trained by SGD, or None."""
+    """The full-batch stability limit of this run's optimizer on a quadratic loss (MSE), from the data;
+    None for another loss, mini-batches, an L1 penalty or an adaptive optimizer."""
     c = experiment.config
-    full_batch = experiment.batches_per_epoch == 1
-    if c.loss != "mse" or c.model != "linear" or c.optimizer != "sgd" or not full_batch or c.l1 > 0:
+    if not experiment.loss.quadratic or experiment.batches_per_epoch != 1 or c.l1 > 0:
         return None
-    limit = stable_lr_limit(experiment.data.X_train, c.l2)
-    if c.momentum:
-        limit *= (1 + c.momentum) / (1 + 2 * c.momentum) if c.nesterov else (1 + c.momentum)
-    return limit
+    return experiment.optimizer.stability_limit(stable_lr_limit(experiment.data.X_train, c.l2))
 
 
 def _command(requested, changes):
@@ -110,8 +107,9 @@ def _calmer_rate(experiment, diagnosis, deadline):
     candidates = []
     limit = derived_rate(experiment)
     if limit is not None and 0 < limit / 2 < c.lr and one_digit(limit / 2, below=0.9 * limit) > 0:
-        derivation = (f"For the MSE of a linear model with full batches the largest stable rate is 2/λmax = "
-                      f"{number(limit)}, from the data; half of it")
+        derivation = (f"For the MSE of a linear model with full batches the largest stable rate of "
+                      f"{experiment.optimizer.name} is {number(limit)}, from the data (2/λmax for plain gradient "
+                      "descent); half of it")
         candidates.append((one_digit(limit / 2, below=0.9 * limit), derivation))
     for factor in RATE_FACTORS:
         rate = one_digit(c.lr * factor, below=c.lr)

@@ -144,7 +144,7 @@ class Run:
     def least_squares(self):
         """(weights, bias) minimising this run's MSE objective in closed form, or None for other losses."""
         c = self.config
-        if c.loss != "mse" or c.l1 > 0:
+        if not self.experiment.loss.quadratic or c.l1 > 0:
             return None
         theta = mse_minimum(self.data.X_train, self.data.y_train, c.l2)
         return theta[:-1], float(theta[-1])

@@ -335,7 +335,8 @@ def _report_optimizers(cmp):
 def _check_optimizers(cmp):
     claim = ("in a narrow valley plain SGD crawls along the floor, while momentum, RMSprop and Adam reach the "
              "bottom sooner")
-    sgd = [e for e in cmp.entries if e.run.config.optimizer == "sgd" and e.run.config.momentum == 0]
+    sgd = [e for e in cmp.entries  # plain gradient descent: no momentum, no per-parameter scaling
+           if not e.run.experiment.optimizer.adaptive and not e.run.experiment.optimizer.carries_momentum]
     reached = cmp.speed()["epochs"]
     others = [e for e in cmp.entries if e not in sgd]
     if not sgd or not others:

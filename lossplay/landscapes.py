@@ -148,6 +148,15 @@ class Landscape:
         return (float(self.axes[0][0]), float(self.axes[0][-1]), float(self.axes[1][0]), float(self.axes[1][-1]))
 
     @property
+    def surface_words(self):
+        """What this loss's cost surface looks like, in the loss's own words (None when it has none, or when
+        they speak of a closed-form minimum this landscape does not have, as with an L1 penalty)."""
+        loss = self.experiment.loss
+        if loss.quadratic and self.exact_minimum is None:
+            return None
+        return loss.landscape_words
+
+    @property
     def steps_asked(self):
         """The updates asked for on each path (the longest path's, when not recorded)."""
         return self.steps if self.steps is not None else max((p.steps for p in self.paths), default=0)
@@ -207,6 +216,7 @@ class Landscape:
             "notes": list(self.notes),
             "files": dict(self.files),
             "reached": self.reached(),
+            "surface": self.surface_words,
             "near": NEAR,
             "batches_per_update": self.experiment.batches_per_epoch,
             "advice": [a.to_dict() for a in self.advice()],
@@ -317,7 +327,7 @@ def objective_grid(experiment, first, second):
 def exact_minimum(experiment):
     """The closed-form minimum (w, b) of the MSE objective with an L2 penalty, or None for other losses."""
     c = experiment.config
-    if c.loss != "mse" or c.model != "linear" or c.l1 > 0:
+    if not experiment.loss.quadratic or c.l1 > 0:
         return None
     data = experiment.data
     return mse_minimum(data.design_train[:, :-1], data.y_train, c.l2)[:2]

@@ -228,32 +228,16 @@ def steepest_fall(lrs, costs, smoothed, beta=0.0):
 def stability_limit(experiment):
     """2 / lambda_max of the MSE objective's Hessian on the training features, or None for other losses.
 
-    Only MSE on a linear model has a constant Hessian, (2/n) A^T A + l2 D with A = [X, 1]
-    (the standardised, expanded training features the model sees). An L1 penalty has no
-    curvature away from 0 and is left out.
+    Only a loss that declares itself ``quadratic`` (MSE, on a linear model) has a constant Hessian,
+    (2/n) A^T A + l2 D with A = [X, 1] (the standardised, expanded training features the model sees). An L1
+    penalty has no curvature away from 0 and is left out.
     """
-    c = experiment.config
-    if c.loss != "mse" or c.model != "linear":
+    if not experiment.loss.quadratic:
         return None
-    return stable_lr_limit(experiment.data.X_train, c.l2)
+    return stable_lr_limit(experiment.data.X_train, experiment.config.l2)
 
 
-def momentum_limit(limit, momentum, nesterov=False):
-    """The stability limit of SGD with momentum mu on the same quadratic, from the plain one.
-
-    Heavy ball (buf = mu buf + g, step = -lr buf):   lr < 2 (1 + mu) / lambda_max = (1 + mu) * limit
-    Nesterov (step = -lr (g + mu buf)):             lr < 2 (1 + mu) / ((1 + 2 mu) lambda_max)
-    Both follow from the roots of the two-step recurrence on one eigenvector staying inside the unit circle.
-    """
-    if nesterov:
-        return limit * (1 + momentum) / (1 + 2 * momentum)
-    return limit * (1 + momentum)
-
-
-ADAPTIVE = ("adam", "adamw", "rmsprop", "adagrad")  # optimizers that divide each step by a gradient size
-
-
-def limit_sentences(limit, optimizer, momentum=0.0, nesterov=False, batch_size=0):
+def limit_sentences(limit, optimizer, batch_size=0):
     """What the stability limit 2 / lambda_max is, and how far it applies to an optimizer and batch size."""
     if limit is None:
         return []
@@ -262,17 +246,15 @@ def limit_sentences(limit, optimizer, momentum=0.0, nesterov=False, batch_size=0
         f"{number(limit)} (λmax = {number(2 / limit)}, the largest curvature of the cost); above it each step "
         f"overshoots the minimum further than the last."
     ]
-    if optimizer in ADAPTIVE:
+    own = optimizer.stability_limit(limit)
+    if own is None:
         sentences.append(
-            f"{optimizer} divides each step by a running size of the gradient, so this is no limit on its "
+            f"{optimizer.name} divides each step by a running size of the gradient, so this is no limit on its "
             f"learning rate, only the landmark of plain gradient descent.")
         return sentences
-    if momentum > 0:
-        kind = "Nesterov momentum" if nesterov else "momentum"
-        formula = "2(1 + μ) / ((1 + 2μ) λmax)" if nesterov else "2(1 + μ) / λmax"
-        sentences.append(
-            f"With {kind} μ = {momentum:g} the full-batch limit is {formula} = "
-            f"{number(momentum_limit(limit, momentum, nesterov))} instead.")
+    if own != limit:
+        sentences.append(f"For {optimizer.name} with these settings ({optimizer.rule}) the full-batch limit is "
+                         f"{number(own)} instead.")
     sentences.append("The test raises the rate every step, so an unstable rate has few steps to show it: "
                      "the blow-up can come after the limit.")
     if batch_size != 0:
@@ -406,7 +388,7 @@ class LRFindResult:
     def limit_sentences(self):
         """What the stability limit means for this test's optimizer and batches ([] without a limit)."""
         c = self.config
-        return limit_sentences(self.stability_limit, c.optimizer, c.momentum, c.nesterov, c.batch_size)
+        return limit_sentences(self.stability_limit, self.experiment.optimizer, c.batch_size)
 
     # -- pictures and files ---------------------------------------------------------------
 

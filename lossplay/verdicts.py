@@ -568,15 +568,7 @@ def landscape_sentences(doc):
         sentences.append("Diverged: " + "; ".join(f"{p.get('name')} after {p.get('steps')} of {steps} updates"
                                                   for p in diverged)
                          + ": each step overshot further than the last.")
-    config = doc.get("config") or {}
-    loss = config.get("loss")
-    found_by = (doc.get("minimum") or {}).get("found_by")
-    if loss == "mse" and found_by == "closed form":
-        sentences.append("The MSE landscape is a smooth bowl with one lowest point, the least-squares solution; "
-                         "lossplay landscape --loss mae draws a surface with creases where a residual crosses zero.")
-    elif loss in ("mae", "quantile"):
-        sentences.append(f"The {loss} landscape is made of tilted planes joined at creases, one where each "
-                         "row's residual crosses zero: a row pulls just as hard when it is nearly fitted as when "
-                         "it is far off, so the slope does not fade smoothly near the minimum as MSE's does, and "
-                         "a path can rock across the crease at the bottom.")
+    surface = doc.get("surface")
+    if isinstance(surface, str) and surface:
+        sentences.append(surface)
     return sentences

@@ -21,7 +21,6 @@ from lossplay.lrfind import (
     blew_up,
     learning_rates,
     lr_find,
-    momentum_limit,
     run_lr_find,
     smooth,
     smoothing_beta,
@@ -383,8 +382,8 @@ def test_the_momentum_limit_separates_converging_from_diverging_rates(nesterov):
     from lossplay.optimizers import make_optimizer
 
     curvature, mu = 4.0, 0.7  # J(w) = curvature / 2 * w², so lambda_max = curvature and the plain limit 2 / 4
-    limit = momentum_limit(2 / curvature, mu, nesterov)
     optimizer = make_optimizer("sgd", momentum=mu, nesterov=nesterov)
+    limit = optimizer.stability_limit(2 / curvature)
     for lr, converges in [(0.98 * limit, True), (1.02 * limit, False)]:
         w = np.array([1.0])
         state = optimizer.init(w)

@@ -223,7 +223,7 @@ def test_the_diverged_full_batch_rate_is_derived_from_the_data():
     run = lossplay.train(lr=1.5, batch_size=0)
     (item,) = run.advice()
     limit = stable_lr_limit(run.data.X_train)
-    assert f"2/λmax = {limit:.4g}" in item.why and item.changes["lr"] < limit
+    assert f"largest stable rate of sgd is {limit:.4g}, from the data" in item.why and item.changes["lr"] < limit
 
 
 def test_lr_find_suggests_only_a_rate_it_has_trained_with(tmp_path):

@@ -101,11 +101,12 @@ def lr_find_summary(result):
                 "passed through it after smaller rates had done the work, and kept fixed it is often too large."),
                 ""))
         limit = result.stability_limit
-        c = result.config
-        if limit is not None and lr >= limit and c.optimizer == "sgd" and c.momentum == 0:
+        own = None if limit is None else result.experiment.optimizer.stability_limit(limit)
+        if own is not None and lr >= own:
             parts.append(Hanging(Text(
-                f"Careful: {lr:.2g} is not below the stability limit {limit:.2g} (see below); kept fixed, "
-                "full-batch gradient descent at this rate diverges.", style="yellow"), ""))
+                f"Careful: {lr:.2g} is not below the full-batch stability limit {own:.2g} of "
+                f"{result.experiment.optimizer.name} (see below): kept fixed with full batches, it diverges.",
+                style="yellow"), ""))
         if result.status == "blew_up" and result.stopped_at_step <= 2 / (1 - result.beta):
             parts.append(Hanging(Text(
                 f"Note: the cost blew up after only {result.stopped_at_step} steps, too soon for the fall before "

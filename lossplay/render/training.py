@@ -268,7 +268,7 @@ def summary(run):
     kept = run.outcome.kept_epoch
     if kept is not None:
         parts.append(Text(f"The parameters and metrics below are those of epoch {kept}.", style="bold"))
-    if run.status == "diverged" and run.config.loss == "mse" and run.config.model == "linear":
+    if run.status == "diverged" and run.experiment.loss.quadratic:
         limit = stable_lr_limit(run.data.X_train, run.config.l2)
         parts.append(Text(
             f"For MSE on these training rows, full-batch gradient descent only converges for "
