@@ -28,11 +28,17 @@ _PUBLIC = {
 __all__ = [*_PUBLIC, "__version__"]
 
 
+# modules a notebook may reach as lossplay.NAME without importing them first
+_MODULES = ("demos", "verdicts", "losses", "optimizers", "catalog")
+
+
 def __getattr__(name):
     if name in _PUBLIC:
         value = getattr(importlib.import_module(_PUBLIC[name]), name)
         globals()[name] = value
         return value
+    if name in _MODULES:
+        return importlib.import_module(f"lossplay.{name}")
     raise AttributeError(f"module 'lossplay' has no attribute {name!r}")
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 import numpy as np
 
 from lossplay import __version__, runs
-from lossplay.config import as_config, check_steps, coerce
+from lossplay.config import STEP_DEFAULTS, as_config, check_steps, coerce
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
@@ -338,15 +338,27 @@ def step_records(experiment, steps):
                 return
 
 
+def step_experiment(config):
+    """The experiment of a step-by-step view: ``config`` with the 'tiny' dataset when none is named and the
+    loss learns a regression target."""
+    from lossplay.experiment import task_of
+
+    if config.dataset is None and (config.loss is None or task_of(config.loss, config.model) == "regression"):
+        config = config.replace(dataset="tiny")
+    return build(config)
+
+
 def step(config=None, /, *, steps=3, **options):
     """Yield ``StepRecord``s, one per update, for the first ``steps`` updates of a run.
 
-    Options as for ``train`` (``epochs`` is set by ``steps``). Each record holds
-    every number of its update; ``record.to_dict()`` gives them as plain lists.
+    Options as for ``train`` (``epochs`` is set by ``steps``), with the defaults of ``lossplay step``:
+    batches of 4, unscaled features and the 'tiny' dataset for regression, so the records are the ones
+    the command line shows. Each record holds every number of its update; ``record.to_dict()`` gives
+    them as plain lists.
     """
     steps = coerce(steps, int, "lossplay.step: 'steps'")
     check_steps(steps)
-    experiment = build(as_config(config, options, "lossplay.step"))
+    experiment = step_experiment(as_config(config, options, "lossplay.step", defaults=STEP_DEFAULTS))
     for record in step_records(experiment, steps):
         if isinstance(record, StepRecord):
             yield record

@@ -452,6 +452,11 @@ def as_config(config=None, options=None, origin="lossplay.train", defaults=None)
     return validate(TrainConfig(**check_types(options, origin)))
 
 
+# where the step-by-step view (lossplay step, lossplay.step) differs from train: small batches and features as
+# they are in the data, so that the numbers can be followed by hand (and the 8-row 'tiny' dataset for
+# regression, see ``api.step_experiment``)
+STEP_DEFAULTS = {"batch_size": 4, "standardize": False}
+
 # the lists of lossplay compare (and its demos)
 COMPARE_KEYS = ("losses", "optimizers", "lrs", "vary")
 # keys a config file may hold for one command's own options (besides lossplay train's); every command

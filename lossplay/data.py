@@ -169,7 +169,7 @@ GENERATORS = {
         Generator("linear", "regression", 1, 200, 1.0,
                   "a straight line y = 3x + 2 plus noise: the first regression", _linear),
         Generator("valley", "regression", 1, 100, 0.5,
-                  "y = 0.5x + 1 with x far from 0 (4 to 10): unscaled, w and b form a long narrow valley",
+                  "y = 0.3x + 4 with x from −30 to 30: unscaled, the cost is a long narrow valley for optimizers",
                   _valley),
         Generator("multi", "regression", 5, 200, 1.0,
                   "5 features on different scales, one useless: standardising, L1 vs L2", _multi),
@@ -486,11 +486,27 @@ def read_csv(text, *, name, target=None, task=None, source="csv", drop_missing=F
             f"'{name}' target '{header[t]}' holds text ('{row[t]}' at line {line}), "
             f"so it is a classification target with {count} classes: use {fix}."
         )
+    if not numeric and task is None:
+        _refuse_numbers_with_a_typo(cells, [line for line, _ in rows], header[t], name)
     y, classes, task, label_notes = _target(values, cells, header[t], name, task, text_labels=not numeric,
                                             lines=[line for line, _ in rows])
     display = Path(name).stem if source == "csv" else name
     return Dataset(display, np.ascontiguousarray(X), y, tuple(header[j] for j in features), header[t], task,
                    classes, None, source=source, notes=notes + (label_notes if source == "csv" else ()))
+
+
+def _refuse_numbers_with_a_typo(cells, lines, column, name):
+    """A target of numbers with a few text cells reads as a typo, not as classes: refuse it when no loss says
+    how to read it, if at least 90% of the cells are numbers and they would make more than 10 classes."""
+    texts = [(line, cell) for line, cell in zip(lines, cells) if _number(cell) is None]
+    classes = len(set(cells))
+    if len(texts) <= 0.1 * len(cells) and classes > 10:
+        line, cell = texts[0]
+        others = f" and {len(texts) - 1} more" if len(texts) > 1 else ""
+        raise LossplayError(
+            f"'{name}' target '{column}' holds numbers except '{cell}' at line {line}{others}: a typo? Read as "
+            f"classes it would make {classes} of them. Fix the cell, or name a classification loss (--loss cce) "
+            "to read the target as class labels.")
 
 
 def _is_number(cell):

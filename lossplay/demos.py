@@ -103,6 +103,10 @@ def _line(cmp, entry):
     return f"y = {slope:.3g}x {'+' if intercept >= 0 else '−'} {abs(intercept):.3g}"
 
 
+def _split_words(cmp):
+    return "validation" if cmp.split == "val" else "training"
+
+
 def _finding_words(run):
     kinds = [f.kind.replace("_", " ") for f in run.diagnosis.findings]
     return ", ".join(kinds) if kinds else "no finding"
@@ -166,33 +170,47 @@ def _report_overfitting(cmp):
     return lines
 
 
+def _rise(run):
+    """(lowest validation cost, final validation cost, the final's rise above the lowest, as a fraction)."""
+    values = run.history.column("val_loss")
+    low = float(np.nanmin(values))
+    final = float(run.final.val_loss)
+    return low, final, (final - low) / low if low > 0 else 0.0
+
+
 def _check_overfitting(cmp):
-    claim = ("without a penalty the validation cost turns up while the training cost keeps falling, and an L2 "
-             "penalty prevents it")
+    claim = ("without a penalty the validation cost turns up and climbs while the training cost keeps falling; "
+             "an L2 penalty keeps it from climbing far")
     plain = next((e for e in cmp.entries if e.changes.get("l2") == 0), None)
     if plain is None:
         return Lesson(claim, False, "There is no run without a penalty (l2=0) to compare with.")
-    finals = {e.name: e.run.final.val_loss for e in cmp.entries}
+    rises = {e.name: _rise(e.run) for e in cmp.entries}
     overfits = plain.run.diagnosis.has("overfitting")
     metric = "mse" if cmp.task == "regression" else "log_loss"  # the validation cost, on one scale for all
     plain_group = _group_of(cmp, metric, plain.name)
-    cures = [e.name for e in cmp.entries if e is not plain and not e.run.diagnosis.has("overfitting")
-             and not e.run.diagnosis.troubled and plain_group is not None
-             and (_group_of(cmp, metric, e.name) or 0) < plain_group]
+    # a penalty helps when its run ends clearly lower (a better group) and its cost climbed less than half as much
+    helped = [e.name for e in cmp.entries if e is not plain and not e.run.diagnosis.troubled
+              and plain_group is not None and (_group_of(cmp, metric, e.name) or 0) < plain_group
+              and rises[e.name][2] < 0.5 * rises[plain.name][2]]
+    low, final, rise = rises[plain.name]
     turn = plain.run.diagnosis.find("overfitting")
     if overfits:
-        summary = f"Without a penalty the validation cost turned up at epoch {turn.epoch}"
+        summary = (f"Without a penalty the validation cost turned up at epoch {turn.epoch} and climbed from "
+                   f"{number(low, 3)} to {number(final, 3)} ({rise:+.0%}); ")
     else:
-        summary = "Without a penalty the validation cost did not turn up clearly on this seed"
-    summary += f" and ended at {number(finals[plain.name], 3)}; "
-    if cures:
-        best = min(cures, key=finals.get)
-        summary += f"with {best} it did not turn up and ended lower, at {number(finals[best], 3)}."
+        summary = (f"Without a penalty the validation cost did not turn up clearly on this seed ({number(low, 3)} "
+                   f"at its lowest, {number(final, 3)} at the end); ")
+    if helped:
+        best = min(helped, key=lambda name: rises[name][1])
+        b_low, b_final, b_rise = rises[best]
+        summary += (f"with {best} it went from {number(b_low, 3)} at its lowest to {number(b_final, 3)} at the "
+                    f"end ({b_rise:+.0%}).")
     else:
-        summary += "no penalty here both avoided the turn and ended clearly lower."
-    return Lesson(claim, overfits and bool(cures), summary,
-                  {"final_val_cost": finals, "overfitting": {e.name: e.run.overfitting for e in cmp.entries},
-                   "cured_by": cures})
+        summary += "no penalty here both climbed less than half as much and ended clearly lower."
+    return Lesson(claim, overfits and bool(helped), summary,
+                  {"final_val_cost": {name: r[1] for name, r in rises.items()},
+                   "lowest_val_cost": {name: r[0] for name, r in rises.items()},
+                   "overfitting": {e.name: e.run.overfitting for e in cmp.entries}, "helped_by": helped})
 
 
 # -- accuracy vs loss --------------------------------------------------------------------
@@ -235,9 +253,11 @@ def _report_accuracy(cmp):
         text = (f"{entry.name} on real data: validation accuracy {common['accuracy']:.1%}, log loss "
                 f"{common['log_loss']:.3f}. Its right answers cost {right:.3f} on average")
         if wrong.size:
-            text += (f"; its {wrong.size} mistakes cost {', '.join(f'{v:.3g}' for v in wrong[:8])}"
-                     f"{', …' if wrong.size > 8 else ''} — the most confident one gave the true class a "
-                     f"probability of only {worst:.2g}")
+            mistakes, who = ("its mistake costs", "it") if wrong.size == 1 else \
+            (f"its {wrong.size} mistakes cost", "the most confident one")
+        text += (f"; {mistakes} {', '.join(f'{v:.3g}' for v in wrong[:8])}"
+                 f"{', …' if wrong.size > 8 else ''} — {who} gave the true class a "
+                 f"probability of only {worst:.2g}")
         lines.append(text + ".")
     return lines
 
@@ -323,7 +343,7 @@ def _picture_learning_rate(cmp):
 def _report_optimizers(cmp):
     speed = cmp.speed()
     reached = speed["epochs"]
-    lines = [f"Target: a validation MSE within {speed['within']:.0%} of the best final one."]
+    lines = [f"Target: a {_split_words(cmp)} MSE within {speed['within']:.0%} of the best final one."]
     for entry in cmp.entries:
         epoch = reached[entry.name]
         when = f"reached it at epoch {epoch}" if epoch is not None else "never reached it"
@@ -345,10 +365,11 @@ def _check_optimizers(cmp):
     faster = [e.name for e in others if reached[e.name] is not None
               and (slowest is None or reached[e.name] <= 0.75 * slowest)]
     holds = len(faster) == len(others) and not any(e.run.status == "diverged" for e in cmp.entries)
-    when = "never got within 2% of the best validation MSE" if slowest is None else \
-        f"needed {slowest} epochs to get within 2% of the best validation MSE"
+    split = _split_words(cmp)
+    when = f"never got within 2% of the best {split} MSE" if slowest is None else \
+        f"needed {slowest} epochs to get within 2% of the best {split} MSE"
     summary = f"Plain SGD {when}; " + ", ".join(
-        f"{e.name} {'never' if reached[e.name] is None else reached[e.name]}" for e in others) + "."
+        f"{e.name} {'never' if reached[e.name] is None else f'{reached[e.name]} epochs'}" for e in others) + "."
     return Lesson(claim, holds, summary, {"epochs_to_best": reached, "faster_than_sgd": faster})
 
 

@@ -135,6 +135,7 @@ class EarlyStopping(Observer):
         self.restore_best = restore_best
         self.best = None  # the record with the lowest validation cost
         self.reference = None  # the validation cost of the last improvement
+        self.reference_epoch = None
         self.waited = 0
 
     def on_epoch_end(self, record):
@@ -144,6 +145,7 @@ class EarlyStopping(Observer):
             self.best = record
         if self.reference is None or record.val_loss < self.reference - self.min_delta:
             self.reference = record.val_loss
+            self.reference_epoch = record.epoch
             self.waited = 0
             return None
         self.waited += 1
@@ -151,8 +153,8 @@ class EarlyStopping(Observer):
             return None
         best = self.best
         by = f" by more than {self.min_delta:g}" if self.min_delta else ""
-        why = (f"the validation cost has not fallen{by} for {self.patience} epochs; its lowest was "
-               f"{best.val_loss:.4g} at epoch {best.epoch}")
+        why = (f"the validation cost has not fallen{by} since epoch {self.reference_epoch} ({self.patience} epochs); "
+               f"its lowest was {best.val_loss:.4g} at epoch {best.epoch}")
         if self.restore_best:
             return Stop("early_stopped", f"{why}; the parameters of epoch {best.epoch} were restored",
                         params=best.params.copy(), kept_epoch=best.epoch)

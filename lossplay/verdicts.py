@@ -21,19 +21,20 @@ A run's findings, each with the epoch where it begins:
 
 - ``diverged``: the run stopped because its cost or gradient blew up.
 - ``unstable``: the training objective itself jumped up: at some epoch t it
-  rose above its lowest value so far, m = min(o_0 .. o_(t-1)), by more than
-  half of m (o_t > 1.5 m), by more than a tenth of the fall achieved so far
-  (o_0 - m) and by more than 3 noise(o). A spike, an oscillation, bouncing at
-  too large a rate; the epoch is the first such jump. (Momentum's usual
-  overshoot, a small rise after a large fall, is not one.)
+  more than doubled its lowest value so far, m = min(o_0 .. o_(t-1))
+  (o_t > 2 m), by more than 3 noise(o), after it had once come within a tenth
+  of its whole fall of its lowest value (o_s <= min o + (o_0 - min o) / 10 for
+  some s < t: an overshoot on the first way down does not count). A spike, an
+  oscillation, bouncing at too large a rate; the epoch is the first such jump.
 - ``overfitting``: the validation cost rose persistently while the training
   cost did not. On curves smoothed by the running median of 5 epochs, v̄ and
   c̄: the lowest v̄ is at epoch b; the end level of v (the median of its last
-  k = max(3, 5% of the epochs) values) is above v_b by more than 10% of v_b,
-  more than 5% of the fall before the turn (v_0 - v_b) and more than 3 noise(v);
-  and the end level of c is no higher than c_b plus 2% and 3 noise(c). A spike that lifts both curves is therefore not
+  k = max(3, 5% of the epochs) values) is above v_b by more than 10% of v_b
+  and more than 3 noise(v); and the end level of c is no higher than c_b plus
+  2% and 3 noise(c). A spike that lifts both curves is therefore not
   overfitting. The epoch is where v is lowest near b: the turn.
-- ``still_improving`` / ``converged``: with W = max(2, 10% of the epochs),
+- ``still_improving`` / ``converged`` (not said of a run that early stopping
+  ended, which was stopped on purpose): with W = max(2, 10% of the epochs),
   the smoothed objective fell by d2 over the last W epochs and by d1 over the
   W before. If d2 is within 3 noise(o) of zero, the curve is flat. Otherwise
   the falls shrink by q = d2 / d1 per window, and a geometric series gives the
@@ -66,10 +67,9 @@ KIND_TITLES = {"converged": "Converged", "still_improving": "Still improving", "
 
 SMOOTHING_WIDTH = 5
 NOISE_FACTOR = 3.0  # a change counts only beyond this many noise levels
-JUMP = 0.5  # unstable: a rise of more than half the lowest objective so far
-JUMP_SHARE_OF_FALL = 0.1  # ... that also undoes more than a tenth of the fall achieved so far
+JUMP = 1.0  # unstable: the objective more than doubles its lowest value so far
+SETTLED = 0.1  # ... once it has come within a tenth of its whole fall of its lowest value
 OVERFIT_RISE = 0.1  # overfitting: the validation cost's end level at least 10% above its lowest
-OVERFIT_SHARE_OF_FALL = 0.05  # ... and the rise at least 5% of the fall before it
 TRAIN_FLAT = 0.02  # ... while the training cost ends no more than 2% above its value at the turn
 STILL_TO_COME = 0.01  # still improving: at least 1% of the final objective still to fall
 CONVERGED_BAND = 0.01
@@ -214,9 +214,11 @@ def jumps(objective):
         return []
     lowest = np.minimum.accumulate(o)[:-1]
     rise = o[1:] - lowest
-    fallen = o[0] - lowest  # the fall achieved before each epoch
-    floor = np.maximum(JUMP_SHARE_OF_FALL * fallen, NOISE_FACTOR * noise(o))
-    hits = np.flatnonzero((rise > JUMP * np.abs(lowest)) & (rise > floor))
+    # the descent from the start may overshoot on its way down; a jump counts once the objective has come
+    # within a tenth of its whole fall of its lowest value
+    near = o <= o.min() + SETTLED * (o[0] - o.min())
+    settled = np.maximum.accumulate(near)[:-1]
+    hits = np.flatnonzero(settled & (rise > JUMP * np.abs(lowest)) & (rise > NOISE_FACTOR * noise(o)))
     return [(int(t) + 1, float(o[t + 1] / lowest[t]) if lowest[t] > 0 else math.inf) for t in hits]
 
 
@@ -237,7 +239,8 @@ def _unstable(curves):
         detail += ". It came back down afterwards"
     else:
         detail += f". It ended at {number(o[-1])}, {_times(o[-1] / lowest_before_end)} its lowest value"
-    return Finding("unstable", int(epochs[first]), detail + ": the learning rate is too large for steady steps.")
+    return Finding("unstable", int(epochs[first]),
+                   detail + ": some steps overshot the minimum (too large a rate, or momentum carrying past it).")
 
 
 def _times(ratio):
@@ -249,7 +252,7 @@ def _end_level(values):
     return float(np.median(values[-k:]))
 
 
-def _overfitting(curves):
+def _overfitting(curves, corrupted_rows=0):
     v, c, epochs = curves.val, curves.train, curves.epochs
     if v is None or v.size < 4 or not np.isfinite(v).all():
         return None
@@ -263,8 +266,7 @@ def _overfitting(curves):
     end_v, end_c = _end_level(v), _end_level(c)
     c_at_turn = float(smooth(c)[b])
     start = max(0, b - SMOOTHING_WIDTH)  # the noise of the curves from the turn on
-    fell = max(float(v[0]) - low_v, 0.0)
-    rose = end_v - low_v > max(OVERFIT_RISE * abs(low_v), OVERFIT_SHARE_OF_FALL * fell, NOISE_FACTOR * noise(v[start:]))
+    rose = end_v - low_v > max(OVERFIT_RISE * abs(low_v), NOISE_FACTOR * noise(v[start:]))
     flat = end_c <= c_at_turn + max(TRAIN_FLAT * abs(c_at_turn), NOISE_FACTOR * noise(c[start:]))
     if not (rose and flat):
         return None
@@ -272,7 +274,9 @@ def _overfitting(curves):
         else "stayed flat"
     detail = (f"The validation cost was lowest around epoch {epochs[turn]} ({number(v[turn])}) and rose to about "
               f"{number(end_v)} by the end ({(end_v / low_v - 1):.0%} above its low), while the training cost "
-              f"{trend} ({number(c_at_turn)} → {number(end_c)}): the model is learning the training rows' noise.")
+              f"{trend} ({number(c_at_turn)} → {number(end_c)}): " + (
+                  "the model follows the training rows, corrupted targets and all, away from what the clean "
+                  "validation rows need." if corrupted_rows else "the model is learning the training rows' noise."))
     return Finding("overfitting", int(epochs[turn]), detail)
 
 
@@ -302,7 +306,9 @@ def _trend(curves):
         q = d2 / d1
         to_come = d2 * q / (1.0 - q)
     if to_come > STILL_TO_COME * max(abs(level), tiny):
-        pace = "and not slowing down" if not math.isfinite(to_come) else \
+        # a cost that cannot go below 0 (every built-in loss's) cannot fall by more than its level
+        bounded = float(np.min(o)) >= 0 and to_come >= level
+        pace = "and not slowing down" if not math.isfinite(to_come) or bounded else \
             f"at that pace about {number(to_come, 2)} more is still to come"
         return Finding("still_improving", None,
                        f"The training {what} was still falling at the end: by {number(d2)} over the last "
@@ -334,10 +340,11 @@ def diagnose(curves, status="completed", message=None, kept_epoch=None, corrupte
         return Diagnosis(tuple(findings), best_epoch(finite) if finite.epochs.size else None, kept)
     if finite.epochs.size:
         unstable = _unstable(finite)
-        findings += [f for f in (unstable, _overfitting(finite)) if f is not None]
+        findings += [f for f in (unstable, _overfitting(finite, corrupted_rows)) if f is not None]
         o = finite.objective
-        # a run that ends bouncing far above its lowest objective has neither converged nor kept improving
-        if unstable is None or o[-1] <= (1 + JUMP) * float(o.min()):
+        # a run that ends bouncing far above its lowest objective has neither converged nor kept improving,
+        # and one that early stopping ended was stopped on purpose, whatever its training objective was doing
+        if status != "early_stopped" and (unstable is None or o[-1] <= (1 + JUMP) * float(o.min())):
             findings += [f for f in (_trend(finite),) if f is not None]
     if status == "interrupted":
         findings.append(Finding("interrupted", last_epoch,
@@ -496,11 +503,12 @@ def comparison_sentences(doc):
         most, least = max(shares, key=shares.get), min(shares, key=shares.get)
         sentences.append(f"The corrupted rows pull {shares[most]:.0%} of {most}'s gradient but {shares[least]:.0%} "
                          f"of {least}'s: the more a loss lets a far-off row pull, the further its fit is dragged.")
-    for kind, words in (("unstable", "Unstable"), ("overfitting", "Overfitting")):
+    for kind, words in (("unstable", "Unstable"), ("overfitting", "Overfitting"),
+                        ("still_improving", "Still improving at the end")):
         hits = [(str(r.get("name")), f) for r in runs for f in _findings(r) if f.get("kind") == kind]
         if hits:
-            sentences.append(f"{words}: " + "; ".join(f"{name} from epoch {f.get('epoch')}" for name, f in hits)
-                             + ".")
+            sentences.append(f"{words}: " + "; ".join(
+                name if f.get("epoch") is None else f"{name} from epoch {f.get('epoch')}" for name, f in hits) + ".")
     diverged = [str(r.get("name")) for r in runs if r.get("status") == "diverged"]
     if diverged:
         sentences.append(f"Diverged: {_names(diverged)} (the cost blew up: the row stays in the table, marked, "
@@ -562,6 +570,8 @@ def landscape_sentences(doc):
     if late:
         why = ("each batch's gradient points a little off the slope of the whole surface, so a path jitters "
                "around the minimum" if (doc.get("batches_per_update") or 1) > 1 else "still on its way down")
+        if why == "still on its way down" and len(late) > 1:
+            why = "still on their way down"
         sentences.append(f"Not within {near} of the minimum after {steps} updates: {_names(late)} ({why}).")
     diverged = [p for p in paths if p.get("status") == "diverged"]
     if diverged:

@@ -231,3 +231,12 @@ def test_whole_number_labels_below_2_to_the_53_stay_numbers():
     data = read_csv("x,y\n1,9007199254740991\n2,3\n3,3.0\n", name="n.csv", task="multiclass")
     assert data.classes == ("3", "9007199254740991")
     np.testing.assert_array_equal(data.y, [1, 0, 0])
+
+
+def test_a_numeric_target_with_a_typo_is_not_read_as_fifty_classes(tmp_path):
+    rows = [f"{i},{3 * i + 2}" for i in range(50)]
+    rows[18] = "18,3O.5"
+    (tmp_path / "typo.csv").write_text("x,y\n" + "\n".join(rows) + "\n")
+    with pytest.raises(LossplayError, match=r"holds numbers except '3O.5' at line 20: a typo\?"):
+        load_dataset(str(tmp_path / "typo.csv"))
+    assert load_dataset(str(tmp_path / "typo.csv"), task="multiclass").n_classes == 50  # asked for: classes

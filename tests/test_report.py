@@ -249,8 +249,8 @@ def test_the_command_writes_report_html_and_says_how_to_open_it(compare_folder):
     result = invoke("report", compare_folder, "--force")
     assert result.exit_code == 0, result.stderr
     destination = compare_folder / "report.html"
-    assert result.stdout.strip() == (f"Wrote {destination}: open it in a web browser "
-                                     f"({destination.resolve().as_uri()}).")
+    assert result.stdout.strip() == (f"Wrote {destination}. Open it in a web browser:\n"
+                                     f"  {destination.resolve().as_uri()}")
     assert destination.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert not list(compare_folder.glob(".report.html.tmp*"))
 

@@ -90,9 +90,9 @@ def check_optimizer_formula(record, g, update):
 
 
 @pytest.mark.parametrize("options", [
-    {"loss": "huber", "optimizer": "adam", "dataset": "linear", "batch_size": 32},
+    {"loss": "huber", "optimizer": "adam", "dataset": "linear", "batch_size": 32, "standardize": True},
     {"loss": "bce", "optimizer": "rmsprop", "dataset": "blobs", "batch_size": 16, "standardize": True},
-    {"loss": "cce", "optimizer": "sgd", "momentum": 0.9, "dataset": "iris", "batch_size": 0},
+    {"loss": "cce", "optimizer": "sgd", "momentum": 0.9, "dataset": "iris", "batch_size": 0, "standardize": True},
 ])
 def test_step_after_n_updates_equals_train_after_n_updates(options):
     run = lossplay.train(**options, epochs=2)
@@ -176,3 +176,17 @@ def test_a_train_config_file_works_with_step(tmp_path):
 def test_json_targets_are_class_labels_for_classifiers_and_numbers_for_regression(args, kind):
     record = json_steps(*args, "--steps", "1")[0]
     assert all(type(value) is kind for value in record["y"])
+
+
+def test_lossplay_step_from_python_has_the_defaults_of_the_command(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from lossplay.cli import cli
+
+    printed = CliRunner().invoke(cli, ["step", "--optimizer", "adam", "--steps", "2", "--json"]).output
+    from_python = [record.to_dict() for record in lossplay.step(steps=2, optimizer="adam")]
+    assert [json.loads(line)["params_after"] for line in printed.splitlines()] == \
+        [json.loads(json.dumps(d["params_after"])) for d in from_python]
+    assert from_python[0]["cost"] == pytest.approx(32.365)  # tiny, batches of 4, unscaled: as the README shows

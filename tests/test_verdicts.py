@@ -39,7 +39,7 @@ def test_a_steady_fall_is_still_improving():
 
 def test_a_spike_that_lifts_both_curves_is_unstable_not_overfitting():
     train = 1.0 + 10 * 0.8 ** np.arange(200)
-    train[120:126] *= [2, 4, 6, 4, 2, 1.2]
+    train[120:126] *= [3, 4, 6, 4, 2, 1.2]
     val = train * 1.1
     found = diagnose(curves(train, val))
     assert "unstable" in kinds(found) and "overfitting" not in kinds(found)

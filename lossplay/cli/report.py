@@ -31,4 +31,4 @@ def report(folder, out, force):
     for problem in written.missing:
         say(f"Warning: {printable(problem)}", err=True)
     path = written.path.resolve()
-    say(f"Wrote {printable(written.path)}: open it in a web browser ({path.as_uri()}).")
+    say(f"Wrote {printable(written.path)}. Open it in a web browser:\n  {path.as_uri()}")

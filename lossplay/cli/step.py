@@ -6,10 +6,9 @@ import click
 
 from lossplay.cli import EXIT_INTERRUPTED, EXIT_TERMINATED, say
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
-from lossplay.config import MAX_STEPS, check_steps
+from lossplay.config import MAX_STEPS, STEP_DEFAULTS, check_steps
 
 NOT_FOR_STEP = ("epochs", "out", "force", "log_every", "quiet", "no_plot", "animate")
-STEP_DEFAULTS = {"batch_size": 4, "standardize": False}
 
 
 @click.command(cls=SectionedCommand)
@@ -46,17 +45,14 @@ def step(ctx, config_file, steps, pause, as_json, **values):
     import json
 
     from lossplay import render
-    from lossplay.api import step_records
-    from lossplay.experiment import build, task_of
+    from lossplay.api import step_experiment, step_records
     from lossplay.interrupt import Terminated
     from lossplay.loop import StepRecord
     from lossplay.runs import plain
 
     check_steps(steps)
     config = config_from_command_line(ctx, config_file, values, exclude=NOT_FOR_STEP, defaults=STEP_DEFAULTS)
-    if config.dataset is None and (config.loss is None or task_of(config.loss, config.model) == "regression"):
-        config = config.replace(dataset="tiny")
-    experiment = build(config)
+    experiment = step_experiment(config)
     if as_json:
         for record in step_records(experiment, steps):
             if isinstance(record, StepRecord):

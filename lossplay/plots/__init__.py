@@ -107,20 +107,24 @@ def loss_curve(run):
         ax.plot([best], [lowest], "o", color=VAL_COLOR, ms=9, mec="black", zorder=5,
                 label=f"lowest validation cost {lowest:.4g} (epoch {best})")
     draw_findings(ax, diagnosis, epochs, train)
+    kept = run.outcome.kept_epoch
+    if run.status == "early_stopped" and kept is not None:
+        ax.axvline(kept, color="black", ls="--", lw=1.6,
+                   label=f"early stopping kept epoch {kept} (it stopped at {epochs[-1]:.0f})")
     if log_scale:
         ax.set_yscale("log")
         ax.set_ylim(shown.min() / 2, top)
         ax.set_ylabel(f"cost: mean {run.config.loss} loss (log scale)")
     else:
         ax.set_ylabel(f"cost: mean {run.config.loss} loss")
-    if run.status == "diverged":
-        ax.text(0.5, 0.5, f"diverged during epoch {epochs[-1]:.0f}:\nthe cost blew up",
-                transform=ax.transAxes, ha="center", va="center", color=FIT_COLOR, fontsize=14,
-                bbox={"facecolor": "white", "edgecolor": FIT_COLOR})
     ax.set_xlabel("epoch (passes over the training rows)")
     ax.set_xlim(epochs[0], max(epochs[-1], 1))
     fig.suptitle("Loss curve", fontweight="bold")
-    ax.set_title(run_title(run.config), fontsize=11)
+    if run.status == "diverged":
+        ax.set_title(f"{run_title(run.config)}\ndiverged during epoch {epochs[-1]:.0f}: the cost blew up",
+                     fontsize=11, color=FIT_COLOR)
+    else:
+        ax.set_title(run_title(run.config), fontsize=11)
     if diagnosis.notes:
         fig.supxlabel(_wrapped(" ".join(diagnosis.notes), 120), fontsize=10, color="0.25")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False)
@@ -222,7 +226,7 @@ def _regression_fit(run, data):
     ax.set_ylabel(data.target_name)
     fig.suptitle(f"The fit {_when(run)}", fontweight="bold")
     ax.set_title(run_title(run.config), fontsize=11)
-    ax.legend(loc="best")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, frameon=False)
     return fig
 
 
@@ -308,7 +312,7 @@ def _decision_regions(run, data):
     fig.suptitle(f"Decision regions {_when(run)} ({split_word} accuracy {accuracy:.1%})",
                  fontweight="bold")
     ax.set_title(run_title(run.config), fontsize=11)
-    ax.legend(loc="best", fontsize=9, framealpha=0.9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.25, 1.0), fontsize=10, frameon=False)
     return fig
 
 
@@ -402,6 +406,7 @@ def comparison(cmp):
             _boundary_panel(entry, cmp, ax)
         for ax in axes[n:]:
             ax.set_visible(False)
+        _class_legend(fig, data)
     else:
         fig = _figure(9.0, 5.6)
         _comparison_curves(cmp, fig.add_subplot())
@@ -442,7 +447,7 @@ def _comparison_fits(cmp, ax):
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.target_name)
     ax.set_title("The fitted lines" if cmp.entries[0].run.config.poly_degree == 1 else "The fitted curves")
-    ax.legend(loc="best", fontsize=9.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=10, frameon=False)
 
 
 def _comparison_curves(cmp, ax):
@@ -472,7 +477,7 @@ def _comparison_curves(cmp, ax):
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"{split} {names[metric]}")
     ax.set_title(f"The same yardstick for every run: {split} {names[metric]}")
-    ax.legend(loc="upper right", fontsize=9.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=10, frameon=False)
 
 
 def _boundary_panel(entry, cmp, ax):
@@ -512,6 +517,17 @@ def _boundary_panel(entry, cmp, ax):
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.grid(False)
+
+
+def _class_legend(fig, data):
+    """A legend of the classes' colours and markers under the panels, and of the boundary."""
+    from matplotlib.lines import Line2D
+
+    names = data.classes or tuple(str(c) for c in range(data.n_classes))
+    handles = [Line2D([], [], ls="none", marker=CLASS_MARKERS[c % len(CLASS_MARKERS)], ms=9,
+                      color=CLASS_COLORS[c % len(CLASS_COLORS)], label=f"class {name}") for c, name in enumerate(names)]
+    handles.append(Line2D([], [], color="black", lw=2, label="decision boundary"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=11)
 
 
 def _recall_per_class(run, split):

@@ -71,7 +71,7 @@ def _docstring_body(cls):
     """The class docstring without its first line, dedented: the plain-text math."""
     import textwrap
 
-    lines = (cls.__doc__ or "").splitlines()
+    lines = (cls.__doc__ or "").replace("``", "").splitlines()
     return textwrap.dedent("\n".join(lines[1:])).strip("\n")
 
 

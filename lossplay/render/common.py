@@ -62,3 +62,18 @@ class Hanging:
             yield Segment(self.first if i == 0 else self.rest)
             yield from line.render(console)
             yield Segment.line()
+
+
+def shell_lines(command, width=78, indent="    "):
+    """A long command broken before its options into lines of at most ``width`` columns, each but the last
+    ending in a backslash, so that it prints whole in a narrow terminal and a shell still reads it as one."""
+    words = command.split(" --")
+    lines, line = [], words[0]
+    for word in words[1:]:
+        if len(line) + 3 + len(word) > width - 2:
+            lines.append(line + " \\")
+            line = indent + "--" + word
+        else:
+            line += " --" + word
+    lines.append(line)
+    return "\n".join(lines)

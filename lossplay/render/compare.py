@@ -10,8 +10,9 @@ from lossplay.observers import Observer
 from lossplay.render.common import number, shown
 from lossplay.terminal import printable
 
-STATUS_WORDS = {"completed": "done", "diverged": "[red]diverged[/]", "interrupted": "[yellow]stopped[/]",
-                "early_stopped": "early stop"}
+# the words of the handout's table too (report.common.STATUS_TITLES)
+STATUS_WORDS = {"completed": "completed", "diverged": "[red]diverged[/]", "interrupted": "[yellow]interrupted[/]",
+                "early_stopped": "stopped early"}
 TITLES = {"mse": "MSE", "mae": "MAE", "r2": "R²", "accuracy": "accuracy", "f1": "F1", "log_loss": "log loss"}
 
 

@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from lossplay.render.common import Hanging, number, shown
+from lossplay.render.common import Hanging, number, shell_lines, shown
 from lossplay.terminal import printable
 
 TABLE_ROWS = 10
@@ -93,7 +93,7 @@ def lr_find_summary(result):
         else:
             parts.append(Hanging(Text(f"{checked[1]} Train with the same options and a fixed rate:"), ""))
             # one line even when wider than the terminal, so that it can be copied as it is
-            parts.append(Text("  " + printable(result.train_command()), style="bold", no_wrap=True, overflow="ignore"))
+            parts.append(Text(shell_lines("  " + printable(result.train_command())), style="bold"))
         lowest = result.lowest_step
         if lowest != len(result.lrs):
             parts.append(Hanging(Text(

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from lossplay.observers import Observer
 from lossplay.reference import stable_lr_limit
-from lossplay.render.common import STATUS_STYLE, STATUS_TITLE, Hanging, main_metric, number, shown
+from lossplay.render.common import STATUS_STYLE, STATUS_TITLE, Hanging, main_metric, number, shell_lines, shown
 from lossplay.terminal import printable
 from lossplay.verdicts import KIND_TITLES
 
@@ -257,7 +257,7 @@ def findings_block(diagnosis, advice=()):
 def advice_commands(advice):
     """The commands of checked advice, one per line, to print whole (soft-wrapped, never cut) under
     the summary so that they can be copied."""
-    return [Text(item.command, style="bold") for item in advice]
+    return [Text(shell_lines(printable(item.command)), style="bold") for item in advice]
 
 
 def summary(run):
