@@ -81,14 +81,15 @@ class Experiment:
         final = history[-1] if outcome.theta is loop.theta else loop.evaluate(outcome.theta).record
         return Trained(history, outcome, final)
 
-    def training_loop(self, epochs=None):
-        """A fresh loop over this experiment's data, with its own shuffling stream."""
+    def training_loop(self, epochs=None, **hooks):
+        """A fresh loop over this experiment's data, with its own shuffling stream (``hooks``: the loop's
+        ``step_lr`` and ``guard_growth``)."""
         c = self.config
         epochs = c.epochs if epochs is None else epochs
         return TrainingLoop(
             self.model, self.loss, self.optimizer, self.penalty, self.data,
             lr=c.lr, epochs=epochs, batch_size=c.batch_size, shuffle=c.shuffle, rng=stream(c.seed, "shuffle"),
-            schedule=self.schedule(epochs), clip_grad=c.clip_grad,
+            schedule=self.schedule(epochs), clip_grad=c.clip_grad, **hooks,
         )
 
     def schedule(self, epochs):

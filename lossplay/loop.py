@@ -145,6 +145,17 @@ class StepRecord:
 
 
 @dataclass(frozen=True)
+class BatchRecord:
+    """A batch about to be used for an update: its update number (from 1), its epoch, the rate of the update
+    and the batch's cost at the parameters before it (the whole split's, with full batches)."""
+
+    step: int
+    epoch: int
+    lr: float
+    cost: float
+
+
+@dataclass(frozen=True)
 class Stop:
     """An observer's request to end training, with the status to record and why.
 
@@ -227,7 +238,7 @@ class TrainingLoop:
     GRADIENT_GROWTH = 1e6
 
     def __init__(self, model, loss, optimizer, penalty, data, *, lr, epochs, batch_size, shuffle, rng,
-                 schedule=None, clip_grad=None):
+                 schedule=None, clip_grad=None, step_lr=None, guard_growth=True):
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
@@ -241,6 +252,8 @@ class TrainingLoop:
         self.rng = rng
         self.schedule = schedule
         self.clip_grad = clip_grad
+        self.step_lr = step_lr
+        self.guard_growth = guard_growth
         self.theta = None
         self.state = None
         self.epoch = 0
@@ -418,15 +431,17 @@ class TrainingLoop:
         self.halted = None
         self.lr = self._lr_of(1)
 
-    def records(self, theta, *, detail=False, stop=None):
+    def records(self, theta, *, detail=False, stop=None, batch_observers=()):
         """Train from theta, yielding an ``EpochRecord`` per epoch and, with ``detail``, a ``StepRecord`` per step.
 
         Stops early when ``stop.requested`` becomes true: the current step is
         finished and the parameters reached are evaluated in a last record.
+        ``batch_observers`` hear of every batch before its update (see ``BatchRecord``).
         """
         self.begin(theta)
         evaluation = self.evaluate(self.theta)
-        self.grad_limit = self.GRADIENT_GROWTH * max(evaluation.record.grad_norm, 1.0)
+        if self.guard_growth:
+            self.grad_limit = self.GRADIENT_GROWTH * max(evaluation.record.grad_norm, 1.0)
         yield evaluation.record
         n = self.data.n_train
         self.interrupted = False
@@ -451,7 +466,7 @@ class TrainingLoop:
                         interrupted = True
                         break
             else:
-                interrupted = self._fast_epoch(schedule, evaluation, stop)
+                interrupted = self._fast_epoch(schedule, evaluation, stop, batch_observers)
             evaluation = self.evaluate(self.theta)
             self.interrupted = interrupted and self.halted is None
             yield evaluation.record
@@ -461,22 +476,50 @@ class TrainingLoop:
     def _lr_of(self, epoch):
         return self.base_lr if self.schedule is None else float(self.schedule(epoch))
 
-    def _fast_epoch(self, schedule, evaluation, stop):
-        """The updates of one epoch with nothing kept; True when training must stop."""
+    def _fast_epoch(self, schedule, evaluation, stop, batch_observers=()):
+        """The updates of one epoch with nothing kept; True when training must stop.
+
+        With ``step_lr``, each update's rate is ``step_lr(update number)``; None ends training before that
+        update. ``batch_observers`` are told of each batch's cost before its update, and may stop it.
+        """
         with np.errstate(all="ignore"):
             if self.full_batch:
+                if self._before_update(evaluation.record.train_loss, batch_observers):
+                    return True
                 self.apply_gradient(evaluation.grad)
                 return self.halted is not None or (stop is not None and stop.requested)
             A, y = self.data.design_train, self.data.y_train
             model, loss, penalty = self.model, self.loss, self.penalty
             for rows in schedule:
                 Ab = A[rows]
-                grad = model.backward_design(Ab, loss.derivative(model.raw_design(self.theta, Ab), y[rows]))
-                if penalty.active:
-                    penalty.add_gradient(self.theta[:-1], grad[:-1])
+                if batch_observers:  # the batch's cost is wanted too: the plain gradient, with its cost
+                    _, cost, _, grad, _ = self.gradient(self.theta, Ab, y[rows])
+                else:
+                    grad = model.backward_design(Ab, loss.derivative(model.raw_design(self.theta, Ab), y[rows]))
+                    if penalty.active:
+                        penalty.add_gradient(self.theta[:-1], grad[:-1])
+                    cost = None
+                if self._before_update(cost, batch_observers):
+                    return True
                 self.apply_gradient(grad)
                 if self.halted is not None or (stop is not None and stop.requested):
                     return True
+        return False
+
+    def _before_update(self, cost, batch_observers):
+        """Set the rate of the next update (``step_lr``) and tell the batch observers its batch's cost; True
+        when training ends here instead (the schedule is over, or an observer said stop)."""
+        if self.step_lr is not None:
+            lr = self.step_lr(self.steps + 1)
+            if lr is None:
+                self.halted = Stop("completed", None)
+                return True
+            self.lr = float(lr)
+        for observer in batch_observers:
+            answer = observer.on_batch(BatchRecord(self.steps + 1, self.epoch, self.lr, cost))
+            if answer is not None:
+                self.halted = answer
+                return True
         return False
 
     def run(self, theta, observers=(), stop=None):
@@ -488,11 +531,12 @@ class TrainingLoop:
         last epoch record, so the history always ends with the final parameters.
         """
         detail = any(getattr(o, "wants_steps", False) for o in observers)
+        batch_observers = [o for o in observers if getattr(o, "wants_batches", False)]
         for observer in observers:
             observer.on_train_begin(self)
         verdict = None
         last = None
-        records = self.records(theta, detail=detail, stop=stop)
+        records = self.records(theta, detail=detail, stop=stop, batch_observers=batch_observers)
         for record in records:
             is_step = isinstance(record, StepRecord)
             if not is_step:

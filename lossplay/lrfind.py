@@ -68,7 +68,8 @@ from lossplay import __version__, runs
 from lossplay.errors import LossplayError
 from lossplay.formatting import number
 from lossplay.interrupt import graceful_interrupt
-from lossplay.loop import batches
+from lossplay.loop import Stop
+from lossplay.observers import Observer
 from lossplay.reference import stable_lr_limit
 
 LR_MIN = 1e-5
@@ -464,66 +465,62 @@ def _signal_name(signum):
     return "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C"
 
 
-def _batch_rows(loop):
-    """The rows of every batch, epoch after epoch, drawn as the training loop draws them."""
-    n = loop.data.n_train
-    while True:
-        loop.epoch += 1
-        if loop.full_batch:
-            yield slice(0, n)
-        else:
-            yield from batches(n, loop.batch_size, loop.shuffle, loop.rng)
+class _RangeTest(Observer):
+    """Hears each batch's cost before its update: smooths it and stops the loop at the blow-up."""
+
+    wants_batches = True
+
+    def __init__(self, beta):
+        self.beta = beta
+        self.smoother = SmoothedCost(beta)
+        self.costs, self.smoothed = [], []
+        self.lowest = math.inf
+        self.reason = None
+
+    def on_batch(self, record):
+        self.costs.append(record.cost)
+        value = self.smoother.add(record.cost)
+        self.smoothed.append(value)
+        if blew_up(value, self.lowest):
+            if math.isfinite(value):
+                what = "smoothed cost" if self.beta > 0 else "cost"
+                self.reason = f"the {what} {value:.4g} passed {BLOW_UP_FACTOR:g} × its lowest value, {self.lowest:.4g}"
+            else:
+                self.reason = "the batch cost stopped being a finite number"
+            return Stop("blew_up", self.reason)
+        self.lowest = min(self.lowest, value)
+        return None
 
 
 def run_lr_find(experiment, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, *, stop=None, beta=None, requested=None):
     """Run the range test on a built experiment; returns an ``LRFindResult`` (nothing written).
 
-    Ctrl-C or SIGTERM ends it after the current step (pass a ``StopSignal``, or leave ``stop``
-    out to have one installed). ``requested`` is the config as given, before the
-    options that follow others were resolved (for the suggested train command).
+    It is the training loop of ``lossplay train`` with a rate per update (``step_lr``) and an observer that
+    hears each batch's cost before its update. Ctrl-C or SIGTERM ends it after the current step (pass a
+    ``StopSignal``, or leave ``stop`` out to have one installed). ``requested`` is the config as given,
+    before the options that follow others were resolved (for the suggested train command).
     """
-    check_range(lr_min, lr_max, steps)
     if stop is None:
         with graceful_interrupt() as stop:
             return run_lr_find(experiment, lr_min, lr_max, steps, stop=stop, beta=beta, requested=requested)
     started_at = datetime.now()
     schedule = learning_rates(lr_min, lr_max, steps)
-    loop = experiment.training_loop(epochs=1)
+    epochs = -(-steps // experiment.batches_per_epoch) + 1
+    loop = experiment.training_loop(epochs=epochs, guard_growth=False,
+                                    step_lr=lambda n: float(schedule[n - 1]) if n <= steps else None)
     beta = smoothing_beta(steps, loop.full_batch) if beta is None else float(beta)
-    smoother = SmoothedCost(beta)
-    loop.begin(experiment.theta0)
-    A, y = experiment.data.design_train, experiment.data.y_train
-    costs, smoothed = [], []
-    lowest = math.inf
+    test = _RangeTest(beta)
+    outcome = loop.run(experiment.theta0, [test], stop=stop)
+    taken = len(test.costs)
     status, reason, stopped_at = "completed", None, None
-    with np.errstate(all="ignore"):
-        for step, (lr, rows) in enumerate(zip(schedule, _batch_rows(loop)), start=1):
-            loop.lr = float(lr)
-            _, cost, _, grad, _ = loop.gradient(loop.theta, A[rows], y[rows])
-            costs.append(cost)
-            value = smoother.add(cost)
-            smoothed.append(value)
-            if blew_up(value, lowest):
-                status, stopped_at = "blew_up", step
-                if math.isfinite(value):
-                    what = "smoothed cost" if beta > 0 else "cost"
-                    reason = f"the {what} {value:.4g} passed {BLOW_UP_FACTOR:g} × its lowest value, {lowest:.4g}"
-                else:
-                    reason = "the batch cost stopped being a finite number"
-                break
-            lowest = min(lowest, value)
-            loop.apply_gradient(grad)
-            if loop.halted is not None:
-                status, stopped_at = "blew_up", step
-                reason = "the gradient stopped being a finite number"
-                break
-            if stop.requested:
-                if step < steps:
-                    status, reason = "interrupted", f"interrupted ({_signal_name(stop.signum)})"
-                break
-    taken = len(costs)
+    if outcome.status == "blew_up":
+        status, reason, stopped_at = "blew_up", test.reason, taken
+    elif outcome.status == "diverged":  # the gradient itself stopped being a finite number
+        status, reason, stopped_at = "blew_up", "the gradient stopped being a finite number", taken
+    elif outcome.status == "interrupted" and loop.steps < steps:
+        status, reason = "interrupted", f"interrupted ({_signal_name(stop.signum)})"
     lrs = schedule[:taken].copy()
-    costs, smoothed = np.array(costs, dtype=np.float64), np.array(smoothed, dtype=np.float64)
+    costs, smoothed = np.array(test.costs, dtype=np.float64), np.array(test.smoothed, dtype=np.float64)
     return LRFindResult(
         experiment=experiment, requested=experiment.config if requested is None else requested,
         lr_min=float(lr_min), lr_max=float(lr_max), steps=int(steps), beta=beta,

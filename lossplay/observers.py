@@ -3,7 +3,9 @@
 An observer implements any of ``on_train_begin(loop)``, ``on_epoch_end(record)``,
 ``on_step_end(record)`` and ``on_train_end(outcome)``; ``on_epoch_end`` and
 ``on_step_end`` may return a ``Stop`` to end training. Setting
-``wants_steps = True`` asks the loop for a ``StepRecord`` after every update.
+``wants_steps = True`` asks the loop for a ``StepRecord`` after every update;
+``wants_batches = True`` for a ``BatchRecord`` before every update, passed to
+``on_batch(record)``, which may return a ``Stop`` (that update is then not made).
 """
 
 import math
@@ -18,6 +20,7 @@ class Observer:
     """Does nothing; subclasses override the hooks they need."""
 
     wants_steps = False
+    wants_batches = False
 
     def on_train_begin(self, loop):
         pass
@@ -26,6 +29,9 @@ class Observer:
         return None
 
     def on_step_end(self, record):
+        return None
+
+    def on_batch(self, record):
         return None
 
     def on_train_end(self, outcome):

@@ -212,3 +212,35 @@ def test_evaluating_in_blocks_of_rows_gives_the_same_numbers(options, monkeypatc
     assert blocked.train_loss == pytest.approx(whole.train_loss, rel=1e-12)
     assert blocked.objective == pytest.approx(whole.objective, rel=1e-12)
     assert blocked.train_metrics == pytest.approx(whole.train_metrics, rel=1e-12)
+
+
+def test_a_rate_per_update_and_each_batch_cost_before_its_update():
+    experiment = build(make_config(batch_size=0))
+    rates = [0.1, 0.05, 0.02]
+    loop = experiment.training_loop(epochs=10, step_lr=lambda n: rates[n - 1] if n <= len(rates) else None)
+    heard, history = [], History()
+
+    class Ear(Observer):
+        wants_batches = True
+
+        def on_batch(self, record):
+            heard.append(record)
+
+    outcome = loop.run(experiment.theta0, [history, Ear()])
+    assert outcome.status == "completed" and outcome.steps == 3
+    assert [record.lr for record in heard] == rates
+    # full batch: the cost before update n is the training cost recorded at the end of epoch n - 1
+    assert [record.cost for record in heard] == [history[n].train_loss for n in range(3)]
+
+
+def test_a_batch_observer_stops_training_before_an_update():
+    experiment = build(make_config(batch_size=16, epochs=5))
+
+    class StopAtFive(Observer):
+        wants_batches = True
+
+        def on_batch(self, record):
+            return Stop("completed", "enough") if record.step == 5 else None
+
+    outcome = experiment.training_loop().run(experiment.theta0, [StopAtFive()])
+    assert outcome.steps == 4 and outcome.message == "enough"

@@ -193,20 +193,19 @@ def test_a_cost_that_overflows_stops_the_test():
     assert result.suggested_lr is None
 
 
-def test_ctrl_c_stops_after_the_current_step():
-    class StopAfter(StopSignal):
-        checks = 0
+def test_ctrl_c_stops_after_the_current_step(monkeypatch):
+    from lossplay import lrfind
 
-        @property
-        def requested(self):
-            self.checks += 1
-            return self.checks > 3
+    stop = StopSignal()
+    heard = lrfind._RangeTest.on_batch
 
-        @requested.setter
-        def requested(self, value):
-            pass
+    def on_batch(self, record):  # Ctrl-C arrives while the 4th update is being made
+        if record.step == 4:
+            stop.requested = True
+        return heard(self, record)
 
-    result = run_lr_find(build(make_config()), stop=StopAfter())
+    monkeypatch.setattr(lrfind._RangeTest, "on_batch", on_batch)
+    result = run_lr_find(build(make_config()), stop=stop)
     assert result.status == "interrupted" and len(result.lrs) == 4
     assert result.stopped_at_step is None
 
@@ -341,9 +340,9 @@ def test_ctrl_c_saves_what_was_recorded_and_exits_130(in_tmp, monkeypatch):
     monkeypatch.setattr(lossplay.interrupt, "graceful_interrupt", pressed_at_once)
     result = invoke("lr-find", "--out", "stopped", "--no-plot")
     assert result.exit_code == 130
-    assert "Interrupted after step 1 of 100" in result.output
+    assert "Interrupted after step 0 of 100" in result.output and "No update was made" in result.output
     document = strict_json((in_tmp / "stopped" / "lr_find.json").read_text())
-    assert document["status"] == "interrupted" and len(document["lrs"]) == 1
+    assert document["status"] == "interrupted" and document["lrs"] == []
 
 
 def test_help_lists_the_range_and_not_the_options_the_test_sets():

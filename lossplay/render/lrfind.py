@@ -39,6 +39,8 @@ def lr_find_table(result):
 
     Full batch has no smoothed column: its costs are exact and not smoothed.
     """
+    if not len(result.lrs):
+        return Text("No update was made: the test was stopped before its first step.")
     smoothing = result.beta > 0
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("step", justify="right")
