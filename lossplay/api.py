@@ -233,7 +233,8 @@ class Run:
 
     def default_folder_name(self):
         """<YYYYmmdd-HHMMSS>-<loss>-<optimizer>, from the start of the run."""
-        return f"{runs.timestamp(self.started_at)}-{self.config.loss}-{self.config.optimizer}"
+        e = self.experiment
+        return f"{runs.timestamp(self.started_at)}-{e.loss.name}-{e.optimizer.name}"
 
     def animate(self):
         """The fit changing over the epochs beside the loss curves so far, as GIF bytes; None when the

@@ -35,6 +35,7 @@ from lossplay.config import (
 from lossplay.errors import LossplayError
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
+from lossplay.registry import display_name
 from lossplay.verdicts import (
     SPEED_MARGIN,
     comparison_sentences,
@@ -115,13 +116,21 @@ def _label(name, value):
     return f"{name}={shown}"
 
 
+def short(spec, kind):
+    """How a run of a loss or optimizer is named: its own name ('cauchy' for my_loss.py:Cauchy), with an
+    optimizer's @LR kept."""
+    name, at, rate = str(spec).partition("@")
+    return display_name(name, kind) + at + rate
+
+
 def variants(losses=(), optimizers=(), lrs=(), vary=()):
     """Every combination of the values given, each a ``Variant`` named after what varies."""
     dimensions = []
     if losses:
-        dimensions.append([(loss, loss, {"loss": loss}) for loss in losses])
+        dimensions.append([(short(loss, "loss"), short(loss, "loss"), {"loss": loss}) for loss in losses])
     if optimizers:
-        dimensions.append([(spec, spec.replace("@", "-lr"), optimizer_spec(spec)) for spec in optimizers])
+        dimensions.append([(short(spec, "optimizer"), short(spec, "optimizer").replace("@", "-lr"),
+                            optimizer_spec(spec)) for spec in optimizers])
     if lrs:
         dimensions.append([(_label("lr", lr), f"lr_{lr:g}", {"lr": lr}) for lr in lrs])
     for name, values in vary:

@@ -1,9 +1,11 @@
-"""Gradient checking: every analytic gradient against central finite differences.
+"""Gradient checking: the gradient the training loop computes, against central finite differences.
 
 For a loss, a model and a penalty, draw a small random problem and compare the
-gradient the training loop uses,
+gradient of the objective as the training loop computes it — through
+``loop.objective_gradient`` with the loop's own working arrays and with every
+speed shortcut the loss declares (the residual path, the folded factor of MSE) —
 
-    g = model.backward(X, loss.derivative(z, y)) + penalty gradient,
+    g = (1/n) A^T dL/dz + penalty gradient,      A = [X, 1]
 
 with the central difference of the objective J(theta) = cost + penalty in
 every coordinate,
@@ -13,14 +15,16 @@ every coordinate,
 and report the relative error max_i |g_i - g_num,i| / max(max_i |g_i| + max_i |g_num,i|, 1e-8),
 the largest disagreement measured against the size of the gradient. A
 correct gradient gives about 1e-9; a wrong one, something near 1. Points
-within 1e-3 of a kink (|r| = 0 or delta, a weight at 0, a hinge margin of 1)
-are moved away, since no derivative exists there to compare with.
+within 1e-3 of a kink of the loss (``Loss.near_kink``: |r| = 0 or delta, a
+hinge margin of 1) or of a weight at 0 (the L1 penalty's kink) are moved away,
+since no derivative exists there to compare with.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from lossplay.loop import objective_gradient
 from lossplay.losses import LOSSES, ClassWeighted, OnProbability, make_loss
 from lossplay.models import MODELS
 from lossplay.penalties import Penalty
@@ -46,9 +50,7 @@ class Check:
 
 def cases():
     """(label, loss, model) for every loss on its own model, plus the wrapped variants."""
-    out = []
-    for name, cls in LOSSES.items():
-        out.append((name, make_loss(name), MODELS[MODEL_OF_TASK[cls.task]]()))
+    out = [(name, make_loss(name), MODELS[MODEL_OF_TASK[cls.task]]()) for name, cls in LOSSES.items()]
     out.append(("mse on σ(z)", OnProbability(make_loss("mse")), MODELS["logistic"]()))
     out.append(("bce, weighted", ClassWeighted(make_loss("bce"), [1.0, 4.0]), MODELS["logistic"]()))
     out.append(("focal, weighted", ClassWeighted(make_loss("focal", alpha=0.3), [2.0, 1.0]),
@@ -57,51 +59,56 @@ def cases():
     return out
 
 
-def _problem(loss, model, rng, n=12, d=3, k=3):
+def cases_of(name, loss):
+    """(label, loss, model) for one loss (a user's, say): on its own model, and a regression loss on a logistic
+    model's probability too."""
+    out = [(name, loss, MODELS[MODEL_OF_TASK[loss.task]]())]
+    if loss.task == "regression":
+        out.append((f"{name} on σ(z)", OnProbability(loss), MODELS["logistic"]()))
+    return out
+
+
+def _problem(model, rng, n=12, d=3, k=3):
     X = rng.normal(0.0, 1.0, (n, d))
     if model.task == "regression":
         y = rng.normal(0.0, 2.0, n)
     else:
         y = rng.integers(0, 2 if model.task == "binary" else k, n)
         y[:2] = [0, 1]  # every class present, so class weights matter
+        y = y.astype(np.float64) if model.task == "binary" else y
     theta = model.init(d, k, "zeros", rng) + rng.normal(0.0, 0.7, model.init(d, k, "zeros", rng).shape)
-    return X, y, theta
+    return np.hstack([X, np.ones((n, 1))]), y, theta
 
 
-def _away_from_kinks(loss, model, X, y, theta, rng):
-    """Nudge theta until no residual, margin or weight sits within 1e-3 of a kink."""
-    base = loss
-    while hasattr(base, "base"):
-        base = base.base
-    kinks = [0.0]
-    if base.name in ("huber", "smooth_l1"):
-        kinks.append(getattr(base, "delta", getattr(base, "beta", 0.0)))
+def _away_from_kinks(loss, model, A, y, theta, rng):
+    """Nudge theta until no row sits within 1e-3 of a kink of the loss and no weight within 1e-3 of 0."""
     for _ in range(100):
-        z = model.raw(theta, X)
-        if base.task == "regression" and model.task == "regression":
-            a = np.abs(z - y)
-            bad = any(np.any(np.abs(a - k) < 1e-3) for k in kinks)
-        elif base.name == "hinge":
-            bad = np.any(np.abs(np.abs(z) - 1.0) < 1e-3)
-        else:
-            bad = False
-        bad = bad or np.any(np.abs(theta[:-1]) < 1e-3)
+        z = model.raw_design(theta, A)
+        bad = np.any(loss.near_kink(z, y, 1e-3)) or np.any(np.abs(theta[:-1]) < 1e-3)
         if not bad:
             return theta
         theta = theta + rng.normal(0.0, 0.01, theta.shape)
     return theta
 
 
+def loop_gradient(loss, model, penalty, theta, A, y):
+    """The gradient of the objective as the training loop computes it when it evaluates a split: into its
+    working arrays, with the residual shared when the loss declares ``residual_only``."""
+    z = np.empty(A.shape[:1] + theta.shape[1:])
+    buffers = (z, np.empty_like(z), np.empty(A.shape[0]))
+    residual = np.empty(A.shape[0]) if loss.residual_only else None
+    return objective_gradient(model, loss, penalty, theta, A, y, buffers, residual)[3]
+
+
 def check(label, loss, model, penalty_label, penalty, rng, h=1e-6):
     """One ``Check``: the loop's gradient against central differences of the objective."""
-    X, y, theta = _problem(loss, model, rng)
-    theta = _away_from_kinks(loss, model, X, y, theta, rng)
+    A, y, theta = _problem(model, rng)
+    theta = _away_from_kinks(loss, model, A, y, theta, rng)
 
     def objective(t):
-        return loss.cost(model.raw(t, X), y) + penalty.value(t[:-1])
+        return loss.cost(model.raw_design(t, A), y) + penalty.value(t[:-1])
 
-    analytic = model.backward(X, loss.derivative(model.raw(theta, X), y))
-    penalty.add_gradient(theta[:-1], analytic[:-1])
+    analytic = loop_gradient(loss, model, penalty, theta, A, y)
     numeric = np.zeros_like(theta)
     for i in np.ndindex(theta.shape):
         step = np.zeros_like(theta)
@@ -112,8 +119,9 @@ def check(label, loss, model, penalty_label, penalty, rng, h=1e-6):
     return Check(label, model.name, penalty_label, error, theta.size)
 
 
-def check_all(seed=0):
-    """Every loss and model, with every penalty, on random problems drawn from ``seed``."""
+def check_all(seed=0, only=None):
+    """Every loss and model (or ``only``: a list of (label, loss, model)), with every penalty, on random
+    problems drawn from ``seed``."""
     rng = np.random.default_rng(seed)
     return [check(label, loss, model, name, penalty, rng)
-            for label, loss, model in cases() for name, penalty in PENALTIES.items()]
+            for label, loss, model in (cases() if only is None else only) for name, penalty in PENALTIES.items()]

@@ -223,7 +223,7 @@ class Landscape:
         }
 
     def default_folder_name(self):
-        return f"{run_folders.timestamp(self.started_at)}-landscape-{self.config.loss}"
+        return f"{run_folders.timestamp(self.started_at)}-landscape-{self.experiment.loss.name}"
 
     def contents(self, plots=True, animate=False):
         """What the landscape folder holds, as ``runs.Contents``: landscape.json, landscape.png (with

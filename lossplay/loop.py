@@ -225,6 +225,61 @@ def row_positions(rows, n):
     return np.arange(n)[rows] if isinstance(rows, slice) else rows
 
 
+def objective_gradient(model, loss, penalty, theta, A, y, buffers=None, residual=None):
+    """(z, cost, dL/dz, gradient of the objective, penalty) on the rows of design A (see models.py), y.
+
+    ``buffers`` = (z, dL/dz, scratch) arrays to write into, so that no large
+    array is allocated; with a ``residual`` array (a loss that declares
+    ``residual_only``), r = z - y is kept in it. This is the gradient the
+    training loop uses, with its speed shortcuts; ``lossplay gradcheck`` checks it.
+
+    With buffers and a large design, the rows go through in blocks (see
+    ``row_blocks``); a cost that is a plain mean over rows is then the
+    row-weighted mean of the blocks' costs, and so is the gradient.
+    """
+    blocks = row_blocks(A.shape[0], A.shape[1] * A.itemsize) if buffers else [slice(None)]
+    if len(blocks) == 1 or not loss.mean_over_rows:
+        z, cost, dz, grad = _forward_backward(model, loss, theta, A, y, buffers, residual)
+    else:
+        z_out, dz_out, scratch = buffers
+        n = A.shape[0]
+        cost, grad = 0.0, np.zeros_like(theta)
+        for rows in blocks:
+            share = (rows.stop - rows.start) / n
+            _, block_cost, dz, block_grad = _forward_backward(
+                model, loss, theta, A[rows], y[rows], (z_out[rows], dz_out[rows], scratch[rows]),
+                None if residual is None else residual[rows])
+            cost += share * block_cost
+            grad += share * block_grad
+        z, dz = z_out, None if dz is None else dz_out
+    value = 0.0
+    if penalty.active:
+        weights = theta[:-1]
+        penalty.add_gradient(weights, grad[:-1])
+        value = penalty.value(weights)
+    return z, cost, dz, grad, value
+
+
+def _forward_backward(model, loss, theta, A, y, buffers, residual):
+    """(z, cost, dL/dz, gradient of the cost) on the rows of A; see ``objective_gradient``."""
+    z_out, dz_out, scratch = buffers or (None, None, None)
+    z = model.raw_design(theta, A, out=z_out)
+    factor = loss.residual_factor
+    if residual is not None and factor is not None:
+        # dL/dz = factor * r (MSE): the factor goes into the small gradient instead of a pass over
+        # every row, and dL/dz itself is returned as None (``derivative`` gives it when wanted)
+        r = np.subtract(z, y, out=residual)
+        cost, dz = loss.cost_of_residual(r), None
+        grad = model.backward_design(A, r)
+        grad *= factor
+        return z, cost, dz, grad
+    if residual is not None:
+        cost, dz = loss.cost_and_derivative_of_residual(np.subtract(z, y, out=residual), out=dz_out)
+    else:
+        cost, dz = loss.cost_and_derivative(z, y, out=dz_out, scratch=scratch)
+    return z, cost, dz, model.backward_design(A, dz)
+
+
 class TrainingLoop:
     """Runs one training run; ``theta``, ``state``, ``epoch`` and ``steps`` hold where it is.
 
@@ -273,55 +328,8 @@ class TrainingLoop:
     # -- the math -----------------------------------------------------------------
 
     def gradient(self, theta, A, y, buffers=None, residual=None):
-        """(z, cost, dL/dz, gradient of the objective, penalty) on the rows of design A (see models.py), y.
-
-        ``buffers`` = (z, dL/dz, scratch) arrays to write into, so that no large
-        array is allocated; with a ``residual`` array (regression), r = z - y is kept in it.
-
-        With buffers and a large design, the rows go through in blocks (see
-        ``row_blocks``); a cost that is a plain mean over rows is then the
-        row-weighted mean of the blocks' costs, and so is the gradient.
-        """
-        blocks = row_blocks(A.shape[0], A.shape[1] * A.itemsize) if buffers else [slice(None)]
-        if len(blocks) == 1 or not self.loss.mean_over_rows:
-            z, cost, dz, grad = self._forward_backward(theta, A, y, buffers, residual)
-        else:
-            z_out, dz_out, scratch = buffers
-            n = A.shape[0]
-            cost, grad = 0.0, np.zeros_like(theta)
-            for rows in blocks:
-                share = (rows.stop - rows.start) / n
-                _, block_cost, dz, block_grad = self._forward_backward(
-                    theta, A[rows], y[rows], (z_out[rows], dz_out[rows], scratch[rows]),
-                    None if residual is None else residual[rows])
-                cost += share * block_cost
-                grad += share * block_grad
-            z, dz = z_out, None if dz is None else dz_out
-        penalty = 0.0
-        if self.penalty.active:
-            weights = theta[:-1]
-            self.penalty.add_gradient(weights, grad[:-1])
-            penalty = self.penalty.value(weights)
-        return z, cost, dz, grad, penalty
-
-    def _forward_backward(self, theta, A, y, buffers, residual):
-        """(z, cost, dL/dz, gradient of the cost) on the rows of A; see ``gradient``."""
-        z_out, dz_out, scratch = buffers or (None, None, None)
-        z = self.model.raw_design(theta, A, out=z_out)
-        factor = self.loss.residual_factor
-        if residual is not None and factor is not None:
-            # dL/dz = factor * r (MSE): the factor goes into the small gradient instead of a pass over
-            # every row, and dL/dz itself is returned as None (``derivative`` gives it when wanted)
-            r = np.subtract(z, y, out=residual)
-            cost, dz = self.loss.cost_of_residual(r), None
-            grad = self.model.backward_design(A, r)
-            grad *= factor
-            return z, cost, dz, grad
-        if residual is not None:
-            cost, dz = self.loss.cost_and_derivative_of_residual(np.subtract(z, y, out=residual), out=dz_out)
-        else:
-            cost, dz = self.loss.cost_and_derivative(z, y, out=dz_out, scratch=scratch)
-        return z, cost, dz, self.model.backward_design(A, dz)
+        """(z, cost, dL/dz, gradient of the objective, penalty) on the rows of design A; see ``objective_gradient``."""
+        return objective_gradient(self.model, self.loss, self.penalty, theta, A, y, buffers, residual)
 
     def cost(self, theta, A, y):
         """The cost (mean loss) of parameters theta on the rows of design A, y."""

@@ -426,7 +426,8 @@ class LRFindResult:
 
     def default_folder_name(self):
         """<YYYYmmdd-HHMMSS>-lr-find-<loss>-<optimizer>, from the start of the test."""
-        return f"{runs.timestamp(self.started_at)}-lr-find-{self.config.loss}-{self.config.optimizer}"
+        e = self.experiment
+        return f"{runs.timestamp(self.started_at)}-lr-find-{e.loss.name}-{e.optimizer.name}"
 
     def contents(self, plots=True):
         """What the folder holds, as ``runs.Contents``: lr_find.json and, with ``plots``, lr_find.png,

@@ -1,5 +1,6 @@
 """lossplay losses, optimizers and gradcheck."""
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -70,9 +71,11 @@ def test_gradcheck_command_passes_and_fails_on_a_tolerance():
     assert strict.exit_code == 1 and "disagree" in strict.output
 
 
-def test_gradcheck_catches_a_wrong_gradient(monkeypatch):
-    from lossplay.losses import MeanSquaredError
+def test_gradcheck_catches_a_wrong_gradient_where_the_loop_computes_it(monkeypatch):
+    from lossplay.losses import LogCosh, MeanSquaredError
 
-    monkeypatch.setattr(MeanSquaredError, "derivative", lambda self, z, y: 2.2 * (z - y))
-    results = [r for r in check_all() if r.loss == "mse"]
+    # MSE's gradient goes through the folded factor of the residual: a wrong factor is caught
+    monkeypatch.setattr(MeanSquaredError, "residual_factor", 2.2)
+    monkeypatch.setattr(LogCosh, "derivative", lambda self, z, y: np.tanh(1.1 * (z - y)))
+    results = [r for r in check_all() if r.loss in ("mse", "log_cosh")]
     assert all(r.relative_error > 1e-3 for r in results)

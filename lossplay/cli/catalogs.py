@@ -60,22 +60,34 @@ def optimizers(name):
 
 
 @click.command()
+@click.option("--loss", "loss_name", metavar="NAME", help="Check this loss only: a built-in name or your own, "
+              "FILE.py:CLASS (this runs that file).  [default: every built-in loss]")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the random problems.")
 @click.option("--tolerance", type=click.FloatRange(min=0, min_open=True), default=1e-6, show_default=True,
               help="The largest relative error that passes.")
 @click.pass_context
-def gradcheck(ctx, seed, tolerance):
+def gradcheck(ctx, loss_name, seed, tolerance):
     """Check every loss and model's gradient against finite differences.
 
     For each loss on its model, with no penalty, L1, L2 and both, the gradient
-    the training loop uses is compared with central differences of the
-    objective, (J(θ + h) − J(θ − h)) / 2h, at a random point. A right
-    gradient agrees to about 1e-9; the command exits with 1 if any is off.
+    the training loop computes (with its own working arrays and shortcuts) is
+    compared with central differences of the objective, (J(θ + h) − J(θ − h)) / 2h,
+    at a random point. A right gradient agrees to about 1e-9; the command exits
+    with 1 if any is off. --loss my_loss.py:Cauchy checks your own loss: the
+    exercise's checker.
+
+    \b
+    Examples:
+      lossplay gradcheck
+      lossplay gradcheck --loss huber
+      lossplay gradcheck --loss my_loss.py:Cauchy
     """
     from lossplay import render
-    from lossplay.gradcheck import check_all
+    from lossplay.gradcheck import cases_of, check_all
+    from lossplay.registry import make_loss
 
-    results = check_all(seed)
+    only = None if loss_name is None else cases_of(loss_name, make_loss(loss_name))
+    results = check_all(seed, only)
     console = render.make_console()
     console.print(render.gradcheck_table(results, tolerance))
     failed = [r for r in results if not r.passed(tolerance)]
