@@ -42,7 +42,7 @@ class Run:
         self._advice = None
 
     def __repr__(self):
-        return printable(f"<Run {self.config.loss}/{self.config.optimizer} on {self.config.dataset}: "
+        return printable(f"<Run {self.config.loss_label}/{self.config.optimizer_label} on {self.config.dataset}: "
                          f"{self.status} after {self.epochs_run} epochs>")
 
     # -- what happened ----------------------------------------------------------------

@@ -126,6 +126,18 @@ def is_plugin(name):
     return bool(colon) and path.endswith(".py") and cls.isidentifier()
 
 
+def label(name):
+    """A loss or optimizer name as tables and pictures show it: a built-in name as it is, a user's class as
+    'FILE.py:CLASS' without its folders (short, and readable without running the file)."""
+    head, at, rate = str(name).rpartition("@")
+    if at and is_plugin(head):  # a user's optimizer with a rate of its own in --optimizers: FILE.py:CLASS@LR
+        return f"{label(head)}@{rate}"
+    if not is_plugin(name):
+        return name
+    path, _, cls = str(name).rpartition(":")
+    return f"{path.replace(chr(92), '/').rsplit('/', 1)[-1]}:{cls}"
+
+
 def owners(option, table):
     """The names in ``table`` (LOSSES or OPTIMIZERS) that take ``option``."""
     return [name for name, entry in table.items() if option in entry.options]

@@ -202,6 +202,16 @@ class TrainConfig:
         False, "Output", "Also write a GIF of the fit (line or decision boundary) changing over the epochs, "
         "beside the loss curves drawn so far: animation.gif (compare: compare.gif).", flag="--animate")
 
+    @property
+    def loss_label(self):
+        """The loss as tables and pictures show it (``catalog.label``)."""
+        return catalog.label(self.loss)
+
+    @property
+    def optimizer_label(self):
+        """The optimizer as tables and pictures show it (``catalog.label``)."""
+        return catalog.label(self.optimizer)
+
     def replace(self, **changes):
         """A copy with some options changed."""
         return dataclasses.replace(self, **changes)
@@ -548,8 +558,9 @@ def changed_options(config, changes=None, leave_out=OUTPUT_OPTIONS):
 def optimizer_spec(text):
     """The options one entry of --optimizers sets: 'adam' -> {'optimizer': 'adam'}, 'momentum' -> SGD with
     momentum 0.9, and NAME@LR with its own learning rate ('sgd@0.003' -> {'optimizer': 'sgd', 'lr': 0.003})."""
-    name, at, rate = str(text).strip().partition("@")
-    name = name.strip().lower()
+    name, at, rate = str(text).strip().rpartition("@")
+    name = (name if at else rate).strip()
+    name = name if is_plugin(name) else name.lower()
     changes = dict(OPTIMIZER_SPECS.get(name, {"optimizer": name}))
     if changes["optimizer"] not in OPTIMIZER_NAMES and not is_plugin(changes["optimizer"]):
         known = [*OPTIMIZER_NAMES, *OPTIMIZER_SPECS]

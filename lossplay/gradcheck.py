@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lossplay.catalog import OPTIONS
 from lossplay.loop import objective_gradient
-from lossplay.losses import LOSSES, ClassWeighted, OnProbability, make_loss
+from lossplay.losses import LOSSES, ClassWeighted, OnProbability, build_loss, make_loss
 from lossplay.models import MODELS
 from lossplay.penalties import Penalty
 
@@ -66,6 +67,36 @@ def cases_of(name, loss):
     if loss.task == "regression":
         out.append((f"{name} on σ(z)", OnProbability(loss), MODELS["logistic"]()))
     return out
+
+
+def other_values(defaults):
+    """{option: a second value} for each numeric option of ``defaults`` ({option: default}): twice the default,
+    else half of it, else 0.3 or 0.7, the first in the option's range. Checking a loss there too catches a
+    derivative right only at the default (a forgotten δ is invisible at δ = 1)."""
+    out = {}
+    for name, default in defaults.items():
+        if isinstance(default, bool) or not isinstance(default, (int, float, type(None))):
+            continue
+        option = OPTIONS.get(name)
+        candidates = ([] if default is None else [2.0 * default, 0.5 * default]) + [0.3, 0.7]
+        for value in candidates:
+            if value != default and (option is None or option.test(value)):
+                out[name] = value
+                break
+    return out
+
+
+def variants(label, cls):
+    """(label, loss) of a loss class at its defaults, then with each of its options at a second value."""
+    out = [(label, build_loss(cls, {}))]
+    for name, value in other_values(cls.option_defaults()).items():
+        out.append((f"{label} ({name} = {value:g})", build_loss(cls, {name: value})))
+    return out
+
+
+def cases_with_options(label, cls):
+    """``cases_of`` every one of a loss class's ``variants``."""
+    return [case for name, loss in variants(label, cls) for case in cases_of(name, loss)]
 
 
 def _problem(model, rng, n=12, d=3, k=3):

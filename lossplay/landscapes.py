@@ -25,7 +25,7 @@ import numpy as np
 from lossplay import __version__
 from lossplay import runs as run_folders
 from lossplay.advice import RATE_FACTORS, Advice, one_digit
-from lossplay.catalog import OPTIONS
+from lossplay.catalog import OPTIONS, label
 from lossplay.config import (
     OUTPUT_OPTIONS,
     as_config,
@@ -79,7 +79,7 @@ class OptimizerPath:
     @property
     def label(self):
         """'adam (lr 0.05)', or the name alone when it names its rate ('adam@0.1')."""
-        return self.name if "@" in self.name else f"{self.name} (lr {self.lr:g})"
+        return label(self.name) if "@" in self.name else f"{label(self.name)} (lr {self.lr:g})"
 
 
 @dataclass
@@ -469,9 +469,9 @@ def landscape_advice(scape):
             tried = {p.name: follow(scape.experiment, p.name, optimizer_changes(p.name, scape.lr), scape.start, steps)
                      for p in late}
             if all(t.status != "diverged" and updates_to_reach(t, cost_min) is not None for t in tried.values()):
-                counts = ", ".join(f"{name} after {updates_to_reach(t, cost_min)}" for name, t in tried.items())
-                why = (f"{', '.join(tried)} had not got within 1% of the minimum after {scape.steps_asked} "
-                       f"updates; checked with {steps}: {counts}.")
+                counts = ", ".join(f"{label(name)} after {updates_to_reach(t, cost_min)}" for name, t in tried.items())
+                why = (f"{', '.join(map(label, tried))} had not got within 1% of the minimum after "
+                       f"{scape.steps_asked} updates; checked with {steps}: {counts}.")
                 advice.append(Advice(why, landscape_command(scape, {"steps": steps}), {"steps": steps}))
                 break
     for path in (p for p in scape.paths if p.status == "diverged"):

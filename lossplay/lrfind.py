@@ -249,9 +249,10 @@ def limit_sentences(limit, optimizer, batch_size=0):
     ]
     own = optimizer.stability_limit(limit)
     if own is None:
-        sentences.append(
-            f"{optimizer.name} divides each step by a running size of the gradient, so this is no limit on its "
-            f"learning rate, only the landmark of plain gradient descent.")
+        why = ("divides each step by a running size of the gradient, so this is no limit on its learning rate"
+               if optimizer.adaptive else "declares no stability limit of its own, so this one is not claimed for "
+               "it")
+        sentences.append(f"{optimizer.name} {why}: read it only as the landmark of plain gradient descent.")
         return sentences
     if own != limit:
         sentences.append(f"For {optimizer.name} with these settings ({optimizer.rule}) the full-batch limit is "
@@ -298,7 +299,7 @@ class LRFindResult:
 
     def __repr__(self):
         lr = "none" if self.suggested_lr is None else f"{self.suggested_lr:.3g}"
-        return (f"<LRFindResult {self.config.loss}/{self.config.optimizer} on {self.config.dataset}: "
+        return (f"<LRFindResult {self.config.loss_label}/{self.config.optimizer_label} on {self.config.dataset}: "
                 f"{len(self.lrs)} steps, {self.status}, suggested lr {lr}>")
 
     @property

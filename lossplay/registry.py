@@ -117,7 +117,12 @@ def _load(spec, kind):
     if missing:
         raise LossplayError(f"--{kind} {spec}: the class {cls_name} has no method {' or '.join(missing)}; a {kind} "
                             f"defines {' and '.join(needed)} (see docs/your-own-loss.md).")
-    cls = found if issubclass(found, base) else type(cls_name, (found, base), {"__module__": found.__module__})
+    if not issubclass(found, base):
+        added = {"__module__": found.__module__, "__doc__": found.__doc__}
+        if kind == "optimizer" and not hasattr(found, "stability_limit"):
+            added["stability_limit"] = _no_claim  # gradient descent's limit is claimed only when declared
+        found = type(cls_name, (found, base), added)
+    cls = found
     if kind == "loss" and getattr(cls, "task", None) not in TASKS:
         raise LossplayError(f"--loss {spec}: {cls_name}.task must be one of {', '.join(TASKS)}, got "
                             f"{getattr(cls, 'task', None)!r}.")
@@ -125,6 +130,11 @@ def _load(spec, kind):
         cls.name = cls_name.lower()
     _LOADED[key] = cls
     return cls
+
+
+def _no_claim(optimizer, limit):
+    """The stability limit of a user's optimizer that does not declare one: none is claimed."""
+    return None
 
 
 def _user_line(error, path):

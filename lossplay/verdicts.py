@@ -34,7 +34,7 @@ A run's findings, each with the epoch where it begins:
   2% and 3 noise(c). A spike that lifts both curves is therefore not
   overfitting. The epoch is where v is lowest near b: the turn.
 - ``still_improving`` / ``converged`` (not said of a run that early stopping
-  ended, which was stopped on purpose): with W = max(2, 10% of the epochs),
+  ended, which was stopped on purpose, nor of fewer than 5 epochs): with W = max(2, 10% of the epochs),
   the smoothed objective fell by d2 over the last W epochs and by d1 over the
   W before. If d2 is within 3 noise(o) of zero, the curve is flat. Otherwise
   the falls shrink by q = d2 / d1 per window, and a geometric series gives the
@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lossplay.catalog import label
 from lossplay.formatting import number
 
 KINDS = ("converged", "still_improving", "unstable", "diverged", "overfitting", "interrupted")
@@ -73,6 +74,7 @@ OVERFIT_RISE = 0.1  # overfitting: the validation cost's end level at least 10% 
 TRAIN_FLAT = 0.02  # ... while the training cost ends no more than 2% above its value at the turn
 STILL_TO_COME = 0.01  # still improving: at least 1% of the final objective still to fall
 CONVERGED_BAND = 0.01
+TREND_EPOCHS = 5  # fewer epochs than this are too few to tell a flat curve from a falling one
 
 COST_METRICS = ("loss", "mse", "mae", "rmse", "log_loss")
 RELATIVE_MARGIN = 0.05
@@ -285,7 +287,7 @@ def _trend(curves):
     o, epochs = curves.objective, curves.epochs
     n = o.size - 1
     what = "objective" if not np.allclose(curves.objective, curves.train) else "cost"
-    if n < 1:
+    if n < TREND_EPOCHS:
         return None
     curve = smooth(o)
     level = float(curve[-1])
@@ -346,6 +348,9 @@ def diagnose(curves, status="completed", message=None, kept_epoch=None, corrupte
         # and one that early stopping ended was stopped on purpose, whatever its training objective was doing
         if status != "early_stopped" and (unstable is None or o[-1] <= (1 + JUMP) * float(o.min())):
             findings += [f for f in (_trend(finite),) if f is not None]
+            if finite.epochs.size - 1 < TREND_EPOCHS and status == "completed":
+                notes.append(f"{finite.epochs.size - 1} epochs are too few to tell whether the cost has flattened "
+                             f"or is still falling: train for {TREND_EPOCHS} or more to read the trend.")
     if status == "interrupted":
         findings.append(Finding("interrupted", last_epoch,
                                 f"Stopped by an interruption during epoch {last_epoch}; what was recorded until "
@@ -557,7 +562,7 @@ def landscape_sentences(doc):
     steps = (doc.get("config") or {}).get("steps")
     near = f"{doc.get('near', 0.01):.0%}"
     sentences = []
-    down = {str(p.get("name")): reached.get(p.get("name")) for p in paths
+    down = {label(str(p.get("name"))): reached.get(p.get("name")) for p in paths
             if p.get("status") != "diverged" and reached.get(p.get("name")) is not None}
     if down:
         fastest = min(down, key=down.get)
@@ -566,7 +571,8 @@ def landscape_sentences(doc):
             slowest = max(down, key=down.get)
             sentence += f"; {slowest} took {down[slowest]}"
         sentences.append(sentence + ".")
-    late = [str(p.get("name")) for p in paths if p.get("status") != "diverged" and str(p.get("name")) not in down]
+    late = [label(str(p.get("name"))) for p in paths
+            if p.get("status") != "diverged" and label(str(p.get("name"))) not in down]
     if late:
         why = ("each batch's gradient points a little off the slope of the whole surface, so a path jitters "
                "around the minimum" if (doc.get("batches_per_update") or 1) > 1 else "still on its way down")
@@ -575,8 +581,8 @@ def landscape_sentences(doc):
         sentences.append(f"Not within {near} of the minimum after {steps} updates: {_names(late)} ({why}).")
     diverged = [p for p in paths if p.get("status") == "diverged"]
     if diverged:
-        sentences.append("Diverged: " + "; ".join(f"{p.get('name')} after {p.get('steps')} of {steps} updates"
-                                                  for p in diverged)
+        sentences.append("Diverged: " + "; ".join(f"{label(str(p.get('name')))} after {p.get('steps')} of {steps} "
+                                                  "updates" for p in diverged)
                          + ": each step overshot further than the last.")
     surface = doc.get("surface")
     if isinstance(surface, str) and surface:

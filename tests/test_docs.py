@@ -83,8 +83,17 @@ def test_the_documents_show_commands():
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_every_command_of_a_document_runs(path, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "configs", tmp_path / "configs")
+    shutil.copytree(ROOT / "docs" / "examples", tmp_path / "docs" / "examples")
     monkeypatch.chdir(tmp_path)
     for number, words, line in commands(path):
         result = CliRunner().invoke(cli, reduced(words))
         allowed = (0, 3) if "diverge" in line else (0,)  # the text says so
         assert result.exit_code in allowed, f"{path.name}:{number}: {line}\n{result.output}"
+
+
+def test_the_catalog_tables_of_the_losses_page_are_written_from_the_classes():
+    from lossplay.docs_tables import current
+
+    page = (ROOT / "docs" / "losses-and-optimizers.md").read_text(encoding="utf-8")
+    assert "<!-- BEGIN losses table" in page and "<!-- BEGIN optimizers table" in page
+    assert current(page) == page, "run: python -m lossplay.docs_tables docs/losses-and-optimizers.md"

@@ -83,16 +83,39 @@ def gradcheck(ctx, loss_name, seed, tolerance):
       lossplay gradcheck --loss my_loss.py:Cauchy
     """
     from lossplay import render
-    from lossplay.gradcheck import cases_of, check_all
-    from lossplay.registry import make_loss
+    from lossplay.catalog import label
+    from lossplay.gradcheck import cases_with_options, check_all
+    from lossplay.registry import loss_class
 
-    only = None if loss_name is None else cases_of(loss_name, make_loss(loss_name))
+    only = None if loss_name is None else cases_with_options(label(loss_name), loss_class(loss_name))
     results = check_all(seed, only)
     console = render.make_console()
     console.print(render.gradcheck_table(results, tolerance))
     failed = [r for r in results if not r.passed(tolerance)]
     if failed:
         console.print(f"[red]{len(failed)} of {len(results)} gradients disagree with finite differences.[/]")
+        if loss_name is not None:
+            console.print(_where_it_differs(loss_name))
         ctx.exit(1)
     console.print(f"[green]All {len(results)} gradients agree with finite differences "
                   f"(largest relative error {max(r.relative_error for r in results):.1e}).[/]")
+
+
+def _where_it_differs(spec):
+    """The first row where a loss's derivative disagrees with the slope of its own losses (``check_loss``),
+    at its defaults or at the first option value where it does."""
+    from rich.markup import escape
+
+    from lossplay.catalog import label
+    from lossplay.errors import LossplayError
+    from lossplay.gradcheck import variants
+    from lossplay.registry import check_loss, loss_class
+
+    for name, loss in variants(label(spec), loss_class(spec)):
+        try:
+            check_loss(loss, spec)
+        except LossplayError as error:
+            detail = str(error).split(": ", 1)[-1].split(" Check the formula")[0].rstrip(".")
+            return f"{escape(name)}: {escape(detail)}. Check the formula of derivative against the loss."
+    return ("Each row's derivative agrees with the slope of its own loss, so the difference is in how rows are "
+            "combined: the cost must be the mean of losses(z, y).")

@@ -72,7 +72,7 @@ def printable_texts(figure):
 
 def run_title(config):
     """'huber loss · adam (lr 0.05) · linear model · dataset linear'."""
-    return (f"{config.loss} loss · {config.optimizer} (lr {config.lr:g}) · "
+    return (f"{config.loss_label} loss · {config.optimizer_label} (lr {config.lr:g}) · "
             f"{config.model} model · dataset {config.dataset}")
 
 
@@ -114,9 +114,9 @@ def loss_curve(run):
     if log_scale:
         ax.set_yscale("log")
         ax.set_ylim(shown.min() / 2, top)
-        ax.set_ylabel(f"cost: mean {run.config.loss} loss (log scale)")
+        ax.set_ylabel(f"cost: mean {run.config.loss_label} loss (log scale)")
     else:
-        ax.set_ylabel(f"cost: mean {run.config.loss} loss")
+        ax.set_ylabel(f"cost: mean {run.config.loss_label} loss")
     ax.set_xlabel("epoch (passes over the training rows)")
     ax.set_xlim(epochs[0], max(epochs[-1], 1))
     fig.suptitle("Loss curve", fontweight="bold")

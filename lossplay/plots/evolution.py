@@ -145,7 +145,7 @@ def training_gif(run):
     if not has_val:
         val_line.set_label("_no validation split")
     ax_curve.set_xlabel("epoch")
-    ax_curve.set_ylabel(f"cost: mean {run.config.loss} loss")
+    ax_curve.set_ylabel(f"cost: mean {run.config.loss_label} loss")
     ax_curve.set_title("The loss curves so far", fontsize=11.5)
     ax_curve.legend(loc="upper right")
     title = fig.suptitle("", fontweight="bold")

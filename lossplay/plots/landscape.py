@@ -7,6 +7,7 @@ beside the data with each optimizer's current line or boundary).
 
 import numpy as np
 
+from lossplay.catalog import label
 from lossplay.plots import CLASS_COLORS, CLASS_MARKERS, _figure, _span, _styled
 from lossplay.plots.animation import frame_positions, gif_bytes
 
@@ -36,7 +37,9 @@ def _objective_label(scape, short=False):
     penalised = scape.experiment.penalty.active
     if short:
         return "objective" if penalised else "cost"
-    return f"objective: mean {c.loss} loss + penalty" if penalised else f"cost: mean {c.loss} loss (training rows)"
+    if penalised:
+        return f"objective: mean {c.loss_label} loss + penalty"
+    return f"cost: mean {c.loss_label} loss (training rows)"
 
 
 def _axis_label(scape, index):
@@ -90,7 +93,7 @@ def _title(scape):
     c = scape.config
     data = scape.experiment.data
     units = "standardised features" if c.standardize else "the data's own units"
-    return (f"{c.loss} loss · {c.model} model · dataset {c.dataset} ({data.n_train} training rows, {units}) · "
+    return (f"{c.loss_label} loss · {c.model} model · dataset {c.dataset} ({data.n_train} training rows, {units}) · "
             f"{'full batch' if scape.experiment.batches_per_epoch == 1 else f'batches of {c.batch_size}'}")
 
 
@@ -120,7 +123,7 @@ def landscape(scape):
     ax_cost.set_xlabel("update")
     ax_cost.set_ylabel(f"{_objective_label(scape, short=True)} after each update")
     ax_cost.set_title("How fast each one gets down", fontsize=11.5)
-    ax_cost.legend(loc="upper right", fontsize=9.5)
+    ax_cost.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=10, frameon=False)
     fig.suptitle(f"Loss landscape over {scape.parameter_names[0]} and {scape.parameter_names[1]}",
                  fontweight="bold")
     fig.supxlabel(_title(scape), fontsize=10, color="0.3")
@@ -170,7 +173,7 @@ class _DataPanel:
         self.lines = []
         for index, path in enumerate(scape.paths):
             color, _ = _path_style(index)
-            line, = ax.plot([], [], color=color, lw=2.6, label=path.name)
+            line, = ax.plot([], [], color=color, lw=2.6, label=label(path.name))
             self.lines.append(line)
         ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
 

@@ -80,10 +80,11 @@ def lr_find_curve(result):
             ax.plot([], [], color=LIMIT_COLOR, lw=2.2, ls="--", label=label + " (off the axis)")
     ax.set_xlabel("learning rate (log scale)")
     what = "batch cost" if result.beta > 0 else "cost of all training rows"
-    ax.set_ylabel(f"{what}: mean {c.loss} loss" + (" (log scale)" if view is not None and view[2] else ""))
+    ax.set_ylabel(f"{what}: mean {c.loss_label} loss" + (" (log scale)" if view is not None and view[2] else ""))
     batch = "full batch" if c.batch_size == 0 else f"batches of {c.batch_size}"
     fig.suptitle("Learning-rate range test: the rate grows at every step", fontweight="bold")
-    ax.set_title(f"{c.loss} loss · {c.optimizer} · {c.model} model · dataset {c.dataset} · {batch}", fontsize=11)
+    ax.set_title(f"{c.loss_label} loss · {c.optimizer_label} · {c.model} model · dataset {c.dataset} · {batch}",
+                 fontsize=11)
     handles, labels = ax.get_legend_handles_labels()
     order = sorted(range(len(labels)), key=lambda i: _legend_rank(labels[i]))
     fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside lower center", ncols=2,

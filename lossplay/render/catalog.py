@@ -76,13 +76,27 @@ def _docstring_body(cls):
 
 
 def _fields(*rows):
-    """Label / text rows aligned in two columns."""
+    """Label / text rows aligned in two columns; a row without text (a user's class may not say) is left out."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for label, text in rows:
-        grid.add_row(label, Text(text))
+        if text:
+            grid.add_row(label, Text(text))
     return grid
+
+
+def _card(fields, cls, caption, table, title):
+    """A catalog card: the fields, the class's docstring (when it says more than its first line), the worked
+    example."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    body = _docstring_body(cls)
+    parts = [fields, *([Text(""), Text(body, style="dim")] if body else []), Text(""), Text(caption, style="bold"),
+             table]
+    return Panel(Group(*parts), title=title, title_align="left")
 
 
 def _settings(params):
@@ -120,28 +134,20 @@ def _example_table(loss):
 
 def loss_card(cls):
     """One loss in full: formulas, behaviour, options, the math in detail and a worked example."""
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.text import Text
-
     loss = cls()
     table, caption = _example_table(loss)
     rows = [("loss", cls.formula), ("derivative", cls.derivative_formula), ("behaviour", cls.behaviour),
             ("use it when", cls.use_when)]
     if cls.option_defaults():
         rows.append(("options", _option_words(cls.option_defaults())))
-    parts = [_fields(*rows), Text(""), Text(_docstring_body(cls), style="dim"), Text(""),
-             Text(f"Worked example ({_settings(loss.params())}): {caption}.", style="bold"), table]
-    return Panel(Group(*parts), title=f"{cls.name}: {cls.title} ({cls.task})", title_align="left")
+    return _card(_fields(*rows), cls, f"Worked example ({_settings(loss.params())}): {caption}.", table,
+                 f"{cls.name}: {cls.title or cls.__name__} ({cls.task})")
 
 
 def optimizer_card(cls, name=None):
     """One optimizer in full: rule, behaviour, options, the math, and its first steps on a parabola
     (``name`` is what the command line calls it; the class's own name by default)."""
     import numpy as np
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.text import Text
 
     from lossplay.registry import default_lr
 
@@ -158,15 +164,10 @@ def optimizer_card(cls, name=None):
         theta = theta + step
     defaults = cls.option_defaults()
     options = f"--lr ({lr}), {_option_words(defaults)}" if defaults else f"--lr ({lr})"
-    parts = [
-        _fields(("update", optimizer.rule), ("behaviour", cls.behaviour), ("use it when", cls.use_when),
-                ("options", options)),
-        Text(""), Text(_docstring_body(cls), style="dim"), Text(""),
-        Text(f"Its first steps on f(w, b) = (w − 3)² + (b + 1)², from w = b = 0, lr {lr:g} "
-             "(the w coordinate):", style="bold"),
-        table,
-    ]
-    return Panel(Group(*parts), title=f"{cls.name}: {cls.title}", title_align="left")
+    fields = _fields(("update", optimizer.rule), ("behaviour", cls.behaviour), ("use it when", cls.use_when),
+                     ("options", options))
+    caption = f"Its first steps on f(w, b) = (w − 3)² + (b + 1)², from w = b = 0, lr {lr:g} (the w coordinate):"
+    return _card(fields, cls, caption, table, f"{cls.name}: {cls.title or cls.__name__}")
 
 
 def gradcheck_table(results, tolerance):
@@ -174,10 +175,10 @@ def gradcheck_table(results, tolerance):
     penalties = list(dict.fromkeys(r.penalty for r in results))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False,
                   title=f"Gradient vs finite differences: relative error (passes ≤ {tolerance:.0e})")
-    table.add_column("loss", no_wrap=True)
-    table.add_column("model")
+    table.add_column("loss", overflow="fold")  # a long name of one's own loss wraps; the numbers never do
+    table.add_column("model", no_wrap=True)
     for penalty in penalties:
-        table.add_column(penalty, justify="right")
+        table.add_column(penalty.replace(" ", "\n"), justify="right", no_wrap=True, min_width=7)
     rows = {}
     for r in results:
         rows.setdefault((r.loss, r.model), {})[r.penalty] = r

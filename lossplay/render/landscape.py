@@ -6,6 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from lossplay.catalog import label
 from lossplay.render.common import Hanging, number, shown
 from lossplay.terminal import printable
 from lossplay.verdicts import landscape_sentences
@@ -17,7 +18,7 @@ def describe_landscape(scape):
     count = len(scape.paths)
     over = " and ".join(printable(name) for name in scape.parameter_names)
     return Text.assemble(
-        f"The {c.loss} cost of a {c.model} model on ", (printable(c.dataset), "bold"),
+        f"The {c.loss_label} cost of a {c.model} model on ", (printable(c.dataset), "bold"),
         f" over {over}, {len(scape.axes[0])}×{len(scape.axes[1])} points; "
         f"{count} optimizer{'' if count == 1 else 's'} from ({scape.start[0]:g}, {scape.start[1]:g}).")
 
@@ -26,7 +27,7 @@ def _table_title(scape):
     stopped = [p for p in scape.paths if p.steps < scape.steps_asked]
     title = f"From ({scape.start[0]:g}, {scape.start[1]:g}), {scape.steps_asked} updates each"
     if stopped:
-        title += " (" + ", ".join(f"{p.name} stopped after {p.steps}: {p.status}" for p in stopped) + ")"
+        title += " (" + ", ".join(f"{label(p.name)} stopped after {p.steps}: {p.status}" for p in stopped) + ")"
     return title
 
 
@@ -47,16 +48,16 @@ def landscape_table(scape):
     best = min(finals) if finals else None
     for path in scape.paths:
         if path.status == "diverged":
-            table.add_row(escape(path.name), number(path.lr), "—", "[red]diverged[/]", "—", style="red")
+            table.add_row(escape(label(path.name)), number(path.lr), "—", "[red]diverged[/]", "—", style="red")
             continue
         end = path.points[-1]
         final = number(path.final_cost)
         reached = reached_all[path.name]
-        table.add_row(escape(path.name), number(path.lr), f"({number(end[0])}, {number(end[1])})",
+        table.add_row(escape(label(path.name)), number(path.lr), f"({number(end[0])}, {number(end[1])})",
                       f"[bold green]{final}[/]" if path.final_cost == best else final,
                       "not yet" if reached is None else f"{reached} updates")
-    label = "minimum" if scape.exact_minimum is not None else "lowest found"
-    table.add_row(f"[dim]{label}[/]", "", f"[dim]({number(w_min)}, {number(b_min)})[/]",
+    lowest = "minimum" if scape.exact_minimum is not None else "lowest found"
+    table.add_row(f"[dim]{lowest}[/]", "", f"[dim]({number(w_min)}, {number(b_min)})[/]",
                   f"[dim]{number(cost_min)}[/]", "")
     return table
 

@@ -20,8 +20,8 @@ def describe_lr_find(experiment, lr_min, lr_max, steps):
     batch = "full batch" if c.batch_size == 0 else f"batches of {c.batch_size}"
     features = f"{data.n_features} feature{'s' if data.n_features != 1 else ''}"
     return Hanging(Text.from_markup(
-        f"Learning-rate range test: [bold]{c.optimizer}[/] on a [bold]{c.model}[/] model with "
-        f"[bold]{c.loss}[/] loss, dataset [bold]{shown(c.dataset)}[/] ({data.n_train} training rows, "
+        f"Learning-rate range test: [bold]{c.optimizer_label}[/] on a [bold]{c.model}[/] model with "
+        f"[bold]{c.loss_label}[/] loss, dataset [bold]{shown(c.dataset)}[/] ({data.n_train} training rows, "
         f"{features}), {batch}; lr from {lr_min:g} to {lr_max:g} over {steps} updates, one per step."
     ), "")
 

@@ -445,6 +445,6 @@ def describe_steps(experiment, steps):
     scaled = "standardised features" if c.standardize else "features as they are in the data"
     return Text.from_markup(
         f"Stepping through {steps} update{'s' if steps != 1 else ''} of a [bold]{c.model}[/] model with "
-        f"[bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] (lr {c.lr:g}) on [bold]{shown(c.dataset)}[/]: "
+        f"[bold]{c.loss_label}[/] loss and [bold]{c.optimizer_label}[/] (lr {c.lr:g}) on [bold]{shown(c.dataset)}[/]: "
         f"{data.n_train} training rows in {batch}, {scaled}."
     )

@@ -31,7 +31,7 @@ def describe_run(console, experiment):
     if c.l1 or c.l2:
         extras.append("penalty " + " + ".join(f"{k} {v:g}" for k, v in (("L1", c.l1), ("L2", c.l2)) if v))
     console.print(
-        f"Training a [bold]{c.model}[/] model with [bold]{c.loss}[/] loss and [bold]{c.optimizer}[/] "
+        f"Training a [bold]{c.model}[/] model with [bold]{c.loss_label}[/] loss and [bold]{c.optimizer_label}[/] "
         f"(lr {c.lr:g}) on [bold]{shown(c.dataset)}[/]: {data.n_train} training rows, {val}, {features}; "
         f"{c.epochs} epochs, {batch}" + "".join(f"; {e}" for e in extras) + "."
     )
@@ -167,7 +167,7 @@ def _metrics_table(run):
     table.add_column("validation", justify="right")
     train, val = run.metrics["train"], run.metrics["val"]
     for name in names:
-        label = f"loss ({run.config.loss} cost)" if name == "loss" else name
+        label = f"loss ({run.config.loss_label} cost)" if name == "loss" else name
         table.add_row(label, number(train[name]), number(None if val is None else val[name]))
     return table
 
