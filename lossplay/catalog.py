@@ -16,6 +16,7 @@ A loss or an optimizer may also come from the user's own Python file:
 see ``lossplay.plugins``.
 """
 
+import inspect
 import math
 from dataclasses import dataclass, field
 
@@ -43,6 +44,27 @@ class Option:
         if not self.test(value):
             raise LossplayError(f"{flag or self.name} must be {self.expected}, got {value}.")
         return value
+
+
+class Configurable:
+    """The options of a loss or an optimizer are its constructor's keyword arguments, each kept as an
+    attribute of the same name."""
+
+    @classmethod
+    def option_defaults(cls):
+        """{option: default} of the constructor's keyword arguments."""
+        return {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
+                if name != "self" and p.default is not inspect.Parameter.empty
+                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+    @property
+    def option_names(self):
+        """The options it takes."""
+        return tuple(self.option_defaults())
+
+    def params(self):
+        """Its options and their values, as a dict (empty for most losses)."""
+        return {name: getattr(self, name, None) for name in self.option_names}
 
 
 def _option(name, default, expected, test, symbol, help, kind=float):

@@ -28,16 +28,14 @@ pass takes the mean over the rows (dC/dw = (1/n) * X^T dL/dz). The formula and
 its derivative sit side by side in each class so they can be checked at a glance.
 """
 
-import inspect
-
 import numpy as np
 
-from lossplay.catalog import check
+from lossplay.catalog import Configurable, check
 from lossplay.formatting import factor, number
 from lossplay.functions import binary_cross_entropy, sigmoid, softmax, softmax_cross_entropy, softplus
 
 
-class Loss:
+class Loss(Configurable):
     """The protocol every loss follows; subclasses define ``losses`` and ``derivative`` (and ``task``).
 
     Words, for the catalogs and the step-by-step view: ``name``, ``title``,
@@ -106,22 +104,6 @@ class Loss:
     def cost_of_residual(self, r):
         """C from the residual r = z - y alone: only for a loss that declares ``residual_only``."""
         return self.cost(r, np.zeros_like(r))
-
-    @classmethod
-    def option_defaults(cls):
-        """{option: default} of the constructor's keyword arguments."""
-        return {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
-                if name != "self" and p.default is not inspect.Parameter.empty
-                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-
-    @property
-    def option_names(self):
-        """The options this loss takes (its constructor's keyword arguments)."""
-        return tuple(self.option_defaults())
-
-    def params(self):
-        """The loss's own hyperparameters, as a dict (empty for most losses)."""
-        return {name: getattr(self, name, None) for name in self.option_names}
 
     def worked_loss(self, z, y, loss, prediction, names=None):
         """One row's loss with its numbers put into the formula (the step-by-step view): z, y, L and the

@@ -22,17 +22,16 @@ A user's own optimizer in a file (``--optimizer my_opt.py:Lion``) follows the
 same protocol: see ``lossplay.registry``.
 """
 
-import inspect
 from typing import NamedTuple
 
 import numpy as np
 
-from lossplay.catalog import check
+from lossplay.catalog import Configurable, check
 from lossplay.errors import LossplayError
 from lossplay.formatting import factor, number
 
 
-class Optimizer:
+class Optimizer(Configurable):
     """The protocol every optimizer follows; subclasses define ``init`` and ``update``.
 
     ``default_lr`` is its learning rate when none is given (None: the catalog's,
@@ -56,22 +55,6 @@ class Optimizer:
 
     def update(self, grad, state, lr, params=None, trace=None):
         raise NotImplementedError(f"{type(self).__name__} must define update(grad, state, lr, params, trace)")
-
-    @classmethod
-    def option_defaults(cls):
-        """{option: default} of the constructor's keyword arguments."""
-        return {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()
-                if name != "self" and p.default is not inspect.Parameter.empty
-                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-
-    @property
-    def option_names(self):
-        """The options this optimizer takes (its constructor's keyword arguments)."""
-        return tuple(self.option_defaults())
-
-    def params(self):
-        """The optimizer's hyperparameters, as a dict."""
-        return {name: getattr(self, name, None) for name in self.option_names}
 
     def stability_limit(self, limit):
         """The largest stable constant rate of this optimizer on a quadratic whose plain gradient-descent

@@ -390,3 +390,16 @@ def test_a_wide_csv_that_diverges_is_summed_up_in_seconds(in_tmp):
     assert time.monotonic() - started < 20
     assert result.exit_code == 3, result.stderr
     assert "2 / (largest eigenvalue of the Hessian) =" in words(result.output)
+
+
+@pytest.mark.parametrize("command", [["lr-find", "--steps", "20"], ["compare", "--epochs", "3"]])
+def test_a_config_file_is_read_once_per_command(in_tmp, monkeypatch, command):
+    import lossplay.cli.options as options
+
+    reads = []
+    real = options.read_toml
+    monkeypatch.setattr(options, "read_toml", lambda *a, **k: reads.append(a) or real(*a, **k))
+    (in_tmp / "c.toml").write_text('optimizer = "adam"\nsteps = 30\nlosses = ["mse", "mae"]\n')
+    result = invoke(*command[:1], "--config", "c.toml", *command[1:], "--no-plot", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert len(reads) == 1

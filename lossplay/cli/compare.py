@@ -38,13 +38,13 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     """
     import lossplay.comparison as comparing
     from lossplay import render
-    from lossplay.cli.options import config_from_command_line
-    from lossplay.config import ALL_COMMAND_KEYS, COMPARE_KEYS, read_toml
+    from lossplay.cli.options import config_from_command_line, file_values
+    from lossplay.config import COMPARE_KEYS
     from lossplay.interrupt import graceful_interrupt
 
     from_file = {}
     if config_file is not None:
-        from_file = {k: v for k, v in read_toml(config_file, extra=ALL_COMMAND_KEYS).items() if k in COMPARE_KEYS}
+        from_file = {k: v for k, v in file_values(ctx, config_file).items() if k in COMPARE_KEYS}
     config = config_from_command_line(ctx, config_file, values)
     chosen, labels = {}, {}  # each list from the command line, else from the file, named as it was given
     for key, given, label in (("losses", list(losses), "the losses named"), ("optimizers", optimizers, "--optimizers"),

@@ -72,6 +72,14 @@ def config_options(exclude=(), defaults=None, shown=None):
     return decorate
 
 
+def file_values(ctx, config_file):
+    """The values of a TOML config file, read and checked once per command (it may be standard input)."""
+    cache = ctx.meta.setdefault("lossplay.config_files", {})
+    if config_file not in cache:
+        cache[config_file] = read_toml(config_file, extra=ALL_COMMAND_KEYS)
+    return cache[config_file]
+
+
 def config_from_command_line(ctx, config_file, values, exclude=(), defaults=None):
     """The validated ``TrainConfig``: command defaults, then the TOML file, then explicit options.
 
@@ -80,7 +88,7 @@ def config_from_command_line(ctx, config_file, values, exclude=(), defaults=None
     """
     options = dict(defaults or {})
     if config_file is not None:
-        from_file = read_toml(config_file, extra=ALL_COMMAND_KEYS)
+        from_file = file_values(ctx, config_file)
         options.update({k: v for k, v in from_file.items() if k not in exclude and k not in ALL_COMMAND_KEYS})
     for name, value in values.items():
         if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
@@ -95,7 +103,7 @@ def command_values_from_file(ctx, config_file, command):
 
     if config_file is None:
         return {}
-    from_file = read_toml(config_file, extra=ALL_COMMAND_KEYS)
+    from_file = file_values(ctx, config_file)
     values = {}
     for param in ctx.command.params:
         name = param.name
