@@ -103,7 +103,7 @@ class SGDState(NamedTuple):
 class AdamState(NamedTuple):
     """Step count t and the running moments m (of g) and v (of g^2)."""
 
-    count: int
+    count: int  # type: ignore[assignment]  # the step count t, which hides tuple.count
     m: np.ndarray
     v: np.ndarray
 

@@ -30,7 +30,7 @@ from lossplay.losses import LOSSES, Loss, build_loss
 from lossplay.optimizers import OPTIMIZERS, Optimizer, build_optimizer
 
 TASKS = ("regression", "binary", "multiclass")
-_LOADED = {}  # (kind, resolved path, class name) -> class
+_LOADED: dict[tuple[str, str, str], type] = {}  # (kind, resolved path, class name) -> class
 
 
 def loss_class(name):
@@ -179,14 +179,14 @@ def check_loss(loss, spec, tolerance=1e-5, h=1e-6, seed=0):
         down[index] -= h
         row = index[0]
         numeric[index] = (loss.losses(up, y)[row] - loss.losses(down, y)[row]) / (2 * h)
-    error = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-8)
+    gap = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-8)
     kinks = np.asarray(loss.near_kink(z, y, 1e-4), dtype=bool)
-    if error.ndim == 2:
-        error[kinks] = 0.0
+    if gap.ndim == 2:
+        gap[kinks] = 0.0
     else:
-        error = np.where(kinks, 0.0, error)
-    worst = np.unravel_index(int(np.argmax(error)), error.shape)
-    if error[worst] > tolerance:
+        gap = np.where(kinks, 0.0, gap)
+    worst = np.unravel_index(int(np.argmax(gap)), gap.shape)
+    if gap[worst] > tolerance:
         row = worst[0]
         at = f"z = {number(z[worst])}" if z.ndim == 1 else f"z[{row}, {worst[1]}] = {number(z[worst])}"
         raise LossplayError(
