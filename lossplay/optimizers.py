@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 
 from lossplay.catalog import check
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, spell
 from lossplay.formatting import factor, number
 
 
@@ -148,7 +148,7 @@ class SGD(Optimizer):
     def __init__(self, momentum=0.0, nesterov=False):
         self.momentum = float(check("momentum", momentum))
         if nesterov and momentum == 0:
-            raise LossplayError("--nesterov needs a momentum: add --momentum 0.9, for example.")
+            raise LossplayError(f"{spell('nesterov')} needs a momentum: add {spell('momentum', 0.9)}, for example.")
         self.nesterov = bool(nesterov)
 
     @property

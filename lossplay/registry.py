@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from lossplay.catalog import PLUGIN_LR, is_plugin
-from lossplay.errors import LossplayError, did_you_mean
+from lossplay.errors import LossplayError, did_you_mean, spell
 from lossplay.formatting import number
 from lossplay.losses import LOSSES, Loss, build_loss
 from lossplay.optimizers import OPTIMIZERS, Optimizer, build_optimizer
@@ -85,7 +85,7 @@ def _load(spec, kind):
     path_text, _, cls_name = spec.rpartition(":")
     path = Path(path_text).expanduser()
     if not path.is_file():
-        raise LossplayError(f"--{kind} {spec}: there is no file '{path_text}'. Give the path of your Python file, "
+        raise LossplayError(f"{spell(kind, spec)}: there is no file '{path_text}'. Give the path of your Python file, "
                             f"then a colon and the class, like my_{kind}.py:MyClass.")
     key = (kind, str(path.resolve()), cls_name)
     if key in _LOADED:
@@ -95,31 +95,31 @@ def _load(spec, kind):
     if module is None:
         module_spec = importlib.util.spec_from_file_location(module_name, path)
         if module_spec is None or module_spec.loader is None:
-            raise LossplayError(f"--{kind} {spec}: '{path_text}' cannot be read as a Python module.")
+            raise LossplayError(f"{spell(kind, spec)}: '{path_text}' cannot be read as a Python module.")
         module = importlib.util.module_from_spec(module_spec)
         try:
             module_spec.loader.exec_module(module)
         except SyntaxError as error:
-            raise LossplayError(f"--{kind} {spec}: '{path_text}' line {error.lineno}: {error.msg}.") from None
+            raise LossplayError(f"{spell(kind, spec)}: '{path_text}' line {error.lineno}: {error.msg}.") from None
         except Exception as error:  # the user's own code failed while loading
             where = _user_line(error, path)
-            raise LossplayError(f"--{kind} {spec}: running '{path_text}' raised {type(error).__name__}: "
+            raise LossplayError(f"{spell(kind, spec)}: running '{path_text}' raised {type(error).__name__}: "
                                 f"{error}{where}.") from None
         sys.modules[module_name] = module
     found = getattr(module, cls_name, None)
     if not isinstance(found, type):
         classes = [n for n, v in vars(module).items() if isinstance(v, type) and v.__module__ == module_name]
-        raise LossplayError(f"--{kind} {spec}: '{path_text}' defines no class '{cls_name}'."
+        raise LossplayError(f"{spell(kind, spec)}: '{path_text}' defines no class '{cls_name}'."
                             f"{did_you_mean(cls_name, classes)}"
                             + (f" Its classes: {', '.join(classes)}." if classes else ""))
     base, needed = (Loss, ("losses", "derivative")) if kind == "loss" else (Optimizer, ("init", "update"))
     missing = [m for m in needed if not callable(getattr(found, m, None))]
     if missing:
-        raise LossplayError(f"--{kind} {spec}: the class {cls_name} has no method {' or '.join(missing)}; a {kind} "
+        raise LossplayError(f"{spell(kind, spec)}: the class {cls_name} has no method {' or '.join(missing)}; a {kind} "
                             f"defines {' and '.join(needed)} (see docs/your-own-loss.md).")
     cls = found if issubclass(found, base) else type(cls_name, (found, base), {"__module__": found.__module__})
     if kind == "loss" and getattr(cls, "task", None) not in TASKS:
-        raise LossplayError(f"--loss {spec}: {cls_name}.task must be one of {', '.join(TASKS)}, got "
+        raise LossplayError(f"{spell('loss', spec)}: {cls_name}.task must be one of {', '.join(TASKS)}, got "
                             f"{getattr(cls, 'task', None)!r}.")
     if not getattr(cls, "name", ""):
         cls.name = cls_name.lower()
@@ -156,7 +156,7 @@ def check_loss(loss, spec, tolerance=1e-5, h=1e-6, seed=0):
     """
     rng = np.random.default_rng(seed)
     z, y = _points(loss.task, rng)
-    what = f"--loss {spec}"
+    what = spell("loss", spec)
     try:
         with np.errstate(all="ignore"):
             values = np.asarray(loss.losses(z, y), dtype=np.float64)
@@ -200,7 +200,7 @@ def check_loss(loss, spec, tolerance=1e-5, h=1e-6, seed=0):
 def check_optimizer(optimizer, spec):
     """Refuse a user's optimizer whose first steps on a small parabola are not finite arrays of theta's shape."""
     theta = np.array([1.0, -2.0, 0.5])
-    what = f"--optimizer {spec}"
+    what = spell("optimizer", spec)
     try:
         state = optimizer.init(theta)
         for _ in range(3):
