@@ -17,7 +17,7 @@ import numpy as np
 
 from lossplay import __version__, runs
 from lossplay.config import STEP_DEFAULTS, as_config, check_steps, coerce
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, called_as
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import StepRecord, history_columns
@@ -357,9 +357,10 @@ def step(config=None, /, *, steps=3, **options):
     the command line shows. Each record holds every number of its update; ``record.to_dict()`` gives
     them as plain lists.
     """
-    steps = coerce(steps, int, "lossplay.step: 'steps'")
-    check_steps(steps)
-    experiment = step_experiment(as_config(config, options, "lossplay.step", defaults=STEP_DEFAULTS))
+    with called_as("lossplay.step"):
+        steps = coerce(steps, int, "lossplay.step: 'steps'")
+        check_steps(steps)
+        experiment = step_experiment(as_config(config, options, "lossplay.step", defaults=STEP_DEFAULTS))
     for record in step_records(experiment, steps):
         if isinstance(record, StepRecord):
             yield record
@@ -381,6 +382,7 @@ def _observers(observers, origin):
     return observers
 
 
+@called_as("lossplay.train")
 def train(config=None, /, *, observers=(), **options):
     """Train a model and return its ``Run``; options as for ``lossplay train`` (underscores for dashes).
 

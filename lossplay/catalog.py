@@ -20,7 +20,7 @@ import inspect
 import math
 from dataclasses import dataclass, field
 
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, spell
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,15 @@ class Option:
     help: str
     kind: type = float
 
-    def check(self, value, flag=None):
-        """Raise ``LossplayError`` unless ``value`` is in range (None, 'not given', always is)."""
+    def check(self, value):
+        """Raise ``LossplayError`` unless ``value`` is in range (None, 'not given', always is); the message
+        names the option as its reader knows it (``errors.spell``: delta, or --delta on the command line)."""
         if value is None or self.kind is bool:
             return value
         if isinstance(value, float) and not math.isfinite(value):
-            raise LossplayError(f"{flag or self.name} must be a finite number, got {value}.")
+            raise LossplayError(f"{spell(self.name)} must be a finite number, got {value}.")
         if not self.test(value):
-            raise LossplayError(f"{flag or self.name} must be {self.expected}, got {value}.")
+            raise LossplayError(f"{spell(self.name)} must be {self.expected}, got {value}.")
         return value
 
 
@@ -97,9 +98,9 @@ OPTIONS = {o.name: o for o in (
 )}
 
 
-def check(name, value, flag=None):
+def check(name, value):
     """Check one option's value against its range (see ``Option.check``); returns the value."""
-    return OPTIONS[name].check(value, flag)
+    return OPTIONS[name].check(value)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from lossplay.config import (
     parse_list,
     suggest_option,
 )
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, called_as, spell, spelling_flags
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
 from lossplay.registry import display_name
@@ -64,9 +64,11 @@ class Variant:
 LIST_LABELS = {key: f"lossplay.compare: {key}" for key in ("losses", "optimizers", "lrs", "vary")}
 
 
-def parse_vary(items, label="--vary"):
+def parse_vary(items, label=None):
     """['l2=0,0.01', ...] (or [('l2', [0, 0.01])], or {'l2': [0, 0.01]}) -> [('l2', [0.0, 0.01]), ...],
-    checking the option names and values; ``label`` names the list in messages."""
+    checking the option names and values; ``label`` names the list in messages (default: vary, or --vary on
+    the command line)."""
+    label = spell("vary") if label is None else label
     if isinstance(items, str):
         items = [items]
     elif isinstance(items, Mapping):
@@ -136,8 +138,9 @@ def variants(losses=(), optimizers=(), lrs=(), vary=()):
     for name, values in vary:
         dimensions.append([(_label(name, v), _label(name, v).replace("=", "_"), {name: v}) for v in values])
     if not dimensions:
-        raise LossplayError("Nothing to compare: name losses (lossplay compare mse mae), or give --optimizers, "
-                            "--lrs or --vary.")
+        example = "lossplay compare mse mae" if spelling_flags() else "losses=['mse', 'mae']"
+        raise LossplayError(f"Nothing to compare: name losses ({example}), or give {spell('optimizers')}, "
+                            f"{spell('lrs')} or {spell('vary')}.")
     # a run is named after what varies: a dimension with a single value names no one
     named = [i for i, dimension in enumerate(dimensions) if len(dimension) > 1] or [0]
     out = []
@@ -425,6 +428,7 @@ def run(built, observers_for=None, stop=None):
     return Comparison(entries, started_at, stopped=bool(stop.requested), skipped=skipped)
 
 
+@called_as("lossplay.compare")
 def compare(config=None, /, *, losses=(), optimizers=(), lrs=(), vary=(), **options):
     """Train one run per loss (and optimizer, learning rate, varied option) and compare them.
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from lossplay import catalog
 from lossplay.catalog import DEFAULT_LR, LOSS_NAMES, OPTIMIZER_NAMES, is_plugin
-from lossplay.errors import LossplayError, did_you_mean
+from lossplay.errors import LossplayError, did_you_mean, flag_name, spell
 from lossplay.inputs import read_bytes
 
 # The names of the losses and optimizers come from the catalog; those of the registries in models.py and
@@ -262,11 +262,6 @@ _NAMES = {"loss": LOSS_NAMES, "optimizer": OPTIMIZER_NAMES, "model": MODEL_NAMES
           "lr_schedule": SCHEDULES}
 
 
-def flag_name(name):
-    """The command-line spelling of an option: batch_size -> --batch-size."""
-    return "--" + name.replace("_", "-")
-
-
 def value_type(name):
     """The type of an option's values, without its None: float for ``float | None``."""
     annotation = FIELDS[name].type
@@ -388,7 +383,7 @@ def check_range(name, value, ranges=_RANGES):
     """Raise ``LossplayError`` when an option's value is outside its range."""
     test, expected = ranges[name]
     if value is not None and not test(value):
-        raise LossplayError(f"{flag_name(name)} must be {expected}, got {value}.")
+        raise LossplayError(f"{spell(name)} must be {expected}, got {value}.")
 
 
 def check_steps(steps):
@@ -401,14 +396,14 @@ def validate(config):
     """Raise ``LossplayError`` for the first option out of its range or not a known name."""
     for name, value in config.to_dict().items():
         if isinstance(value, float) and not math.isfinite(value):
-            raise LossplayError(f"{flag_name(name)} must be a finite number, got {value}.")
+            raise LossplayError(f"{spell(name)} must be a finite number, got {value}.")
     for name in _RANGES:
         check_range(name, getattr(config, name))
     for name in catalog.OPTIONS:
-        catalog.check(name, getattr(config, name), flag_name(name))
+        catalog.check(name, getattr(config, name))
     if config.dataset is not None and not config.dataset.strip():
-        raise LossplayError("--dataset is empty: name a dataset (see 'lossplay datasets'), give the path of a CSV "
-                            "file or - for standard input, or leave the option out for the default.")
+        raise LossplayError(f"{spell('dataset')} is empty: name a dataset (see 'lossplay datasets'), give the path of "
+                            "a CSV file or - for standard input, or leave the option out for the default.")
     for name, choices in _NAMES.items():
         value = getattr(config, name)
         if value is not None and value not in choices and not (name in ("loss", "optimizer") and is_plugin(value)):
@@ -416,11 +411,11 @@ def validate(config):
                 f"Unknown {name} '{value}'.{did_you_mean(value, choices)} Choose from: {', '.join(choices)}."
             )
     if config.nesterov and not config.momentum:
-        raise LossplayError("--nesterov needs a momentum: add --momentum 0.9, for example.")
+        raise LossplayError(f"{spell('nesterov')} needs a momentum: add {spell('momentum', 0.9)}, for example.")
     if config.warmup_epochs >= config.epochs:
         raise LossplayError(
-            f"--warmup-epochs {config.warmup_epochs} leaves no epoch for training: use fewer than --epochs "
-            f"({config.epochs}).")
+            f"{spell('warmup_epochs', config.warmup_epochs)} leaves no epoch for training: use fewer than "
+            f"{spell('epochs')} ({config.epochs}).")
     if config.class_weight is not None:
         parse_class_weight(config.class_weight)
     return config
@@ -435,10 +430,10 @@ def parse_class_weight(text):
         weights = [float(part) for part in text.split(",")]
     except ValueError:
         raise LossplayError(
-            f"--class-weight must be 'balanced' or numbers separated by commas (like 1,5), got '{text}'."
+            f"{spell('class_weight')} must be 'balanced' or numbers separated by commas (like 1,5), got '{text}'."
         ) from None
     if not all(w > 0 and w < float("inf") for w in weights):
-        raise LossplayError(f"--class-weight weights must be positive numbers, got '{text}'.")
+        raise LossplayError(f"{spell('class_weight')} weights must be positive numbers, got '{text}'.")
     return weights
 
 
@@ -564,7 +559,7 @@ def optimizer_spec(text):
     changes = dict(OPTIMIZER_SPECS.get(name, {"optimizer": name}))
     if changes["optimizer"] not in OPTIMIZER_NAMES and not is_plugin(changes["optimizer"]):
         known = [*OPTIMIZER_NAMES, *OPTIMIZER_SPECS]
-        raise LossplayError(f"Unknown optimizer '{name}' in --optimizers.{did_you_mean(name, known)} "
+        raise LossplayError(f"Unknown optimizer '{name}' in {spell('optimizers')}.{did_you_mean(name, known)} "
                             f"Choose from {', '.join(known)} (add @LR for a rate of its own, like sgd@0.01).")
     if at:
         try:
@@ -572,7 +567,7 @@ def optimizer_spec(text):
         except ValueError:
             lr = math.nan
         if not (math.isfinite(lr) and lr > 0):
-            raise LossplayError(f"--optimizers: '{text}' gives the rate '{rate}'; after @ write a positive "
+            raise LossplayError(f"{spell('optimizers')}: '{text}' gives the rate '{rate}'; after @ write a positive "
                                 "number, like sgd@0.01.")
         changes["lr"] = lr
     return changes

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from lossplay.config import coerce
-from lossplay.errors import LossplayError, did_you_mean
+from lossplay.errors import LossplayError, did_you_mean, spell
 from lossplay.inputs import MB, STDIN, read_bytes
 from lossplay.seeding import stream
 from lossplay.terminal import printable
@@ -232,17 +232,17 @@ def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0
     task = coerce(task, str, f"{origin}: 'task'", optional=True)
     drop_missing = coerce(drop_missing, bool, f"{origin}: 'drop_missing'")
     if seed < 0:
-        raise LossplayError(f"--seed must be >= 0, got {seed}.")
+        raise LossplayError(f"{spell('seed')} must be >= 0, got {seed}.")
     if task is not None and task not in TASKS:
         raise LossplayError(f"{origin}: 'task' must be one of {', '.join(TASKS)}, got '{task}'.")
     if name in GENERATORS:
         if target is not None:
-            raise LossplayError(f"--target applies to CSV files; '{name}' is a generated dataset.")
+            raise LossplayError(f"{spell('target')} applies to CSV files; '{name}' is a generated dataset.")
         return _generate(GENERATORS[name], samples, noise, stream(seed, "data"))
-    for option, value in (("--samples", samples), ("--noise", noise)):
+    for option, value in (("samples", samples), ("noise", noise)):
         if value is not None:
             raise LossplayError(
-                f"{option} applies to generated datasets ({', '.join(GENERATORS)}), not to '{name}'."
+                f"{spell(option)} applies to generated datasets ({', '.join(GENERATORS)}), not to '{name}'."
             )
     if name in SHIPPED:
         from importlib import resources
@@ -263,19 +263,20 @@ def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0
 def _generate(info, samples, noise, rng):
     if info.fixed:
         if samples is not None or noise is not None:
-            raise LossplayError(f"The '{info.name}' dataset is fixed: --samples and --noise do not apply.")
+            raise LossplayError(f"The '{info.name}' dataset is fixed: {spell('samples')} and {spell('noise')} do not "
+                                "apply.")
     else:
         samples = info.samples if samples is None else samples
         noise = info.noise if noise is None else noise
         if samples < 4:
-            raise LossplayError(f"--samples must be at least 4, got {samples}.")
+            raise LossplayError(f"{spell('samples')} must be at least 4, got {samples}.")
         if noise < 0:
-            raise LossplayError(f"--noise must be >= 0, got {noise}.")
+            raise LossplayError(f"{spell('noise')} must be >= 0, got {noise}.")
     with np.errstate(over="ignore", invalid="ignore"):
         X, y, features, true_params, classes = info.draw(samples, noise, rng)
     if not (np.isfinite(X).all() and np.isfinite(y).all()):
-        raise LossplayError(f"--noise {noise:g} is too large: the generated values overflow float64. Choose a "
-                            f"smaller --noise (the dataset's own is {info.noise:g}).")
+        raise LossplayError(f"{spell('noise')} {noise:g} is too large: the generated values overflow float64. "
+                            f"Choose a smaller {spell('noise')} (the dataset's own is {info.noise:g}).")
     if classes is not None:
         y = y.astype(np.int64)
     curve = TRUE_CURVES.get(info.name)
@@ -381,10 +382,11 @@ def _drop(rows_bad, n, name, drop_missing, first):
     if not drop_missing:
         raise LossplayError(
             f"'{name}' has missing or non-finite values in {count} of its {n} rows (the first: {first}). "
-            "Add --drop-missing to leave those rows out, or fill them in."
+            f"Add {spell('drop_missing', True)} to leave those rows out, or fill them in."
         )
     if count == n:
-        raise LossplayError(f"'{name}': every row has a missing value, so --drop-missing leaves nothing.")
+        raise LossplayError(f"'{name}': every row has a missing value, so {spell('drop_missing', True)} leaves "
+                            "nothing.")
     note = f"Left out {count} of the {n} rows of '{name}' for missing or non-finite values (--drop-missing)."
     return ~rows_bad, (note,)
 
@@ -481,7 +483,7 @@ def read_csv(text, *, name, target=None, task=None, source="csv", drop_missing=F
     if not numeric and task == "regression":
         line, row = next((line, row) for line, row in rows if _number(row[t]) is None)
         count = len(set(cells))
-        fix = "--loss bce (or cce)" if count == 2 else "--loss cce"
+        fix = f"{spell('loss', 'bce')} (or cce)" if count == 2 else spell("loss", "cce")
         raise LossplayError(
             f"'{name}' target '{header[t]}' holds text ('{row[t]}' at line {line}), "
             f"so it is a classification target with {count} classes: use {fix}."
@@ -505,7 +507,8 @@ def _refuse_numbers_with_a_typo(cells, lines, column, name):
         others = f" and {len(texts) - 1} more" if len(texts) > 1 else ""
         raise LossplayError(
             f"'{name}' target '{column}' holds numbers except '{cell}' at line {line}{others}: a typo? Read as "
-            f"classes it would make {classes} of them. Fix the cell, or name a classification loss (--loss cce) "
+            f"classes it would make {classes} of them. Fix the cell, or name a classification loss "
+            f"({spell('loss', 'cce')}) "
             "to read the target as class labels.")
 
 
@@ -521,7 +524,7 @@ def _exact(values):
 def constant_target(column, name, value):
     """The error for a target that holds the same value (a number, or a class label) in every row."""
     return LossplayError(f"The target '{column}' of '{name}' is {value} in every row: there is nothing to learn. "
-                         "Choose another --target.")
+                         f"Choose another {spell('target')}.")
 
 
 def _number(cell):
@@ -574,7 +577,7 @@ def _target(values, cells, column, name, task, text_labels=False, lines=None):
     if task == "binary" and len(classes) != 2:
         raise LossplayError(
             f"Binary classification needs 2 classes, but '{column}' has {len(classes)} "
-            f"({', '.join(classes[:6])}{', ...' if len(classes) > 6 else ''}). Use --loss cce."
+            f"({', '.join(classes[:6])}{', ...' if len(classes) > 6 else ''}). Use {spell('loss', 'cce')}."
         )
     notes = ()
     if text_labels or classes != tuple(str(c) for c in range(len(classes))):

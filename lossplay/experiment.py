@@ -18,7 +18,7 @@ from lossplay.catalog import OPTIMIZERS as OPTIMIZER_CATALOG
 from lossplay.catalog import owners as owners_of
 from lossplay.config import parse_class_weight
 from lossplay.data import CATALOG, GENERATORS, constant_target, default_for_task, load_dataset
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, spell
 from lossplay.loop import TrainingLoop
 from lossplay.losses import ClassWeighted, OnProbability, balanced_weights
 from lossplay.models import MODELS
@@ -125,16 +125,17 @@ def _check_task(loss_name, needs, dataset):
     if needs == "regression":
         fix = LOSS_FOR_TASK[has]
         raise LossplayError(
-            f"--loss {loss_name} is a regression loss, but the {label} dataset is {TASK_WORDS[has]}: "
-            f"use --loss {fix}, or a regression dataset such as --dataset linear."
+            f"{spell('loss', loss_name)} is a regression loss, but the {label} dataset is {TASK_WORDS[has]}: "
+            f"use {spell('loss', fix)}, or a regression dataset such as {spell('dataset', 'linear')}."
         )
     if has == "regression":
         raise LossplayError(
-            f"--loss {loss_name} needs class labels, but the {label} dataset is regression: "
-            f"use --dataset {default_for_task(needs)}, or a regression loss ({', '.join(REGRESSION_LOSSES)})."
+            f"{spell('loss', loss_name)} needs class labels, but the {label} dataset is regression: "
+            f"use {spell('dataset', default_for_task(needs))}, or a regression loss ({', '.join(REGRESSION_LOSSES)})."
         )
     raise LossplayError(
-        f"--loss {loss_name} needs two classes, but the {label} dataset has {dataset.n_classes}: use --loss cce."
+        f"{spell('loss', loss_name)} needs two classes, but the {label} dataset has {dataset.n_classes}: use "
+        f"{spell('loss', 'cce')}."
     )
 
 
@@ -160,15 +161,15 @@ def resolve(config, dataset=None):
     model_name = config.model or MODEL_FOR_TASK[task]
     if MODELS[model_name].task != task:
         raise LossplayError(
-            f"--loss {loss_name} does not fit --model {model_name}: {loss_name} needs "
-            f"--model {MODEL_FOR_TASK[task]}, whose output is "
+            f"{spell('loss', loss_name)} does not fit {spell('model', model_name)}: {loss_name} needs "
+            f"{spell('model', MODEL_FOR_TASK[task])}, whose output is "
             f"{MODELS[MODEL_FOR_TASK[task]].output}."
         )
     if config.class_weight is not None and task == "regression":
-        raise LossplayError(f"--class-weight weighs classes: it applies to a classification loss, not to --loss "
-                            f"{loss_name}.")
+        raise LossplayError(f"{spell('class_weight')} weighs classes: it applies to a classification loss, not to "
+                            f"{spell('loss', loss_name)}.")
     if config.patience is not None and config.val_split == 0:
-        raise LossplayError("--patience watches the validation cost: it needs --val-split above 0.")
+        raise LossplayError(f"{spell('patience')} watches the validation cost: it needs {spell('val_split')} above 0.")
     generator = GENERATORS.get(dataset.name) if dataset.source == "generated" else None
     resolved = config.replace(
         dataset=dataset.name if dataset.name in CATALOG else config.dataset,
@@ -236,7 +237,7 @@ def make_experiment_loss(config, data):
             weights = balanced_weights(data.y_train, data.n_classes)
         elif len(weights) != data.n_classes:
             raise LossplayError(
-                f"--class-weight gives {len(weights)} weights but there are {data.n_classes} classes "
+                f"{spell('class_weight')} gives {len(weights)} weights but there are {data.n_classes} classes "
                 f"({', '.join(data.classes)}): give one weight per class, in that order."
             )
         loss = ClassWeighted(loss, weights)
@@ -287,16 +288,16 @@ def check_memory(config, rows, features, outputs=1, data_bytes=None, generated=F
         fits = int((MEMORY_BUDGET - parts["data"] - parts["design"]) // per_epoch) - 1
         what = (f"its history keeps {config.epochs + 1:,} epochs of {columns * outputs:,} parameters "
                 f"({_size(parts['history'])})")
-        fix = f"Lower --epochs (to {fits:,} at most here)" if fits >= 1 else "Lower --epochs"
+        fix = f"Lower {spell('epochs')}" + (f" (to {fits:,} at most here)" if fits >= 1 else "")
         if config.poly_degree > 1:
-            fix += " or --poly-degree"
+            fix += f" or {spell('poly_degree')}"
     else:
         what = (f"its {rows:,} rows of {columns:,} columns take {_size(parts['data'] + parts['design'])} "
                 "as data and design matrix")
         if config.poly_degree > 1:
-            fix = "Lower --poly-degree" + (" or --samples" if generated else "")
+            fix = f"Lower {spell('poly_degree')}" + (f" or {spell('samples')}" if generated else "")
         elif generated:
-            fix = "Lower --samples"
+            fix = f"Lower {spell('samples')}"
         else:
             fix = "Use a sample of the file's rows or fewer of its columns"
     raise LossplayError(f"This run would need about {_size(total)} of memory, more than lossplay's budget of "

@@ -29,7 +29,7 @@ CHUNK = 1 << 20
 NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no named pipes in the file system
 
 # bytes read from pipes, by the pipe's identity: {key: (what, bytes)}
-_PIPES = {}
+_PIPES: dict[object, tuple[str, bytes]] = {}
 
 
 def read_bytes(path, *, what, kind, limit, smaller):

@@ -35,7 +35,7 @@ from lossplay.config import (
     optimizer_spec,
     parse_list,
 )
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, called_as, spell, spell_settings, spelling_flags
 from lossplay.experiment import build, make_experiment_optimizer, option_defaults
 from lossplay.loop import Stop
 from lossplay.models import WithoutBias
@@ -272,23 +272,25 @@ def landscape_experiment(config, no_bias=False):
     if data.task == "multiclass":
         raise LossplayError(
             f"A landscape needs a model with two parameters; {c.model} regression on '{c.dataset}' has "
-            f"{data.n_classes} classes. Use a regression loss on a 1-feature dataset (--dataset linear) or a "
-            "binary loss on a 2-feature dataset (--loss bce --dataset blobs).")
+            f"{data.n_classes} classes. Use a regression loss on a 1-feature dataset ({spell('dataset', 'linear')}) "
+            f"or a binary loss on a 2-feature dataset ({spell_settings(loss='bce', dataset='blobs')}).")
     if data.task == "regression":
         if data.n_features != 1:
             raise LossplayError(
                 f"A landscape of a linear model needs exactly one feature (w and b); '{c.dataset}' gives "
-                f"{data.n_features}{' after --poly-degree' if c.poly_degree > 1 else ''}. Use --dataset linear "
-                "or sine without --poly-degree, or a CSV file with one feature column.")
+                f"{data.n_features}{' after ' + spell('poly_degree') if c.poly_degree > 1 else ''}. Use "
+                f"{spell('dataset', 'linear')} or sine without {spell('poly_degree')}, or a CSV file with one feature "
+                "column.")
         if no_bias:
             raise LossplayError(
-                "--no-bias would leave a 1-feature linear model a single parameter: the landscape of a linear "
-                "model is drawn over its weight w and its bias b.")
+                f"{spell('no_bias', True)} would leave a 1-feature linear model a single parameter: the landscape of "
+                "a linear model is drawn over its weight w and its bias b.")
         return experiment, ("w", "b")
     if data.n_features != 2:
         raise LossplayError(
             f"A landscape of a logistic model without bias needs exactly two features (w1 and w2); "
-            f"'{c.dataset}' gives {data.n_features}. Use --dataset blobs, or a CSV file with two feature columns.")
+            f"'{c.dataset}' gives {data.n_features}. Use {spell('dataset', 'blobs')}, or a CSV file with two feature "
+            "columns.")
     names = tuple(f"w[{name}]" for name in data.feature_names)
     theta0 = experiment.theta0.copy()
     theta0[-1] = 0.0
@@ -513,6 +515,7 @@ def grid_axes(start, centre, paths, points):
     return tuple(np.linspace(m - half, m + half, points) for m in middle)
 
 
+@called_as("lossplay.landscape")
 def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, steps=DEFAULT_STEPS,
               grid=DEFAULT_GRID, no_bias=False, **options):
     """Compute a ``Landscape``: the objective over two parameters and each optimizer's path.
@@ -532,12 +535,13 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
     grid = coerce(grid, int, f"{origin}: 'grid'")
     no_bias = coerce(no_bias, bool, f"{origin}: 'no_bias'")
     if steps < 1:
-        raise LossplayError(f"--steps must be at least 1, got {steps}.")
+        raise LossplayError(f"{spell('steps')} must be at least 1, got {steps}.")
     if not 11 <= grid <= 401:
-        raise LossplayError(f"--grid must be between 11 and 401 points a side, got {grid}.")
-    names = [coerce(name, str, "--optimizers: each value") for name in parse_list(optimizers, "--optimizers")]
+        raise LossplayError(f"{spell('grid')} must be between 11 and 401 points a side, got {grid}.")
+    label = spell("optimizers")
+    names = [coerce(name, str, f"{label}: each value") for name in parse_list(optimizers, label)]
     if len(set(names)) != len(names):
-        raise LossplayError(f"--optimizers names '{next(n for n in names if names.count(n) > 1)}' twice.")
+        raise LossplayError(f"{label} names '{next(n for n in names if names.count(n) > 1)}' twice.")
     user_lr = config.lr
     plan = [(name, optimizer_changes(name, user_lr)) for name in names]
     experiment, parameter_names = landscape_experiment(config, no_bias)
@@ -550,10 +554,11 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
     costs = objective_grid(experiment, first, second)
     finite = np.isfinite(costs)
     if finite.sum() < costs.size / 2 or np.ptp(costs[finite]) == 0:
+        point = f"{start[0]:g},{start[1]:g}" if spelling_flags() else f"({start[0]:g}, {start[1]:g})"
         raise LossplayError(
-            f"The cost cannot be drawn around --start {start[0]:g},{start[1]:g}: it overflows, or is the same "
-            f"everywhere, over the grid from there to the minimum. Start nearer the data's own scale, or leave "
-            "--start out.")
+            f"The cost cannot be drawn around {spell('start', start, point)}: it overflows, "
+            "or is the same everywhere, over the grid from there to the minimum. Start nearer the data's own scale, "
+            f"or leave {spell('start')} out.")
     scape = Landscape(experiment, parameter_names, (first, second), costs, start, paths, exact, user_lr,
                       reference, notes=list(experiment.notes), steps=steps,
                       requested={"optimizers": names, "start": start.tolist(), "steps": steps, "grid": grid,
@@ -567,10 +572,12 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
 def parse_start(start):
     """(p1, p2) from a pair of numbers or the text 'p1,p2'."""
     try:
-        values = [coerce(value, float, "--start", from_text=True) for value in parse_list(start, "--start")]
+        values = [coerce(value, float, spell("start"), from_text=True) for value in parse_list(start, spell("start"))]
     except LossplayError:
         values = []
     if len(values) != 2 or not np.isfinite(values).all():
-        raise LossplayError(f"--start takes two numbers separated by a comma, like --start -1,5; got '{start}'.")
+        how = ("two numbers separated by a comma, like --start -1,5" if spelling_flags() else
+               "two numbers, like start=(-1, 5)")
+        raise LossplayError(f"{spell('start')} takes {how}; got '{start}'.")
     return np.array(values, dtype=np.float64)
 

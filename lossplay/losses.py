@@ -66,11 +66,11 @@ class Loss(Configurable):
     derivative_formula = ""
     behaviour = ""
     use_when = ""
-    landscape_words = None
-    weights = None
+    landscape_words: str | None = None
+    weights: np.ndarray | None = None
     residual_only = False
-    residual_factor = None
-    same_as_metric = None
+    residual_factor: float | None = None
+    same_as_metric: str | None = None
     mean_over_rows = True
     quadratic = False
 

@@ -65,7 +65,7 @@ from pathlib import Path
 import numpy as np
 
 from lossplay import __version__, runs
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, called_as, spell
 from lossplay.formatting import number
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import Stop
@@ -95,28 +95,28 @@ DOCUMENT = "lr_find.json"
 
 def check_range(lr_min, lr_max, steps):
     """Raise ``LossplayError`` unless 0 < lr_min < lr_max <= 1e100 and 5 <= steps <= 100,000."""
-    for flag, value in (("--lr-min", lr_min), ("--lr-max", lr_max)):
+    for name, value in (("lr_min", lr_min), ("lr_max", lr_max)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise LossplayError(f"{flag} must be a number, got {value!r}.")
+            raise LossplayError(f"{spell(name)} must be a number, got {value!r}.")
         if not math.isfinite(value):
-            raise LossplayError(f"{flag} must be a finite number, got {value}.")
+            raise LossplayError(f"{spell(name)} must be a finite number, got {value}.")
     if lr_min <= 0:
-        raise LossplayError(f"--lr-min must be > 0, got {lr_min:g}: the rates grow geometrically from it, "
-                            f"so it cannot be 0 or negative. Try --lr-min {LR_MIN:g}.")
+        raise LossplayError(f"{spell('lr_min')} must be > 0, got {lr_min:g}: the rates grow geometrically from it, "
+                            f"so it cannot be 0 or negative. Try {spell('lr_min', LR_MIN, f'{LR_MIN:g}')}.")
     if lr_max <= lr_min:
         suggestion = LR_MAX if lr_min < LR_MAX / 100 else lr_min * 1000
-        raise LossplayError(f"--lr-max ({lr_max:g}) must be larger than --lr-min ({lr_min:g}): the rate grows "
-                            f"from one to the other. Try --lr-max {suggestion:g}.")
+        raise LossplayError(f"{spell('lr_max')} ({lr_max:g}) must be larger than {spell('lr_min')} ({lr_min:g}): the "
+                            f"rate grows from one to the other. Try {spell('lr_max', suggestion, f'{suggestion:g}')}.")
     if lr_max > LR_CEILING:
-        raise LossplayError(f"--lr-max must be at most {LR_CEILING:g}, got {lr_max:g}: far past any rate that "
-                            f"trains. Try --lr-max {LR_MAX:g}.")
+        raise LossplayError(f"{spell('lr_max')} must be at most {LR_CEILING:g}, got {lr_max:g}: far past any rate "
+                            f"that trains. Try {spell('lr_max', LR_MAX, f'{LR_MAX:g}')}.")
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
-        raise LossplayError(f"--steps must be a whole number, got {steps!r}.")
+        raise LossplayError(f"{spell('steps')} must be a whole number, got {steps!r}.")
     if steps > MAX_STEPS:
-        raise LossplayError(f"--steps must be at most {MAX_STEPS}, got {steps}. Try --steps {STEPS}.")
+        raise LossplayError(f"{spell('steps')} must be at most {MAX_STEPS}, got {steps}. Try {spell('steps', STEPS)}.")
     if steps < MIN_STEPS:
-        raise LossplayError(f"--steps must be at least {MIN_STEPS}, got {steps}: fewer points cannot show the "
-                            f"cost falling and then rising. Try --steps {STEPS}.")
+        raise LossplayError(f"{spell('steps')} must be at least {MIN_STEPS}, got {steps}: fewer points cannot show "
+                            f"the cost falling and then rising. Try {spell('steps', STEPS)}.")
 
 
 def learning_rates(lr_min, lr_max, steps):
@@ -533,6 +533,7 @@ def run_lr_find(experiment, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, *, stop=N
     )
 
 
+@called_as("lossplay.lr_find")
 def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, smoothing=None, **options):
     """Run a learning-rate range test and return its ``LRFindResult``.
 
@@ -555,8 +556,8 @@ def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, smooth
         raise LossplayError(f"smoothing must be in [0, 1), got {smoothing}.")
     unused = [name for name in options if name in NOT_FOR_LR_FIND]
     if unused:
-        raise LossplayError(f"lr_find does not use {', '.join(unused)}: it sets the learning rate itself, from "
-                            "lr_min to lr_max, one update per step.")
+        raise LossplayError(f"lossplay.lr_find does not use {', '.join(unused)}: it sets the learning rate itself, "
+                            "from lr_min to lr_max, one update per step.")
     requested = as_config(config, options, "lossplay.lr_find")
     check_lr_find_destination(requested.out, force=requested.force, plots=not requested.no_plot)
     result = run_lr_find(build(requested), lr_min, lr_max, steps, beta=smoothing, requested=requested)

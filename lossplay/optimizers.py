@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from lossplay.catalog import Configurable, check
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, spell
 from lossplay.formatting import factor, number
 
 
@@ -86,7 +86,7 @@ class SGDState(NamedTuple):
 class AdamState(NamedTuple):
     """Step count t and the running moments m (of g) and v (of g^2)."""
 
-    count: int
+    count: int  # type: ignore[assignment]  # the step count t, which hides tuple.count
     m: np.ndarray
     v: np.ndarray
 
@@ -131,7 +131,7 @@ class SGD(Optimizer):
     def __init__(self, momentum=0.0, nesterov=False):
         self.momentum = float(check("momentum", momentum))
         if nesterov and momentum == 0:
-            raise LossplayError("--nesterov needs a momentum: add --momentum 0.9, for example.")
+            raise LossplayError(f"{spell('nesterov')} needs a momentum: add {spell('momentum', 0.9)}, for example.")
         self.nesterov = bool(nesterov)
 
     @property

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, spell
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def split(dataset, val_split, rng):
         val = rng.permutation(max(groups, key=len))[:1]
     if val.size >= n:
         raise LossplayError(
-            f"--val-split {val_split} leaves no training rows out of {n}; use a smaller fraction."
+            f"{spell('val_split', val_split)} leaves no training rows out of {n}; use a smaller fraction."
         )
     train = np.setdiff1d(np.arange(n), val, assume_unique=True)
     return train, val
@@ -246,7 +246,7 @@ def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, pol
             too_large = not np.isfinite(np.abs(dataset.X).max() ** poly_degree)
         if too_large:
             raise LossplayError(
-                f"--poly-degree {poly_degree} overflows: the largest feature value "
+                f"{spell('poly_degree', poly_degree)} overflows: the largest feature value "
                 f"{np.abs(dataset.X).max():.3g} raised to that power is beyond float64. Rescale the data "
                 "or use a lower degree."
             )

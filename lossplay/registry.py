@@ -24,13 +24,13 @@ from pathlib import Path
 import numpy as np
 
 from lossplay.catalog import PLUGIN_LR, is_plugin
-from lossplay.errors import LossplayError, did_you_mean
+from lossplay.errors import LossplayError, did_you_mean, spell
 from lossplay.formatting import number
 from lossplay.losses import LOSSES, Loss, build_loss
 from lossplay.optimizers import OPTIMIZERS, Optimizer, build_optimizer
 
 TASKS = ("regression", "binary", "multiclass")
-_LOADED = {}  # (kind, resolved path, class name) -> class
+_LOADED: dict[tuple[str, str, str], type] = {}  # (kind, resolved path, class name) -> class
 
 
 def loss_class(name):
@@ -85,7 +85,7 @@ def _load(spec, kind):
     path_text, _, cls_name = spec.rpartition(":")
     path = Path(path_text).expanduser()
     if not path.is_file():
-        raise LossplayError(f"--{kind} {spec}: there is no file '{path_text}'. Give the path of your Python file, "
+        raise LossplayError(f"{spell(kind, spec)}: there is no file '{path_text}'. Give the path of your Python file, "
                             f"then a colon and the class, like my_{kind}.py:MyClass.")
     key = (kind, str(path.resolve()), cls_name)
     if key in _LOADED:
@@ -95,27 +95,27 @@ def _load(spec, kind):
     if module is None:
         module_spec = importlib.util.spec_from_file_location(module_name, path)
         if module_spec is None or module_spec.loader is None:
-            raise LossplayError(f"--{kind} {spec}: '{path_text}' cannot be read as a Python module.")
+            raise LossplayError(f"{spell(kind, spec)}: '{path_text}' cannot be read as a Python module.")
         module = importlib.util.module_from_spec(module_spec)
         try:
             module_spec.loader.exec_module(module)
         except SyntaxError as error:
-            raise LossplayError(f"--{kind} {spec}: '{path_text}' line {error.lineno}: {error.msg}.") from None
+            raise LossplayError(f"{spell(kind, spec)}: '{path_text}' line {error.lineno}: {error.msg}.") from None
         except Exception as error:  # the user's own code failed while loading
             where = _user_line(error, path)
-            raise LossplayError(f"--{kind} {spec}: running '{path_text}' raised {type(error).__name__}: "
+            raise LossplayError(f"{spell(kind, spec)}: running '{path_text}' raised {type(error).__name__}: "
                                 f"{error}{where}.") from None
         sys.modules[module_name] = module
     found = getattr(module, cls_name, None)
     if not isinstance(found, type):
         classes = [n for n, v in vars(module).items() if isinstance(v, type) and v.__module__ == module_name]
-        raise LossplayError(f"--{kind} {spec}: '{path_text}' defines no class '{cls_name}'."
+        raise LossplayError(f"{spell(kind, spec)}: '{path_text}' defines no class '{cls_name}'."
                             f"{did_you_mean(cls_name, classes)}"
                             + (f" Its classes: {', '.join(classes)}." if classes else ""))
     base, needed = (Loss, ("losses", "derivative")) if kind == "loss" else (Optimizer, ("init", "update"))
     missing = [m for m in needed if not callable(getattr(found, m, None))]
     if missing:
-        raise LossplayError(f"--{kind} {spec}: the class {cls_name} has no method {' or '.join(missing)}; a {kind} "
+        raise LossplayError(f"{spell(kind, spec)}: the class {cls_name} has no method {' or '.join(missing)}; a {kind} "
                             f"defines {' and '.join(needed)} (see docs/your-own-loss.md).")
     if not issubclass(found, base):
         added = {"__module__": found.__module__, "__doc__": found.__doc__}
@@ -124,7 +124,7 @@ def _load(spec, kind):
         found = type(cls_name, (found, base), added)
     cls = found
     if kind == "loss" and getattr(cls, "task", None) not in TASKS:
-        raise LossplayError(f"--loss {spec}: {cls_name}.task must be one of {', '.join(TASKS)}, got "
+        raise LossplayError(f"{spell('loss', spec)}: {cls_name}.task must be one of {', '.join(TASKS)}, got "
                             f"{getattr(cls, 'task', None)!r}.")
     if not getattr(cls, "name", ""):
         cls.name = cls_name.lower()
@@ -166,7 +166,7 @@ def check_loss(loss, spec, tolerance=1e-5, h=1e-6, seed=0):
     """
     rng = np.random.default_rng(seed)
     z, y = _points(loss.task, rng)
-    what = f"--loss {spec}"
+    what = spell("loss", spec)
     try:
         with np.errstate(all="ignore"):
             values = np.asarray(loss.losses(z, y), dtype=np.float64)
@@ -189,14 +189,14 @@ def check_loss(loss, spec, tolerance=1e-5, h=1e-6, seed=0):
         down[index] -= h
         row = index[0]
         numeric[index] = (loss.losses(up, y)[row] - loss.losses(down, y)[row]) / (2 * h)
-    error = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-8)
+    gap = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-8)
     kinks = np.asarray(loss.near_kink(z, y, 1e-4), dtype=bool)
-    if error.ndim == 2:
-        error[kinks] = 0.0
+    if gap.ndim == 2:
+        gap[kinks] = 0.0
     else:
-        error = np.where(kinks, 0.0, error)
-    worst = np.unravel_index(int(np.argmax(error)), error.shape)
-    if error[worst] > tolerance:
+        gap = np.where(kinks, 0.0, gap)
+    worst = np.unravel_index(int(np.argmax(gap)), gap.shape)
+    if gap[worst] > tolerance:
         row = worst[0]
         at = f"z = {number(z[worst])}" if z.ndim == 1 else f"z[{row}, {worst[1]}] = {number(z[worst])}"
         raise LossplayError(
@@ -210,7 +210,7 @@ def check_loss(loss, spec, tolerance=1e-5, h=1e-6, seed=0):
 def check_optimizer(optimizer, spec):
     """Refuse a user's optimizer whose first steps on a small parabola are not finite arrays of theta's shape."""
     theta = np.array([1.0, -2.0, 0.5])
-    what = f"--optimizer {spec}"
+    what = spell("optimizer", spec)
     try:
         state = optimizer.init(theta)
         for _ in range(3):

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from lossplay import __version__
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, spell
 from lossplay.interrupt import graceful_interrupt, held_signals
 
 RUNS_DIR = "runs"
@@ -183,13 +183,13 @@ def _existing_parent(path):
 
 def _check_writable(folder):
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise LossplayError(f"Cannot write to '{folder}': permission denied. Choose another --out.")
+        raise LossplayError(f"Cannot write to '{folder}': permission denied. Choose another {spell('out')}.")
 
 
 def _not_lossplays(path):
     return (f"'{path}' was not written by lossplay (no run.json, compare.json, landscape.json or lr_find.json "
-            "beside it lists it), and --force replaces only lossplay's own files: move it away or choose "
-            "another --out.")
+            f"beside it lists it), and {spell('force', True)} replaces only lossplay's own files: move it away or "
+            f"choose another {spell('out')}.")
 
 
 def _old_files(folder, found, keep=(), keep_folders=()):
@@ -220,9 +220,10 @@ def _plan(folder, contents, force, named=frozenset()):
             continue
         if stat.S_ISDIR(mode):
             raise LossplayError(f"'{path}' is a folder, where lossplay would write a file: move it away or "
-                                "choose another --out.")
+                                f"choose another {spell('out')}.")
         if not force:
-            raise LossplayError(f"'{path}' already exists; add --force to replace it, or choose another --out.")
+            raise LossplayError(f"'{path}' already exists; add {spell('force', True)} to replace it, or choose "
+                                f"another {spell('out')}.")
         if name not in found.listed and name not in named:
             raise LossplayError(_not_lossplays(path))
         aside.append(name)
@@ -233,7 +234,7 @@ def _plan(folder, contents, force, named=frozenset()):
             continue
         if not stat.S_ISDIR(mode):
             raise LossplayError(f"'{path}' is not a folder, and lossplay would write the run folder '{name}' "
-                                "there: move it away or choose another --out.")
+                                f"there: move it away or choose another {spell('out')}.")
         inner, inner_emptied = _plan(path, sub, force)
         aside += [f"{name}/{p}" for p in inner]
         emptied += [f"{name}/{p}" for p in inner_emptied]
@@ -254,16 +255,17 @@ def _destination(out, contents, force, named, ignore=()):
     path = Path(out)
     if not path.exists():
         if os.path.lexists(path):
-            raise LossplayError(f"'{path}' is a link to nothing; give the path of a folder as --out.")
+            raise LossplayError(f"'{path}' is a link to nothing; give the path of a folder as {spell('out')}.")
         _check_writable(_existing_parent(path))
         return Destination(path, exists=False)
     if not path.is_dir():
         if contents.marker is None:
-            raise LossplayError(f"'{path}' is a file, not a folder: choose another --out.")
-        raise LossplayError(f"--out '{out}' is a file; give the path of a folder.")
+            raise LossplayError(f"'{path}' is a file, not a folder: choose another {spell('out')}.")
+        raise LossplayError(f"{spell('out')} '{out}' is a file; give the path of a folder.")
     if contents.marker is not None and not force and any(p.name not in ignore for p in path.iterdir()):
         raise LossplayError(
-            f"--out '{out}' already holds files; choose another folder or add --force to replace the run there."
+            f"{spell('out')} '{out}' already holds files; choose another folder or add {spell('force', True)} to "
+            "replace the run there."
         )
     _check_writable(path)
     aside, emptied = _plan(path, contents, force, frozenset(named))

@@ -112,7 +112,7 @@ def test_out_folder_with_files_is_refused_without_force(huber_run, tmp_path):
     target = tmp_path / "busy"
     target.mkdir()
     (target / "notes.txt").write_text("mine")
-    with pytest.raises(LossplayError, match="--force"):
+    with pytest.raises(LossplayError, match="add force=True"):
         lossplay.train(epochs=1, out=str(target))
     lossplay.train(epochs=1, out=str(target), force=True, dataset="multi")
     assert (target / "notes.txt").read_text() == "mine"
@@ -166,16 +166,16 @@ def test_predict_works_in_original_units(huber_run):
 @pytest.mark.parametrize(("options", "message"), [
     ({"los": "mse"}, "unknown option 'los'. Did you mean 'loss'"),
     ({"loss": "hubr"}, "Did you mean 'huber'"),
-    ({"lr": -1.0}, "--lr must be > 0"),
-    ({"epochs": 0}, "--epochs must be at least 1"),
-    ({"val_split": 1.0}, r"--val-split must be in \[0, 1\)"),
+    ({"lr": -1.0}, r"^lossplay.train: lr must be > 0, got -1.0.$"),
+    ({"epochs": 0}, "lossplay.train: epochs must be at least 1"),
+    ({"val_split": 1.0}, r"val_split must be in \[0, 1\)"),
     ({"loss": "bce", "dataset": "linear"}, "needs class labels"),
     ({"loss": "mse", "dataset": "iris"}, "regression loss"),
     ({"loss": "bce", "dataset": "iris"}, "needs two classes"),
-    ({"loss": "bce", "model": "linear"}, "does not fit --model linear"),
+    ({"loss": "bce", "model": "linear"}, "loss='bce' does not fit model='linear': bce needs model='logistic'"),
     ({"epochs": "ten"}, "must be a whole number"),
-    ({"nesterov": True}, "--nesterov needs a momentum"),
-    ({"lr": float("inf")}, "--lr must be a finite number"),
+    ({"nesterov": True}, "nesterov needs a momentum: add momentum=0.9"),
+    ({"lr": float("inf")}, "lossplay.train: lr must be a finite number"),
 ])
 def test_bad_options_raise_a_clear_error(options, message):
     with pytest.raises(LossplayError, match=message):
@@ -228,7 +228,7 @@ def test_early_stopping_can_keep_the_last_parameters():
 
 
 def test_early_stopping_needs_a_validation_split():
-    with pytest.raises(LossplayError, match="needs --val-split"):
+    with pytest.raises(LossplayError, match="needs val_split above 0"):
         lossplay.train(patience=5, val_split=0)
 
 
@@ -265,15 +265,15 @@ def test_class_weights_raise_recall_on_the_rare_class():
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    ({"class_weight": "balanced"}, "--class-weight weighs classes: it applies to a classification loss"),
+    ({"class_weight": "balanced"}, "class_weight weighs classes: it applies to a classification loss, not to loss="),
     ({"loss": "cce", "class_weight": "1,2"}, "gives 2 weights but there are 3 classes"),
     ({"loss": "bce", "class_weight": "1,x"}, "'balanced' or numbers separated by commas"),
     ({"loss": "bce", "class_weight": "1,-2"}, "positive"),
-    ({"loss": "quantile", "quantile": 1.0}, r"--quantile must be in \(0, 1\)"),
+    ({"loss": "quantile", "quantile": 1.0}, r"lossplay.train: quantile must be in \(0, 1\)"),
     ({"lr_schedule": "cosin"}, "Did you mean 'cosine'"),
     ({"warmup_epochs": 100}, "leaves no epoch"),
     ({"loss": "hinge", "dataset": "iris"}, "needs two classes"),
-    ({"model": "softmax", "loss": "mse"}, "does not fit --model softmax"),
+    ({"model": "softmax", "loss": "mse"}, "does not fit model='softmax'"),
 ])
 def test_bad_new_options_are_explained(options, message):
     with pytest.raises(LossplayError, match=message):
@@ -343,3 +343,65 @@ def test_numpy_numbers_and_paths_are_taken_as_values(in_tmp):
     assert [e.name for e in lossplay.compare(lrs=np.array([0.01, 0.1]), epochs=2).entries] == ["lr=0.01", "lr=0.1"]
     assert lossplay.write_report(Path("run")).path == Path("run") / "report.html"
     assert len(list(lossplay.step(steps=np.int64(2)))) == 2
+
+
+# -- messages in the words of their reader -----------------------------------------------------------
+
+
+def test_a_mistake_is_named_as_python_spells_it_and_as_the_command_line_does(in_tmp):
+    from click.testing import CliRunner
+
+    from lossplay.cli import cli
+
+    with pytest.raises(LossplayError) as error:
+        lossplay.train(lr=-1)
+    assert str(error.value) == "lossplay.train: lr must be > 0, got -1.0."
+    result = CliRunner().invoke(cli, ["train", "--lr", "-1"])
+    assert result.exit_code == 2 and "Error: --lr must be > 0, got -1.0." in result.output + result.stderr
+    with pytest.raises(LossplayError, match=re.escape("lossplay.train: warmup_epochs=5 leaves no epoch for "
+                                                      "training: use fewer than epochs (2).")):
+        lossplay.train(epochs=2, warmup_epochs=5)
+    result = CliRunner().invoke(cli, ["train", "--epochs", "2", "--warmup-epochs", "5"])
+    assert "--warmup-epochs 5 leaves no epoch for training: use fewer than --epochs (2)." in result.stderr
+    with pytest.raises(LossplayError, match=re.escape("lossplay.landscape: A landscape needs a model with two "
+                                                      "parameters")) as error:
+        lossplay.landscape(dataset="iris")
+    assert "(loss='bce', dataset='blobs')" in str(error.value)
+    with pytest.raises(LossplayError, match="^delta must be > 0, got -1"):  # a loss built by hand
+        lossplay.losses.Huber(delta=-1)
+
+
+def test_spell_names_an_option_for_its_reader():
+    from lossplay.errors import flags_spelled, spell, spell_settings
+
+    assert (spell("batch_size"), spell("loss", "cce"), spell("shuffle", False), spell("lr", 0.1, "1e-1")) == \
+        ("batch_size", "loss='cce'", "shuffle=False", "lr=1e-1")
+    assert spell_settings(loss="bce", dataset="blobs") == "loss='bce', dataset='blobs'"
+    with flags_spelled():
+        assert (spell("batch_size"), spell("loss", "cce"), spell("shuffle", False), spell("outliers", True)) == \
+            ("--batch-size", "--loss cce", "--no-shuffle", "--outliers")
+        assert spell_settings(loss="bce", dataset="blobs") == "--loss bce --dataset blobs"
+        with pytest.raises(LossplayError, match="^--lr must be > 0"):  # the command line's words: no prefix
+            lossplay.train(lr=-1)
+    assert spell("lr") == "lr"
+
+
+def test_no_message_below_the_command_line_writes_a_flag_by_hand():
+    """Messages spell options with errors.spell, so that Python and the command line each read their own
+    names; a suggested command ('lossplay gradcheck --loss ...') is a command line either way."""
+    import ast
+    from pathlib import Path
+
+    package = Path(lossplay.__file__).parent
+    written = []
+    for path in sorted(package.rglob("*.py")):
+        if "cli" in path.relative_to(package).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "LossplayError":
+                for part in ast.walk(node):
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        text = re.sub(r"lossplay [a-z-]+ --[a-z-]+", "", part.value)
+                        if re.search(r"--[a-z]", text):
+                            written.append(f"{path.name}:{part.lineno}: {part.value}")
+    assert written == []

@@ -103,7 +103,7 @@ def test_names_come_from_what_varies():
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({}, "Nothing to compare"),
     ({"losses": ["mse", "bce"]}, "compare losses of one task at a time"),
-    ({"losses": ["mse", "bce"], "dataset": "linear"}, "bce: --loss bce needs class labels"),
+    ({"losses": ["mse", "bce"], "dataset": "linear"}, "lossplay.compare: bce: loss='bce' needs class labels"),
     ({"losses": ["mse"], "dataset": "blobs", "vary": ["loss=mse"]}, "regression loss"),
     ({"optimizers": ["sgd", "adma"]}, "Did you mean 'adam'"),
     ({"vary": ["l3=0,1"]}, "no option 'l3' to vary. Did you mean"),

@@ -54,8 +54,8 @@ def test_shipped_datasets_have_named_classes():
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"name": "irs"}, "Did you mean 'iris'"),
-    ({"name": "linear", "target": "y"}, "--target applies to CSV files"),
-    ({"name": "iris", "samples": 10}, "--samples applies to generated datasets"),
+    ({"name": "linear", "target": "y"}, "target applies to CSV files"),
+    ({"name": "iris", "samples": 10}, "samples applies to generated datasets"),
     ({"name": "tiny", "noise": 0.5}, "fixed"),
     ({"name": "linear", "samples": 2}, "at least 4"),
     ({"name": "missing.csv"}, "does not exist"),
@@ -95,7 +95,7 @@ def test_csv_bom_semicolons_and_windows_line_endings_work():
     ("x,y\n1,2\n3\n", {}, "line 3 has 1 cell but the header has 2"),
     ("x,y\n1,2\nabc,4\n", {}, "column 'x' line 3 holds 'abc'"),
     ("x,y\n1,2\n,4\n", {}, "missing or non-finite values in 1 of its 2 rows .the first: column 'x' at line 3"),
-    ("x,y\n1,2\nnan,4\n", {}, "Add --drop-missing"),
+    ("x,y\n1,2\nnan,4\n", {}, "Add drop_missing=True"),
     ("x,y\n1,2\n3,NA\n", {}, "the target 'y' at line 3 holds 'NA'"),
     ("x,y\n1,2\n3,4\n", {"target": "z"}, "no column 'z'"),
     ("x,y\n1,0.5\n2,1\n", {"task": "binary"}, "Classification needs class labels"),
@@ -197,7 +197,7 @@ def test_a_column_of_one_repeated_decimal_counts_as_constant():
 
 def test_polynomial_features_that_overflow_are_refused():
     data = read_csv("x,y\n1e20,1\n2,3\n3,4\n", name="big.csv")
-    with pytest.raises(LossplayError, match="--poly-degree 20 overflows"):
+    with pytest.raises(LossplayError, match="poly_degree=20 overflows"):
         prepare(data, val_split=0, poly_degree=20, split_rng=stream(0, "split"), outlier_rng=stream(0, "outliers"))
 
 

@@ -248,10 +248,10 @@ def test_the_api_refuses_options_the_test_sets_itself():
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    ({"lr_min": 0.0}, "--lr-min must be > 0"),
-    ({"lr_min": 1.0, "lr_max": 0.5}, "must be larger than --lr-min"),
+    ({"lr_min": 0.0}, "lossplay.lr_find: lr_min must be > 0"),
+    ({"lr_min": 1.0, "lr_max": 0.5}, r"lr_max \(0.5\) must be larger than lr_min \(1\)"),
     ({"lr_max": math.inf}, "finite"),
-    ({"steps": 4}, "--steps must be at least 5"),
+    ({"steps": 4}, "lossplay.lr_find: steps must be at least 5"),
 ])
 def test_bad_ranges_are_refused(options, message):
     with pytest.raises(LossplayError, match=message):

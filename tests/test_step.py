@@ -161,7 +161,7 @@ def test_step_rejects_train_only_options_and_bad_steps():
     assert result.exit_code == 2 and "step' has no option --epochs" in result.output + result.stderr
     result = runner.invoke(cli, ["step", "--steps", "0"])
     assert result.exit_code == 2
-    with pytest.raises(lossplay.LossplayError, match="--steps must be at least 1"):
+    with pytest.raises(lossplay.LossplayError, match="lossplay.step: steps must be at least 1"):
         next(lossplay.step(steps=0))
 
 

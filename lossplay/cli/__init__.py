@@ -4,7 +4,8 @@ Each command lives in its own module: it turns options into a config, calls
 the API and hands the result to ``render``. Heavy imports (rich, matplotlib)
 happen inside the commands, so ``lossplay --help`` starts quickly. Bad input
 raises ``LossplayError`` anywhere below; this group turns it into one
-``Error:`` line on stderr and exit code 2.
+``Error:`` line on stderr and exit code 2. While a command runs, messages name
+options by their flags (``--batch-size``, see ``errors.spell``).
 
 Whatever the terminal: one whose encoding lacks a character gets its ASCII
 spelling, control characters in a message are shown escaped, and a reader that
@@ -19,7 +20,7 @@ import sys
 import click
 
 from lossplay import __version__
-from lossplay.errors import LossplayError
+from lossplay.errors import LossplayError, flags_spelled
 from lossplay.terminal import plain_spellings, printable, silence
 
 # click 8.2 reports a bare group call as an error carrying the help; older versions print it themselves
@@ -84,7 +85,8 @@ class LossplayGroup(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with flags_spelled():  # messages name --options, not the Python API's parameters
+                return super().invoke(ctx)
         except LossplayError as error:
             say(f"Error: {printable(error)}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
