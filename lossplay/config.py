@@ -129,6 +129,15 @@ class TrainConfig:
     init: str = option(
         "zeros", "Model and loss", "Initial weights: zeros, or normal (small random values, std 0.01).",
         metavar="NAME")
+    init_weights: str | None = option(
+        None, "Model and loss",
+        "Start from these weights, separated by commas: one per feature (softmax: one per feature and class, "
+        "feature by feature), in the units the model trains in (standardised unless --no-standardize). "
+        "Replaces --init.", metavar="V1,V2,…", shown="none: from --init")
+    init_bias: str | None = option(
+        None, "Model and loss",
+        "Start from this bias (softmax: one per class, separated by commas).", metavar="B",
+        shown="none: 0")
     l1: float = option(
         0.0, "Model and loss", "L1 penalty λ: objective = cost + λ·Σ|w| (the bias is not penalised).",
         metavar="F")
@@ -321,9 +330,15 @@ def coerce(value, kind, what, *, optional=False, from_text=False, path=False):
     raise LossplayError(f"{what} must be {words}, got {type(value).__name__} {value!r}.")
 
 
+# the options that hold several numbers as a text '1,5': a list of numbers (TOML, Python) is taken as that text
+NUMBER_LIST_OPTIONS = ("class_weight", "init_weights", "init_bias")
+
+
 def option_value(name, value, what, from_text=False):
     """``value`` as the type of option ``name`` (see ``coerce``); None only for an option that may be None."""
     optional = type(None) in typing.get_args(FIELDS[name].type)
+    if name in NUMBER_LIST_OPTIONS:
+        value = _numbers_as_text(value)
     return coerce(value, value_type(name), what, optional=optional, from_text=from_text,
                   path=name in PATH_OPTIONS)
 
@@ -379,6 +394,18 @@ def check_unknown(keys, origin, known=FIELDS):
             raise LossplayError(f"{origin}: unknown option '{key}'.{suggest_option(key, known)}")
 
 
+def _numbers_as_text(value):
+    """'1,5' for a list, a tuple or an array of numbers (or one number); anything else as it is."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()  # a numpy array or number
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        value = [value]
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value):
+        return ",".join(repr(float(v)) if isinstance(v, float) else str(v) for v in value)
+    return value
+
+
 def check_range(name, value, ranges=_RANGES):
     """Raise ``LossplayError`` when an option's value is outside its range."""
     test, expected = ranges[name]
@@ -418,7 +445,21 @@ def validate(config):
             f"{spell('epochs')} ({config.epochs}).")
     if config.class_weight is not None:
         parse_class_weight(config.class_weight)
+    for name in ("init_weights", "init_bias"):
+        if getattr(config, name) is not None:
+            parse_numbers(getattr(config, name), name)
     return config
+
+
+def parse_numbers(text, name):
+    """The finite numbers of an option given as a text like '-1, 2.5' (``init_weights``, ``init_bias``)."""
+    try:
+        values = [float(part) for part in str(text).split(",")]
+    except ValueError:
+        values = []
+    if not values or not all(math.isfinite(v) for v in values):
+        raise LossplayError(f"{spell(name)} must be numbers separated by commas (like -1,2), got '{text}'.")
+    return values
 
 
 def parse_class_weight(text):

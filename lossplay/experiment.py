@@ -16,7 +16,7 @@ from lossplay.catalog import LOSS_OPTIONS, OPTIONS, is_plugin
 from lossplay.catalog import LOSSES as LOSS_CATALOG
 from lossplay.catalog import OPTIMIZERS as OPTIMIZER_CATALOG
 from lossplay.catalog import owners as owners_of
-from lossplay.config import parse_class_weight
+from lossplay.config import parse_class_weight, parse_numbers
 from lossplay.data import CATALOG, GENERATORS, constant_target, default_for_task, load_dataset
 from lossplay.errors import LossplayError, spell
 from lossplay.loop import TrainingLoop
@@ -350,5 +350,40 @@ def build(config, dataset=None):
                      "σ(z): a lesson in why classifiers use cross-entropy, not a recommendation.")
     optimizer = make_experiment_optimizer(config)
     penalty = Penalty(l1=config.l1, l2=config.l2)
-    theta0 = model.init(data.n_features, data.n_classes, config.init, stream(config.seed, "init"))
+    theta0 = initial_parameters(config, model, data, notes)
     return Experiment(config, dataset, data, model, loss, optimizer, penalty, theta0, notes, requested)
+
+
+def initial_parameters(config, model, data, notes):
+    """theta before the first update: from ``--init`` (zeros, or small normal weights), then the weights of
+    ``--init-weights`` (softmax: feature by feature, every class of a feature before the next feature) and
+    the bias of ``--init-bias``, exactly as given, in the units the model trains in."""
+    theta = model.init(data.n_features, data.n_classes, config.init, stream(config.seed, "init"))
+    classes = model.n_outputs(data.n_classes)
+    for name, part, what in (("init_weights", model.weights(theta), _weights_words(data, classes)),
+                             ("init_bias", theta[-1:].reshape(-1) if classes is None else theta[-1],
+                              "one per class" if classes else "a single bias")):
+        text = getattr(config, name)
+        if text is None:
+            continue
+        values = parse_numbers(text, name)
+        if len(values) != part.size:
+            raise LossplayError(f"{spell(name)} gives {len(values)} value{'s' if len(values) != 1 else ''} but this "
+                                f"{model.name} model has {part.size} ({what}): give {part.size}.")
+        part[...] = np.reshape(values, part.shape)  # a view: theta itself changes
+    if config.init_weights is not None and config.init != "zeros":
+        notes.append(f"{spell('init', config.init)} has no effect: {spell('init_weights')} sets every weight.")
+    if (config.init_weights is not None or config.init_bias is not None) and config.standardize:
+        notes.append(f"The start of {spell('init_weights')}/{spell('init_bias')} is in standardised units, the "
+                     f"ones the model trains in; add {spell('standardize', False)} to give it in the data's own "
+                     "units.")
+    return theta
+
+
+def _weights_words(data, classes):
+    """Which weights a model has, in the order --init-weights gives them."""
+    names = ", ".join(data.feature_names[:4]) + (", …" if data.n_features > 4 else "")
+    if classes is None:
+        return f"one per feature: {names}"
+    return (f"{data.n_features} features × {classes} classes, feature by feature: every class's weight of "
+            f"{data.feature_names[0]}, then of the next feature")

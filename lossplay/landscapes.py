@@ -292,6 +292,9 @@ def landscape_experiment(config, no_bias=False):
             f"'{c.dataset}' gives {data.n_features}. Use {spell('dataset', 'blobs')}, or a CSV file with two feature "
             "columns.")
     names = tuple(f"w[{name}]" for name in data.feature_names)
+    if c.init_bias is not None:
+        raise LossplayError(f"{spell('init_bias')} has no place here: the landscape of a logistic model holds its "
+                            f"bias at 0 and its two weights are the axes (start them with {spell('init_weights')}).")
     theta0 = experiment.theta0.copy()
     theta0[-1] = 0.0
     notes = list(experiment.notes)
@@ -527,7 +530,7 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
     Options are those of ``train`` (data, loss, penalty, optimizer hyperparameters;
     ``lr`` sets every optimizer's rate, otherwise each keeps its own default),
     with full batch and unstandardised features unless set (a ``TrainConfig`` given is
-    taken as it is). ``start`` is (p1, p2).
+    taken as it is). ``start`` is (p1, p2); ``init_weights`` and ``init_bias`` give it too.
     """
     origin = "lossplay.landscape"
     config = as_config(config, options, origin, defaults=LANDSCAPE_DEFAULTS)
@@ -548,7 +551,14 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
     exact = exact_minimum(experiment)
     reference = (exact, objective(experiment, exact)) if exact is not None else search_minimum(experiment)
     centre = reference[0] if reference[0] is not None else np.zeros(2)
-    start = default_start(centre) if start is None else parse_start(start)
+    chosen = config.init_weights is not None or config.init_bias is not None
+    if start is not None and chosen:
+        raise LossplayError(f"{spell('start')} and {spell('init_weights')}/{spell('init_bias')} both set where the "
+                            f"paths start: give one of them.")
+    if start is not None:
+        start = parse_start(start)
+    else:
+        start = experiment.theta0[:2].copy() if chosen else default_start(centre)
     paths = [follow(experiment, name, changes, start, steps) for name, changes in plan]
     first, second = grid_axes(start, centre, paths, grid)
     costs = objective_grid(experiment, first, second)
