@@ -40,6 +40,7 @@ class Run:
         self.files = {}
         self._diagnosis = None
         self._advice = None
+        self._evaluations = {}
 
     def __repr__(self):
         return printable(f"<Run {self.config.loss_label}/{self.config.optimizer_label} on {self.config.dataset}: "
@@ -96,6 +97,34 @@ class Run:
         train = {"loss": final.train_loss, **final.train_metrics}
         val = None if final.val_metrics is None else {"loss": final.val_loss, **final.val_metrics}
         return {"train": train, "val": val}
+
+    def evaluation(self, split="val"):
+        """A classifier's view of a split with the final parameters (``lossplay.evaluation.evaluate``):
+        confusion matrix (rows = true class, columns = predicted, in the order of ``data.classes``), balanced
+        accuracy, per-class precision and recall (several classes), ROC and precision-recall areas and the
+        calibration error (binary). None for regression, a split without rows or parameters not finite."""
+        if split not in self._evaluations:
+            self._evaluations[split] = self._evaluate(split)
+        return self._evaluations[split]
+
+    def _evaluate(self, split):
+        from lossplay.evaluation import evaluate
+
+        data = self.data
+        X, y = (data.X_val, data.y_val) if split == "val" else (data.X_train, data.y_train)
+        if data.task == "regression" or X is None or not np.isfinite(self.theta).all():
+            return None
+        with np.errstate(all="ignore"):
+            z = self.experiment.model.raw(self.theta, X)
+        return evaluate(y, z, data.n_classes, self.config.threshold)
+
+    def metrics_with_evaluation(self):
+        """``metrics`` with each split's ``evaluation`` added (what run.json records)."""
+        out = {}
+        for split, values in self.metrics.items():
+            extra = self.evaluation(split) if values is not None else None
+            out[split] = None if values is None else {**values, **(extra or {})}
+        return out
 
     @property
     def diagnosis(self):
@@ -223,7 +252,7 @@ class Run:
             "epochs_run": self.epochs_run,
             "best_epoch": self.best_epoch,
             "overfitting": self.overfitting,
-            "metrics": self.metrics,
+            "metrics": self.metrics_with_evaluation(),
             "files": dict(self.files),
             "kept_epoch": self.kept_epoch,
             "diagnosis": {"findings": [f.to_dict() for f in self.diagnosis.findings],
@@ -248,12 +277,14 @@ class Run:
         """What the run folder holds, as ``runs.Contents``: run.json, history.csv and the pictures of
         ``run_files``, drawn when the folder is written."""
         from lossplay import plots as drawing
+        from lossplay.plots.classifier import classifier as classifier_picture
 
         self.files = run_files(self.data, plots, animate)
         makers = {
             "history": lambda: runs.history_csv(history_columns(self.data.task), self.history.rows()),
             "loss_curve": lambda: drawing.png_bytes(drawing.loss_curve(self)),
             "fit": lambda: drawing.png_bytes(drawing.fit(self)),
+            "classifier": lambda: drawing.png_bytes(classifier_picture(self)),
             "animation": self.animate,
         }
         return runs.Contents("run.json", self.to_json(), {name: makers[key] for key, name in self.files.items()})
@@ -284,7 +315,8 @@ class Run:
 
 def run_files(data, plots=True, animate=False):
     """The files of a run folder besides run.json, by their key in its "files": history.csv; with ``plots``
-    loss_curve.png and, when the fit can be drawn, fit.png; with ``animate`` animation.gif (likewise)."""
+    loss_curve.png, fit.png when the fit can be drawn and classifier.png for a classifier; with ``animate``
+    animation.gif (when the fit can be drawn)."""
     from lossplay.plots import can_draw_fit
 
     files = {"history": "history.csv"}
@@ -293,6 +325,8 @@ def run_files(data, plots=True, animate=False):
         files["loss_curve"] = "loss_curve.png"
         if drawable:
             files["fit"] = "fit.png"
+        if data.task != "regression":
+            files["classifier"] = "classifier.png"
     if animate and drawable:
         files["animation"] = "animation.gif"
     return files

@@ -256,7 +256,7 @@ class Comparison:
         data, model, loss = run.data, run.experiment.model, run.experiment.loss
         with np.errstate(all="ignore"):
             z = model.raw(run.theta, data.X_train)
-            labels = model.labels(z)
+            labels = model.labels(z, run.config.threshold)
             wrong = np.flatnonzero(labels != data.y_train)
             if not wrong.size:
                 return None

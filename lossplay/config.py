@@ -129,6 +129,14 @@ class TrainConfig:
     init: str = option(
         "zeros", "Model and loss", "Initial weights: zeros, or normal (small random values, std 0.01).",
         metavar="NAME")
+    threshold: float = option(
+        0.5, "Model and loss",
+        "Decision threshold of a binary classifier: a row is positive when p ≥ F. Accuracy, precision, "
+        "recall, F1 and the confusion matrix use it.", metavar="F")
+    metric: str = option(
+        "accuracy", "Model and loss",
+        "The classification metric drawn beside the loss curve: accuracy, precision, recall, f1 or "
+        "balanced_accuracy (every one is recorded in history.csv).", metavar="NAME")
     init_weights: str | None = option(
         None, "Model and loss",
         "Start from these weights, separated by commas: one per feature (softmax: one per feature and class, "
@@ -260,6 +268,7 @@ _RANGES = {
     "epochs": (lambda v: 1 <= v <= MAX_EPOCHS, f"at least 1 and at most {MAX_EPOCHS:,}"),
     "batch_size": (lambda v: v >= 0, ">= 0 (0 means full batch)"),
     "log_every": (lambda v: v >= 1, "at least 1"),
+    "threshold": (lambda v: 0 < v < 1, "in (0, 1)"),
 }
 
 # the ranges of the options some commands add to train's (not TrainConfig fields)
@@ -267,8 +276,10 @@ COMMAND_RANGES = {
     "steps": (lambda v: 1 <= v <= MAX_STEPS, f"at least 1 and at most {MAX_STEPS:,}"),
 }
 
+# the classification metrics --metric may draw (numpy-free here; a test keeps them in step with metrics.py)
+CURVE_METRICS = ("accuracy", "precision", "recall", "f1", "balanced_accuracy")
 _NAMES = {"loss": LOSS_NAMES, "optimizer": OPTIMIZER_NAMES, "model": MODEL_NAMES, "init": INIT_NAMES,
-          "lr_schedule": SCHEDULES}
+          "lr_schedule": SCHEDULES, "metric": CURVE_METRICS}
 
 
 def value_type(name):

@@ -89,7 +89,7 @@ class Experiment:
         return TrainingLoop(
             self.model, self.loss, self.optimizer, self.penalty, self.data,
             lr=c.lr, epochs=epochs, batch_size=c.batch_size, shuffle=c.shuffle, rng=stream(c.seed, "shuffle"),
-            schedule=self.schedule(epochs), clip_grad=c.clip_grad, **hooks,
+            schedule=self.schedule(epochs), clip_grad=c.clip_grad, threshold=c.threshold, **hooks,
         )
 
     def schedule(self, epochs):
@@ -204,6 +204,8 @@ def unused_options(config, requested=None):
         "min_delta": (config.patience is not None, "--patience"),
         "restore_best": (config.patience is not None, "--patience"),
         "outlier_fraction": (config.outliers, "--outliers"),
+        "threshold": (config.model == "logistic", "a binary classifier (--model logistic)"),
+        "metric": (config.model != "linear", "a classifier (--model logistic or softmax)"),
     }
     notes = []
     for name, option in FIELDS.items():

@@ -77,7 +77,9 @@ def test_classification_run_json_has_classes_and_softmax_weights(tmp_path):
     weights = document["params"]["weights"]
     assert len(weights) == 4 and all(len(row) == 3 for row in weights)  # weights[feature][class]
     assert len(document["params"]["bias"]) == 3
-    assert set(document["metrics"]["train"]) == {"loss", "accuracy", "precision", "recall", "f1", "log_loss"}
+    assert set(document["metrics"]["train"]) == {"loss", "accuracy", "precision", "recall", "f1", "balanced_accuracy",
+                                                 "log_loss", "confusion_matrix", "precision_per_class",
+                                                 "recall_per_class", "ece"}
     assert "fit" not in document["files"]  # 4 features: no picture of the fit
     assert run.config.loss == "cce" and run.config.model == "softmax"
 
