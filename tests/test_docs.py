@@ -7,6 +7,7 @@ picture is drawn where a command can leave it out. A command must end with 0, or
 it diverges.
 """
 
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -88,3 +89,35 @@ def test_every_command_of_a_document_runs(path, tmp_path, monkeypatch):
         result = CliRunner().invoke(cli, reduced(words))
         allowed = (0, 3) if "diverge" in line else (0,)  # the text says so
         assert result.exit_code in allowed, f"{path.name}:{number}: {line}\n{result.output}"
+
+
+def python_blocks(path):
+    """The fenced ```python blocks of a Markdown file, in order."""
+    return re.findall(r"^```python\n(.*?)^```", path.read_text(encoding="utf-8"), re.S | re.M)
+
+
+def test_the_python_examples_run(tmp_path, monkeypatch):
+    """docs/python-api.md's blocks run in order in one namespace, in a fresh folder (pandas's only where it is
+    installed: it is no dependency); a line whose comment shows a LossplayError raises that message."""
+    import importlib.util
+
+    import matplotlib.pyplot as plt
+
+    from lossplay.errors import LossplayError
+
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    blocks = python_blocks(ROOT / "docs" / "python-api.md")
+    assert len(blocks) >= 8
+    for block in blocks:
+        if "import pandas" in block and importlib.util.find_spec("pandas") is None:
+            continue
+        if "LossplayError" not in block:
+            exec(compile(block, "python-api.md", "exec"), namespace)
+            continue
+        for line in block.splitlines():
+            code, _, comment = line.partition("#")
+            message = comment.strip().removeprefix("LossplayError:").removeprefix("...").strip()
+            with pytest.raises(LossplayError, match=re.escape(message)):
+                exec(code, namespace)
+    plt.close("all")
