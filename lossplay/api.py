@@ -271,7 +271,7 @@ class Run:
 
         self.files = run_files(self.data, plots, animate)
         makers = {
-            "history": lambda: runs.history_csv(history_columns(self.data.task), self.history.rows()),
+            "history": lambda: runs.history_csv(history_columns(self.data.task), self.history.to_records()),
             "loss_curve": lambda: drawing.png_bytes(drawing.loss_curve(self)),
             "fit": lambda: drawing.png_bytes(drawing.fit(self)),
             "animation": self.animate,
