@@ -17,13 +17,15 @@ anything else is a ``LossplayError`` that names the option and the value.
 """
 
 import dataclasses
+import inspect
 import math
 import numbers
 import os
 import shlex
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict, TypeVar
 
 from lossplay import catalog
 from lossplay.catalog import DEFAULT_LR, LOSS_NAMES, OPTIMIZER_NAMES, is_plugin
@@ -239,6 +241,98 @@ class TrainConfig:
 
 
 FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
+
+
+class TrainOptions(TypedDict, total=False):
+    """The options of ``TrainConfig`` as keyword arguments: ``train(**options: Unpack[TrainOptions])`` lets an
+    editor list them and mypy check their names and types. The same names and types as the fields, in their
+    order (a test keeps them so); ``dataset`` and ``out`` also take a ``pathlib.Path``, and the options of
+several numbers (``NUMBER_LIST_OPTIONS``) a sequence of numbers. Their defaults are
+    the fields' own, shown by ``help(lossplay.train)`` (see ``takes_options``)."""
+
+    # Data
+    dataset: str | os.PathLike[str] | None
+    target: str | None
+    samples: int | None
+    noise: float | None
+    drop_missing: bool
+    val_split: float
+    standardize: bool
+    poly_degree: int
+    outliers: bool
+    outlier_fraction: float
+    seed: int
+    # Model and loss
+    loss: str | None
+    model: str | None
+    delta: float | None
+    beta: float | None
+    quantile: float | None
+    gamma: float | None
+    alpha: float | None
+    class_weight: str | Sequence[float] | None
+    init: str
+    threshold: float
+    metric: str
+    init_weights: str | Sequence[float] | None
+    init_bias: str | float | Sequence[float] | None
+    l1: float
+    l2: float
+    # Optimizer
+    optimizer: str
+    lr: float | None
+    momentum: float | None
+    nesterov: bool
+    beta1: float | None
+    beta2: float | None
+    eps: float | None
+    rho: float | None
+    weight_decay: float | None
+    lr_schedule: str
+    lr_step_size: int
+    lr_gamma: float | None
+    warmup_epochs: int
+    clip_grad: float | None
+    # Training loop
+    epochs: int
+    batch_size: int
+    shuffle: bool
+    patience: int | None
+    min_delta: float
+    restore_best: bool
+    # Output
+    out: str | os.PathLike[str] | None
+    force: bool
+    log_every: int | None
+    quiet: bool
+    no_plot: bool
+    animate: bool
+
+
+Function = TypeVar("Function", bound=Callable[..., object])
+
+
+def takes_options(defaults: Mapping[str, object] | None = None,
+                  leave_out: Iterable[str] = ()) -> Callable[[Function], Function]:
+    """Give an API function that takes ``**options`` the signature that lists them, for ``help()``, an
+    editor's hints and a notebook's Shift-Tab: after its own parameters, each option of ``TrainConfig`` as a
+    keyword with its type and default (``defaults`` where the function has its own; ``leave_out`` those it
+    refuses). Only the signature shown changes: the function still takes ``**options`` and tells the options
+    given from those left out."""
+    defaults = dict(defaults or {})
+    leave_out = set(leave_out)
+    types = typing.get_type_hints(TrainOptions)
+
+    def decorate(function: Function) -> Function:
+        signature = inspect.signature(function)
+        own = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+        options = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=defaults.get(name, f.default),
+                                     annotation=types[name])
+                   for name, f in FIELDS.items() if name not in leave_out]
+        setattr(function, "__signature__", signature.replace(parameters=[*own, *options]))
+        return function
+
+    return decorate
 
 # Upper bounds that keep a run within a classroom computer's time and memory (a run's memory as a whole is
 # checked against experiment.MEMORY_BUDGET once its data is known).

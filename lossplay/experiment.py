@@ -9,6 +9,7 @@ any training starts and before any file is written.
 import dataclasses
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -16,15 +17,15 @@ from lossplay.catalog import LOSS_OPTIONS, OPTIONS, is_plugin
 from lossplay.catalog import LOSSES as LOSS_CATALOG
 from lossplay.catalog import OPTIMIZERS as OPTIMIZER_CATALOG
 from lossplay.catalog import owners as owners_of
-from lossplay.config import parse_class_weight, parse_numbers
-from lossplay.data import CATALOG, GENERATORS, constant_target, default_for_task, load_dataset
+from lossplay.config import TrainConfig, parse_class_weight, parse_numbers
+from lossplay.data import CATALOG, GENERATORS, Dataset, constant_target, default_for_task, load_dataset
 from lossplay.errors import LossplayError, spell
 from lossplay.loop import TrainingLoop
 from lossplay.losses import ClassWeighted, OnProbability, balanced_weights
 from lossplay.models import MODELS
 from lossplay.observers import DivergenceGuard, EarlyStopping, History
 from lossplay.penalties import Penalty
-from lossplay.prepare import prepare
+from lossplay.prepare import PreparedData, prepare
 from lossplay.registry import (
     check_loss,
     check_optimizer,
@@ -57,16 +58,16 @@ class Trained:
 class Experiment:
     """A resolved config with its data and its parts, ready to train."""
 
-    config: object
-    dataset: object
-    data: object
-    model: object
-    loss: object
-    optimizer: object
+    config: TrainConfig
+    dataset: Dataset
+    data: PreparedData
+    model: Any  # a model of models.MODELS, or one wrapped in models.WithoutBias
+    loss: Any  # a losses.Loss, or a user's class that follows its protocol
+    optimizer: Any  # an optimizers.Optimizer, or a user's class that follows its protocol
     penalty: Penalty
     theta0: np.ndarray
     notes: list = field(default_factory=list)
-    requested: object = None  # the config as given, before the options that follow others were filled in
+    requested: TrainConfig | None = None  # the config as given, before the options that follow others were filled in
 
     def run(self, observers=(), stop=None):
         """Train from theta0 with the history, the divergence guard and (with ``patience``) early stopping
