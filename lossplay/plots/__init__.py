@@ -9,6 +9,8 @@ import io
 
 import numpy as np
 
+from lossplay.plots.legibility import corner_note, in_view, overlap_note, overlapping
+
 STYLE = {
     "font.size": 12,
     "axes.titlesize": 13,
@@ -20,11 +22,67 @@ STYLE = {
     "grid.alpha": 0.3,
 }
 
-TRAIN_COLOR = "#1f77b4"
-VAL_COLOR = "#ff7f0e"
-FIT_COLOR = "#d62728"
-CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
+PALETTE = {  # Okabe and Ito's eight colours, told apart with every common colour-vision deficiency
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+TRAIN_COLOR = PALETTE["blue"]
+VAL_COLOR = PALETTE["orange"]
+FIT_COLOR = PALETTE["vermillion"]
+# colour is never the only difference: training is solid with circles, validation dashed with squares
+TRAIN_STYLE = {"color": TRAIN_COLOR, "ls": "-", "marker": "o"}
+VAL_STYLE = {"color": VAL_COLOR, "ls": "--", "marker": "s"}
+CLASS_COLORS = tuple(PALETTE[name] for name in ("blue", "vermillion", "bluish green", "reddish purple", "orange",
+                                                "sky blue", "black", "yellow"))
 CLASS_MARKERS = ("o", "^", "s", "D", "v", "P", "X", "*")
+# the runs of a comparison and the paths of a landscape, in order: each has its own colour, dash pattern and
+# marker. Yellow is left out: a thin yellow line on white cannot be read.
+RUN_COLORS = tuple(PALETTE[name] for name in ("blue", "vermillion", "bluish green", "reddish purple", "orange",
+                                              "sky blue"))
+RUN_STYLES = ("-", "--", "-.", (0, (1, 1.2)))
+RUN_MARKERS = ("o", "s", "^", "D", "v", "P")
+PROBABILITY_ALPHA = 0.25  # light enough that a class's markers stand out on its own side
+CLASS_REGION_ALPHA = 0.18
+NOTE_COLOR = "0.25"  # the grey of the small notes under a legend or a picture
+NOTE_SIZE = 10
+
+
+def run_style(index):
+    """The colour, line style and marker of the index-th run (or optimizer path), as keyword arguments of
+    ``plot``: runs that end on the same line stay distinguishable, with colour vision and without it."""
+    return {"color": RUN_COLORS[index % len(RUN_COLORS)], "ls": RUN_STYLES[index % len(RUN_STYLES)],
+            "marker": RUN_MARKERS[index % len(RUN_MARKERS)]}
+
+
+def markevery(count, index=0, lines=1, marks=10):
+    """Where the markers go on a line of ``count`` points: about ``marks`` of them, the ``index``-th of
+    ``lines`` lines drawn over the same x shifted along, so that lines lying on one another each show
+    their markers."""
+    every = max(1, count // marks)
+    return (index * every // max(lines, 1), every)
+
+
+def probability_colormap():
+    """The shading of a binary classifier's probability: class 0's colour, white at p = 0.5, class 1's colour
+    (blue to vermillion: apart in lightness and in the blue-yellow direction every colour vision keeps)."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("class_probability", [CLASS_COLORS[0], "white", CLASS_COLORS[1]])
+
+
+def legend_below(ax, note=None, ncols=2, offset=-0.14, **options):
+    """The legend of ``ax`` under its x label, never over the data; ``note`` (which lines overlap, say) is
+    its title, in grey."""
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, offset), ncols=ncols, frameon=False,
+                       title=note, title_fontsize=NOTE_SIZE, **options)
+    legend.get_title().set_color(NOTE_COLOR)
+    return legend
 
 
 def _figure(width=8.0, height=5.0):
@@ -99,19 +157,22 @@ def loss_curve(run):
         # it go, and the points above the top of the axes are drawn just beyond it
         top = min(shown.max() * 2, shown.min() * 1e12)
         train, val, objective = (np.minimum(v, top * 10) for v in (train, val, objective))
-    ax.plot(epochs, train, color=TRAIN_COLOR, lw=2.2, label="training cost")
+    count = len(epochs)
+    ax.plot(epochs, train, **TRAIN_STYLE, lw=2.2, ms=5, markevery=markevery(count, 0, 2), label="training cost")
+    curves = [("training cost", train)]
     has_val = np.isfinite(val).any()
     if has_val:
-        ax.plot(epochs, val, color=VAL_COLOR, lw=2.2, label="validation cost")
+        ax.plot(epochs, val, **VAL_STYLE, lw=2.2, ms=5, markevery=markevery(count, 1, 2), label="validation cost")
+        curves.append(("validation cost", val))
     if run.experiment.penalty.active:
-        ax.plot(epochs, objective, color=TRAIN_COLOR, lw=1.5, ls="--",
-                label="training objective (cost + penalty)")
+        ax.plot(epochs, objective, color=TRAIN_COLOR, lw=1.8, ls=":", label="training objective (cost + penalty)")
+        curves.append(("training objective", objective))
     diagnosis = run.diagnosis
     best = diagnosis.best_epoch
     if best is not None and has_val:
         lowest = val[list(epochs).index(best)]
         ax.axvline(best, color="0.4", ls=":", lw=1.5)
-        ax.plot([best], [lowest], "o", color=VAL_COLOR, ms=9, mec="black", zorder=5,
+        ax.plot([best], [lowest], "*", color=VAL_COLOR, ms=17, mec="black", zorder=5,
                 label=f"lowest validation cost {lowest:.4g} (epoch {best})")
     draw_findings(ax, diagnosis, epochs, train)
     kept = run.outcome.kept_epoch
@@ -133,13 +194,13 @@ def loss_curve(run):
     else:
         ax.set_title(run_title(run.config), fontsize=11)
     if diagnosis.notes:
-        fig.supxlabel(_wrapped(" ".join(diagnosis.notes), 120), fontsize=10, color="0.25")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False)
+        fig.supxlabel(_wrapped(" ".join(diagnosis.notes), 120), fontsize=NOTE_SIZE, color=NOTE_COLOR)
+    legend_below(ax, overlap_note(overlapping(curves, *ax.get_ylim(), log=bool(log_scale))), offset=-0.16)
     return fig
 
 
-FINDING_COLORS = {"unstable": "#cc79a7", "overfitting": FIT_COLOR, "converged": "#009e73",
-                  "still_improving": "#0072b2", "interrupted": "0.3"}
+FINDING_COLORS = {"unstable": PALETTE["reddish purple"], "overfitting": FIT_COLOR, "converged": PALETTE["bluish green"],
+                  "still_improving": PALETTE["black"], "interrupted": "0.3"}
 
 
 def draw_findings(ax, diagnosis, epochs, train):
@@ -166,7 +227,7 @@ def draw_findings(ax, diagnosis, epochs, train):
             ax.annotate("still falling", xy=(last, train[np.isfinite(train)][-1]), xytext=(-10, 28),
                         textcoords="offset points", ha="right", color=color, fontsize=11,
                         arrowprops={"arrowstyle": "->", "color": color, "lw": 1.5})
-            ax.plot([], [], color=color, lw=1.5,
+            ax.plot([], [], color=color, ls="none", marker=r"$\searrow$", ms=13,
                     label="still improving: the training cost was still falling at the end")
         elif finding.kind == "interrupted":
             ax.axvline(finding.epoch, color=color, ls="--", lw=1.2, label=f"interrupted at epoch {finding.epoch}")
@@ -211,8 +272,7 @@ def _regression_fit(run, data):
     clean = ~data.outliers
     ax.scatter(x_train[clean], data.y_train[clean], s=28, color=TRAIN_COLOR, alpha=0.75, label="training rows")
     if data.outliers.any():
-        ax.scatter(x_train[data.outliers], data.y_train[data.outliers], s=70, marker="X", color=FIT_COLOR,
-                   edgecolor="black", lw=0.6, label="corrupted training targets (outliers)")
+        draw_outliers(ax, x_train[data.outliers], data.y_train[data.outliers], "corrupted training targets (outliers)")
     xs = [x_train]
     if data.raw_val is not None:
         ax.scatter(data.raw_val[:, 0], data.y_val, s=34, marker="s", facecolor="none", edgecolor=VAL_COLOR,
@@ -224,28 +284,67 @@ def _regression_fit(run, data):
     # the limits come from the data, set before the line is drawn: a diverged line near 1e308 would
     # overflow matplotlib's own autoscaling
     ax.set_ylim(*_span(np.concatenate(targets), margin=0.1))
-    with np.errstate(all="ignore"):
-        predicted = run.predict(grid[:, None])
-    if np.isfinite(predicted).all():
+    predicted = drawable_fit(run, grid, ax.get_ylim())
+    curves = []
+    if predicted is not None:
         ax.plot(grid, predicted, color=FIT_COLOR, lw=2.6, label=_fit_label(run))
-    draw_true_line(ax, data, grid)
+        curves.append(("the fitted line", predicted))
+    true = draw_true_line(ax, data, grid)
+    if true is not None:
+        curves.append(true[:2])
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.target_name)
     fig.suptitle(f"The fit {_when(run)}", fontweight="bold")
     ax.set_title(run_title(run.config), fontsize=11)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, frameon=False)
+    if predicted is None:
+        corner_note(ax, left_out_words(run, "line"), color=FIT_COLOR)
+    legend_below(ax, overlap_note(overlapping(curves, *ax.get_ylim())))
     return fig
 
 
+def draw_outliers(ax, x, y, label):
+    """The corrupted rows as black crosses above every line, so that no fitted line hides them; returns them
+    (an animation draws them again over each frame's lines)."""
+    return ax.scatter(x, y, s=70, marker="X", color="black", edgecolor="white", lw=0.5, zorder=6, label=label)
+
+
+def drawable_fit(run, grid, limits, theta=None):
+    """The run's predictions over the 1-feature ``grid`` (at ``theta``, or its final parameters), or None
+    when they cannot be drawn honestly: the run diverged (at its final parameters), a prediction is not a
+    finite number, or the line is so steep that it would cross the picture (y ``limits``) as a
+    near-vertical stroke."""
+    if theta is None and run.status == "diverged":
+        return None
+    with np.errstate(all="ignore"):
+        predicted = run.predict(grid[:, None], theta)
+    if not np.isfinite(predicted).all() or not in_view(predicted, *limits):
+        return None
+    return predicted
+
+
+def left_out_words(run, what, at_end=True):
+    """Why a run's fitted ``what`` ('line', 'boundary') is not drawn: it diverged (when the picture shows the
+    run ``at_end``), or it lies off the picture."""
+    if at_end and run.status == "diverged":
+        return f"Training diverged during epoch {run.epochs_run}:\nthe weights blew up, so no {what} is drawn"
+    return f"The fitted {what} lies off the picture:\nit is too steep to draw over the data"
+
+
 def draw_true_line(ax, data, grid):
-    """The line (or curve) a generated dataset was drawn from, dashed, over the raw feature values ``grid``."""
+    """The line (or curve) a generated dataset was drawn from, dashed, over the raw feature values ``grid``;
+    returns (its name, its values, the line drawn), or None for data with no known line."""
     true = data.true_params
     if true is not None and len(true["weights"]) == 1:
-        ax.plot(grid, true["weights"][0] * grid + true["bias"], color="black", lw=1.5, ls="--",
-                label=f"true line: y = {true['weights'][0]:g}x {_signed(true['bias'])}")
-    elif data.true_curve is not None:
+        values = true["weights"][0] * grid + true["bias"]
+        line, = ax.plot(grid, values, color="black", lw=1.5, ls="--",
+                        label=f"true line: y = {true['weights'][0]:g}x {_signed(true['bias'])}")
+        return "the true line", values, line
+    if data.true_curve is not None:
         label, function = data.true_curve
-        ax.plot(grid, function(grid), color="black", lw=1.5, ls="--", label=label)
+        values = function(grid)
+        line, = ax.plot(grid, values, color="black", lw=1.5, ls="--", label=label)
+        return "the true curve", values, line
+    return None
 
 
 def _when(run):
@@ -261,8 +360,6 @@ def _signed(value):
 
 
 def _fit_label(run):
-    if run.status == "diverged":
-        return "fitted line when training diverged"
     if run.config.poly_degree > 1:
         return f"fitted curve (polynomial of degree {run.config.poly_degree})"
     weights, bias = run.original_params()
@@ -272,31 +369,18 @@ def _fit_label(run):
 
 
 def _decision_regions(run, data):
-    from matplotlib.colors import ListedColormap
-
     fig = _figure(8.0, 6.0)
     ax = fig.add_subplot()
     points = data.raw_train if data.raw_val is None else np.vstack([data.raw_train, data.raw_val])
-    (x0, x1), (y0, y1) = _span(points[:, 0]), _span(points[:, 1])
-    gx, gy = np.meshgrid(np.linspace(x0, x1, 300), np.linspace(y0, y1, 300))
-    grid = np.column_stack([gx.ravel(), gy.ravel()])
-    with np.errstate(all="ignore"):
-        probabilities = run.predict(grid)
+    ax.set_xlim(*_span(points[:, 0]))
+    ax.set_ylim(*_span(points[:, 1]))
     k = data.n_classes
     names = data.classes or tuple(str(c) for c in range(k))
-    if np.isfinite(probabilities).all():
-        if probabilities.ndim == 1:
-            p = probabilities.reshape(gx.shape)
-            shading = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
-            fig.colorbar(shading, ax=ax, label=f"probability of class {names[1]}")
-            ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=2.2)
-            ax.plot([], [], color="black", lw=2.2, label="decision boundary (p = 0.5)")
-        else:
-            labels = np.argmax(probabilities, axis=1).reshape(gx.shape)
-            colors = ListedColormap([CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)])
-            ax.contourf(gx, gy, labels, levels=np.arange(k + 1) - 0.5, cmap=colors, alpha=0.18)
-            ax.contour(gx, gy, labels, levels=np.arange(k) + 0.5, colors="black", linewidths=1.8)
-            ax.plot([], [], color="black", lw=1.8, label="decision boundaries")
+    shading = draw_regions(ax, run, 300, 2.2)
+    if shading is not None and k == 2:
+        fig.colorbar(shading, ax=ax, label=f"probability of class {names[1]}")
+    if shading is not None:
+        ax.plot([], [], color="black", lw=2.2, label="decision boundary (p = 0.5)" if k == 2 else "decision boundaries")
     for c in range(k):
         color, marker = CLASS_COLORS[c % len(CLASS_COLORS)], CLASS_MARKERS[c % len(CLASS_MARKERS)]
         rows = (data.y_train == c) & ~data.outliers
@@ -307,20 +391,48 @@ def _decision_regions(run, data):
             ax.scatter(*data.raw_val[rows].T, s=40, marker=marker, facecolor="none", edgecolor=color, lw=1.5,
                        label=f"class {names[c]} (validation)")
     if data.outliers.any():
-        ax.scatter(*data.raw_train[data.outliers].T, s=70, marker="X", color="black",
-                   label="flipped training labels (outliers)")
+        draw_outliers(ax, *data.raw_train[data.outliers].T, "flipped training labels (outliers)")
+    if shading is None:
+        corner_note(ax, left_out_words(run, "boundary"), color=FIT_COLOR)
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.transform.raw_names[1])
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
     ax.grid(False)
     accuracy = run.metrics["val" if run.metrics["val"] else "train"]["accuracy"]
     split_word = "validation" if run.metrics["val"] else "training"
     fig.suptitle(f"Decision regions {_when(run)} ({split_word} accuracy {accuracy:.1%})",
                  fontweight="bold")
-    ax.set_title(run_title(run.config), fontsize=11)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.25, 1.0), fontsize=10, frameon=False)
+    ax.set_title(run_title(run.config), fontsize=11, loc="left")  # wider than the axes: it runs on to the right
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize=10, frameon=False)
     return fig
+
+
+def draw_regions(ax, run, size, line_width):
+    """The decision regions of ``run`` over the limits of ``ax`` on a ``size`` x ``size`` grid: for two
+    classes the probability of class 1 shaded (``probability_colormap``) with the boundary p = 0.5, for more
+    the predicted class in its colour with the boundaries between classes. Returns the shading, or None when
+    there is nothing honest to draw: the run diverged, or its predictions are not finite numbers."""
+    from matplotlib.colors import ListedColormap
+
+    if run.status == "diverged":
+        return None
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    gx, gy = np.meshgrid(np.linspace(x0, x1, size), np.linspace(y0, y1, size))
+    with np.errstate(all="ignore"):
+        probabilities = run.predict(np.column_stack([gx.ravel(), gy.ravel()]))
+    if not np.isfinite(probabilities).all():
+        return None
+    if probabilities.ndim == 1:
+        p = probabilities.reshape(gx.shape)
+        shading = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap=probability_colormap(),
+                              alpha=PROBABILITY_ALPHA)
+        ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=line_width)
+        return shading
+    k = probabilities.shape[1]
+    labels = np.argmax(probabilities, axis=1).reshape(gx.shape)
+    colors = ListedColormap([CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)])
+    shading = ax.contourf(gx, gy, labels, levels=np.arange(k + 1) - 0.5, cmap=colors, alpha=CLASS_REGION_ALPHA)
+    ax.contour(gx, gy, labels, levels=np.arange(k) + 0.5, colors="black", linewidths=line_width * 0.85)
+    return shading
 
 
 @_styled
@@ -330,66 +442,62 @@ def loss_shapes():
     from lossplay.functions import binary_cross_entropy
     from lossplay.losses import Focal, Hinge, Huber, LogCosh, MeanAbsoluteError, MeanSquaredError, Quantile
 
-    fig = _figure(12.0, 9.0)
-    (ax_loss, ax_grad), (ax_prob, ax_margin) = fig.subplots(2, 2)
+    fig = _figure(12.0, 11.5)
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.08])
+    ax_loss, ax_grad = top.subplots(1, 2)
+    ax_prob, ax_margin = bottom.subplots(1, 2)
     r = np.linspace(-3, 3, 601)
     zero = np.zeros_like(r)
     regression = [
-        ("MSE: r²", MeanSquaredError(), "-"),
-        ("MAE: |r|", MeanAbsoluteError(), "-"),
-        ("Huber, δ = 1", Huber(1.0), "-"),
-        ("Huber, δ = 0.3", Huber(0.3), "--"),
-        ("log-cosh", LogCosh(), "-"),
-        ("quantile, τ = 0.9", Quantile(0.9), "-."),
+        ("MSE: r²", MeanSquaredError()),
+        ("MAE: |r|", MeanAbsoluteError()),
+        ("Huber, δ = 1", Huber(1.0)),
+        ("Huber, δ = 0.3", Huber(0.3)),
+        ("log-cosh", LogCosh()),
+        ("quantile, τ = 0.9", Quantile(0.9)),
     ]
-    for label, loss, style in regression:
-        line, = ax_loss.plot(r, loss.losses(r, zero), style, lw=2.2, label=label)
-        ax_grad.plot(r, loss.derivative(r, zero), style, lw=2.2, color=line.get_color(), label=label)
+    for index, (label, loss) in enumerate(regression):
+        look = {**run_style(index), "lw": 2.2, "ms": 6, "markevery": markevery(r.size, index, len(regression), 8)}
+        ax_loss.plot(r, loss.losses(r, zero), **look, label=label)
+        ax_grad.plot(r, loss.derivative(r, zero), **look)
     ax_loss.set_ylim(-0.1, 4.5)
     ax_loss.set_title("Regression losses: how much a residual costs")
     ax_loss.set_xlabel("residual r = prediction − target")
     ax_loss.set_ylabel("loss L")
-    ax_loss.legend(loc="upper center")
     ax_grad.set_ylim(-3.2, 3.2)
     ax_grad.set_title("Their derivatives: how hard a residual pulls")
     ax_grad.set_xlabel("residual r = prediction − target")
     ax_grad.set_ylabel("dL/dz")
-    ax_grad.legend(loc="upper left", fontsize=9)
+    top.legend(loc="outside lower center", ncols=3, frameon=False)
 
     p = np.linspace(0.005, 0.995, 400)
     z = np.log(p / (1 - p))  # the logit that gives class 1 the probability p
     ones = np.ones_like(z, dtype=np.int64)
     ax_prob.plot(p, binary_cross_entropy(z, ones), lw=2.6, color="black", label="cross-entropy: −log p")
-    for gamma in (0.5, 1.0, 2.0, 5.0):
-        ax_prob.plot(p, Focal(gamma=gamma).losses(z, ones), lw=2, label=f"focal, γ = {gamma:g}")
+    gammas = (0.5, 1.0, 2.0, 5.0)
+    for index, gamma in enumerate(gammas):
+        ax_prob.plot(p, Focal(gamma=gamma).losses(z, ones), **run_style(index), lw=2, ms=6,
+                     markevery=markevery(p.size, index, len(gammas), 8), label=f"focal, γ = {gamma:g}")
     ax_prob.set_ylim(0, 5)
     ax_prob.set_title("Classification losses: the cost of a row")
     ax_prob.set_xlabel("probability the model gives the true class")
     ax_prob.set_ylabel("loss L")
-    ax_prob.legend()
+    legend_below(ax_prob)
 
     margin = np.linspace(-3, 3, 601)
-    ax_margin.plot(margin, Hinge().losses(margin, np.ones_like(margin, dtype=np.int64)), lw=2.6,
-                   label="hinge: max(0, 1 − s·z)")
-    ax_margin.plot(margin, binary_cross_entropy(margin, np.ones_like(margin, dtype=np.int64)), lw=2.2, ls="--",
-                   label="cross-entropy: log(1 + e^(−s·z))")
+    positive = np.ones_like(margin, dtype=np.int64)
+    ax_margin.plot(margin, Hinge().losses(margin, positive), **run_style(0), lw=2.6, ms=6,
+                   markevery=markevery(margin.size, 0, 2, 8), label="hinge: max(0, 1 − s·z)")
+    ax_margin.plot(margin, binary_cross_entropy(margin, positive), **run_style(1), lw=2.2, ms=6,
+                   markevery=markevery(margin.size, 1, 2, 8), label="cross-entropy: log(1 + e^(−s·z))")
     ax_margin.plot(margin, (margin < 0).astype(float), lw=1.8, color="0.4", ls=":",
                    label="0-1 error: wrong side of 0")
     ax_margin.set_title("Against the margin s·z (s = ±1 for the true class)")
     ax_margin.set_xlabel("margin s·z: positive = right side of the boundary")
     ax_margin.set_ylabel("loss L")
-    ax_margin.legend()
+    legend_below(ax_margin, ncols=1)
     fig.suptitle("lossplay's losses", fontweight="bold", fontsize=15)
     return fig
-
-
-RUN_COLORS = ("#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#1f77b4")
-RUN_STYLES = ("-", "--", "-.", (0, (1, 1.2)))
-
-
-def run_style(index):
-    """The line style of the index-th run: runs that end on the same line stay distinguishable."""
-    return RUN_STYLES[index % len(RUN_STYLES)]
 
 
 @_styled
@@ -432,51 +540,76 @@ def _comparison_fits(cmp, ax):
         ax.scatter(data.raw_val[:, 0], data.y_val, s=28, marker="s", facecolor="none", edgecolor="0.35",
                    lw=1.1, label="validation rows")
     if data.outliers.any():
-        ax.scatter(x[data.outliers], data.y_train[data.outliers], s=70, marker="X", color="black",
-                   label="corrupted training targets")
+        draw_outliers(ax, x[data.outliers], data.y_train[data.outliers], "corrupted training targets")
     xs = x if data.raw_val is None else np.concatenate([x, data.raw_val[:, 0]])
     low, high = _span(xs)
     grid = np.linspace(low, high, 300)
     targets = data.y_train if data.y_val is None else np.concatenate([data.y_train, data.y_val])
     ax.set_ylim(*_span(targets, margin=0.08))  # before the lines: see _regression_fit
-    for index, (color, entry) in enumerate(zip(RUN_COLORS * 3, cmp.entries)):
+    curves, left_out = [], []
+    for index, entry in enumerate(cmp.entries):
         run = entry.run
-        with np.errstate(all="ignore"):
-            predicted = run.predict(grid[:, None])
-        if not np.isfinite(predicted).all():
-            continue
+        predicted = drawable_fit(run, grid, ax.get_ylim())
         line = cmp.line(entry)
         label = entry.name if line is None else f"{entry.name}: y = {line[0]:.3g}x {_signed(line[1])}"
-        if run.status == "diverged":
-            label += " (diverged)"
-        ax.plot(grid, predicted, color=color, ls=run_style(index), lw=2.4, label=label)
-    draw_true_line(ax, data, grid)
+        look = {**run_style(index), "lw": 2.4, "ms": 6,
+                "markevery": markevery(grid.size, index, len(cmp.entries), 8)}
+        if predicted is None:  # in the legend, with a word on why it is not in the picture
+            why = "diverged" if run.status == "diverged" else "too steep"
+            ax.plot([], [], **look, label=f"{entry.name}: {why}, not drawn")
+            left_out.append(entry)
+            continue
+        ax.plot(grid, predicted, **look, label=label)
+        curves.append((entry.name, predicted))
+    true = draw_true_line(ax, data, grid)
+    if true is not None:
+        curves.append(true[:2])
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.target_name)
     ax.set_title("The fitted lines" if cmp.entries[0].run.config.poly_degree == 1 else "The fitted curves")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=10, frameon=False)
+    if left_out:
+        diverged = [e.name for e in left_out if e.run.status == "diverged"]
+        corner_note(ax, left_out_note(diverged, [e.name for e in left_out if e.name not in diverged]), color=FIT_COLOR)
+    legend_below(ax, overlap_note(overlapping(curves, *ax.get_ylim())), fontsize=10)
+
+
+def left_out_note(diverged, steep):
+    """'lr=1.5 diverged: its line is left out', for the runs (by name) whose line is not drawn: those that
+    ``diverged`` and those whose line is too ``steep`` to draw."""
+    parts = []
+    if diverged:
+        parts.append(f"{', '.join(diverged)} diverged")
+    if steep:
+        parts.append(f"{', '.join(steep)} {'is' if len(steep) == 1 else 'are'} too steep to draw")
+    one = len(diverged) + len(steep) == 1
+    return " and ".join(parts) + (":\nits line is left out" if one else ":\ntheir lines are left out")
 
 
 def _comparison_curves(cmp, ax):
     metric = cmp.common_metrics[0] if cmp.task == "regression" else "log_loss"
     column = f"{cmp.split}_{metric}"
-    positive = []
+    longest = max(len(entry.run.history) for entry in cmp.entries)
+    curves = []
     marked = False
-    for index, (color, entry) in enumerate(zip(RUN_COLORS * 3, cmp.entries)):
+    for index, entry in enumerate(cmp.entries):
         history = entry.run.history
         epochs = history.column("epoch")
         values = _finite_or_nan(history.column(column))
         label = entry.name + (" (diverged)" if entry.run.status == "diverged" else "")
-        ax.plot(epochs, values, color=color, ls=run_style(index), lw=2.2, label=label)
-        positive.append(values[np.isfinite(values)])
+        ax.plot(epochs, values, **run_style(index), lw=2.2, ms=5,
+                markevery=markevery(len(epochs), index, len(cmp.entries)), label=label)
+        curves.append((entry.name, np.pad(values, (0, longest - len(values)), constant_values=np.nan)))
         overfitting = entry.run.diagnosis.find("overfitting")
         if overfitting is not None:
             at = overfitting.epoch
-            ax.plot([at], [values[list(epochs).index(at)]], "o", color=color, ms=9, mec="black", zorder=5,
-                    label=None if marked else "lowest validation cost of a run that then overfits")
+            ax.plot([at], [values[list(epochs).index(at)]], "*", color=run_style(index)["color"], ms=16, mec="black",
+                    zorder=5)
             marked = True
-    shown = np.concatenate(positive) if positive else np.array([])
-    if shown.size and shown.min() > 0 and shown.max() / shown.min() > 30:
+    if marked:  # one legend entry for every such star, each in its run's colour
+        ax.plot([], [], "*", color="white", mec="black", ms=16, label="where a run starts to overfit")
+    shown = np.concatenate([values[np.isfinite(values)] for _, values in curves])
+    log_scale = bool(shown.size and shown.min() > 0 and shown.max() / shown.min() > 30)
+    if log_scale:
         ax.set_yscale("log")
         ax.set_ylim(shown.min() / 2, min(shown.max() * 2, shown.min() * 1e12))
     split = "validation" if cmp.split == "val" else "training"
@@ -484,34 +617,23 @@ def _comparison_curves(cmp, ax):
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"{split} {names[metric]}")
     ax.set_title(f"The same yardstick for every run: {split} {names[metric]}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=10, frameon=False)
+    legend_below(ax, overlap_note(overlapping(curves, *ax.get_ylim(), log=log_scale)), fontsize=10)
 
 
 def _boundary_panel(entry, cmp, ax):
-    from matplotlib.colors import ListedColormap
-
     run, data = entry.run, entry.run.data
     points = data.raw_train if data.raw_val is None else np.vstack([data.raw_train, data.raw_val])
-    (x0, x1), (y0, y1) = _span(points[:, 0]), _span(points[:, 1])
-    gx, gy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
-    with np.errstate(all="ignore"):
-        probabilities = run.predict(np.column_stack([gx.ravel(), gy.ravel()]))
+    ax.set_xlim(*_span(points[:, 0]))
+    ax.set_ylim(*_span(points[:, 1]))
+    shading = draw_regions(ax, run, 200, 2.0)
     k = data.n_classes
-    if np.isfinite(probabilities).all():
-        if probabilities.ndim == 1:
-            p = probabilities.reshape(gx.shape)
-            ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
-            ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=2)
-        else:
-            labels = np.argmax(probabilities, axis=1).reshape(gx.shape)
-            colors = ListedColormap([CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)])
-            ax.contourf(gx, gy, labels, levels=np.arange(k + 1) - 0.5, cmap=colors, alpha=0.18)
-            ax.contour(gx, gy, labels, levels=np.arange(k) + 0.5, colors="black", linewidths=1.6)
     for c in range(k):
         rows = data.y_train == c
         size = 14 if rows.sum() > 100 else 34  # a rare class gets larger markers, so it can be seen
         ax.scatter(*data.raw_train[rows].T, s=size, color=CLASS_COLORS[c % len(CLASS_COLORS)],
                    marker=CLASS_MARKERS[c % len(CLASS_MARKERS)], edgecolor="white", lw=0.3)
+    if shading is None:
+        corner_note(ax, left_out_words(run, "boundary"), color=FIT_COLOR)
     metrics = cmp.common(entry)
     scores = ", ".join(f"{METRIC_WORDS[m]} {metrics[m]:.3g}" for m in cmp.common_metrics if metrics[m] is not None)
     recalls = _recall_per_class(run, cmp.split)
@@ -521,8 +643,6 @@ def _boundary_panel(entry, cmp, ax):
     ax.set_title(f"{entry.name}: {scores}" if scores else f"{entry.name} ({run.status})", fontsize=11)
     ax.set_xlabel(data.transform.raw_names[0])
     ax.set_ylabel(data.transform.raw_names[1])
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
     ax.grid(False)
 
 

@@ -7,11 +7,22 @@ Everything is read from the run: its history for the metric curves, ``Run.evalua
 
 import numpy as np
 
-from lossplay.plots import TRAIN_COLOR, VAL_COLOR, _figure, _styled
+from lossplay.plots import (
+    PALETTE,
+    TRAIN_COLOR,
+    TRAIN_STYLE,
+    VAL_COLOR,
+    VAL_STYLE,
+    _figure,
+    _styled,
+    legend_below,
+    markevery,
+)
+from lossplay.plots.legibility import overlap_note, overlapping
 
 METRIC_TITLES = {"accuracy": "accuracy", "precision": "precision", "recall": "recall", "f1": "F1",
                  "balanced_accuracy": "balanced accuracy"}
-THRESHOLD_COLOR = "#d55e00"
+THRESHOLD_COLOR = PALETTE["vermillion"]
 
 
 def draw_metric(ax, run):
@@ -20,20 +31,21 @@ def draw_metric(ax, run):
     history = run.history
     epochs = history.column("epoch")
     title = METRIC_TITLES[metric]
-    every = max(1, len(epochs) // 12)
-    ax.plot(epochs, history.column(f"train_{metric}"), color=TRAIN_COLOR, lw=2.2, marker="o", ms=5,
-            markevery=every, label=f"training {title}")
+    count = len(epochs)
+    train = history.column(f"train_{metric}")
+    ax.plot(epochs, train, **TRAIN_STYLE, lw=2.2, ms=5, markevery=markevery(count, 0, 2), label=f"training {title}")
+    curves = [(f"training {title}", train)]
     val = history.column(f"val_{metric}")
     if np.isfinite(val).any():
-        ax.plot(epochs, val, color=VAL_COLOR, lw=2.2, ls="--", marker="s", ms=5, markevery=every,
-                label=f"validation {title}")
+        ax.plot(epochs, val, **VAL_STYLE, lw=2.2, ms=5, markevery=markevery(count, 1, 2), label=f"validation {title}")
+        curves.append((f"validation {title}", val))
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlim(epochs[0], max(epochs[-1], 1))
     ax.set_xlabel("epoch")
     ax.set_ylabel(title)
     threshold = f" (p ≥ {run.config.threshold:g} is class 1)" if run.data.task == "binary" else ""
     ax.set_title(f"{title[0].upper()}{title[1:]} per epoch{threshold}", fontsize=11)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=1, frameon=False)
+    legend_below(ax, overlap_note(overlapping(curves, *ax.get_ylim())), ncols=1, offset=-0.16)
 
 
 def _split(run):
@@ -103,7 +115,7 @@ def _roc(ax, y, p, evaluation, threshold):
     ax.set_title("ROC: every threshold at once", fontsize=11)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, frameon=False, fontsize=10)
+    legend_below(ax, fontsize=10)
 
 
 def _precision_recall(ax, y, p, evaluation, threshold):
@@ -126,7 +138,7 @@ def _precision_recall(ax, y, p, evaluation, threshold):
     ax.set_title("Precision against recall", fontsize=11)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.05)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1, frameon=False, fontsize=10)
+    legend_below(ax, ncols=1, fontsize=10)
 
 
 def _reliability(ax, y, p, evaluation):
@@ -141,7 +153,7 @@ def _reliability(ax, y, p, evaluation):
     ax.plot(result.confidence[used], result.frequency[used], "o-", color=TRAIN_COLOR, lw=2, ms=7,
             label="mean predicted p against the share")
     for x, height, count in zip(centres[used], result.frequency[used], result.counts[used]):
-        ax.annotate(f"{count}", (x, height), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=9,
+        ax.annotate(f"{count}", (x, height), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=10,
                     color="0.3")
     ax.set_xlabel("predicted probability of class 1 (bins of 0.1)")
     ax.set_ylabel("share of class 1 among those rows")
@@ -149,7 +161,7 @@ def _reliability(ax, y, p, evaluation):
                  fontsize=11)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.08)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1, frameon=False, fontsize=10)
+    legend_below(ax, ncols=1, fontsize=10)
 
 
 def _confusion(ax, counts, names):
@@ -178,7 +190,7 @@ def _per_class(ax, evaluation, names):
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share")
     ax.set_title("Each class's precision and recall", fontsize=11)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=1, frameon=False, fontsize=10)
+    legend_below(ax, ncols=1, offset=-0.12, fontsize=10)
 
 
 def _one_class(ax):

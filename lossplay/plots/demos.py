@@ -7,9 +7,7 @@ rate per epoch, beside the rates on one axis with the stability limit 2/lambda_m
 
 import numpy as np
 
-from lossplay.plots import RUN_COLORS, _figure, _finite_or_nan, _styled, run_style
-
-RUN_MARKERS = ("o", "s", "^", "D", "v", "P")
+from lossplay.plots import PALETTE, _figure, _finite_or_nan, _styled, legend_below, markevery, run_style
 
 
 @_styled
@@ -23,9 +21,9 @@ def accuracy_and_loss(cmp, models):
     x = np.arange(len(names))
     accuracy = [models[n]["accuracy"] for n in names]
     loss = [models[n]["cross_entropy"] for n in names]
-    bars = ax_models.bar(x - 0.2, accuracy, width=0.38, color="#0072b2", label="accuracy")
+    bars = ax_models.bar(x - 0.2, accuracy, width=0.38, color=PALETTE["blue"], label="accuracy")
     twin = ax_models.twinx()
-    twin.bar(x + 0.2, loss, width=0.38, color="#e69f00", hatch="//", edgecolor="black", label="cross-entropy")
+    twin.bar(x + 0.2, loss, width=0.38, color=PALETTE["orange"], hatch="//", edgecolor="black", label="cross-entropy")
     for rect, value in zip(bars, accuracy):
         ax_models.text(rect.get_x() + rect.get_width() / 2, value, f"{value:.0%}", ha="center", va="bottom",
                        fontsize=11)
@@ -33,9 +31,9 @@ def accuracy_and_loss(cmp, models):
         twin.text(xi + 0.2, value, f"{value:.3f}", ha="center", va="bottom", fontsize=11)
     ax_models.set_xticks(x, [f"model {n}" for n in names])
     ax_models.set_ylim(0, 1.15)
-    ax_models.set_ylabel("accuracy (blue)")
+    ax_models.set_ylabel("accuracy (plain bars)")
     twin.set_ylim(0, max(loss) * 1.3)
-    twin.set_ylabel("cross-entropy (orange, hatched)")
+    twin.set_ylabel("cross-entropy (hatched bars)")
     twin.grid(False)
     ax_models.set_title("Imagined: 9 of 10 right, both", fontsize=11.5)
 
@@ -44,14 +42,15 @@ def accuracy_and_loss(cmp, models):
     for index, entry in enumerate(cmp.entries):
         history = entry.run.history
         epochs = history.column("epoch")
-        color, marker = RUN_COLORS[index % len(RUN_COLORS)], RUN_MARKERS[index % len(RUN_MARKERS)]
+        style = run_style(index)
         for ax, metric in ((ax_accuracy, "accuracy"), (ax_loss, "log_loss")):
             values = _finite_or_nan(history.column(f"{cmp.split}_{metric}"))
             prefix = entry is not longest and _is_prefix(entry.run, longest.run)
             if not prefix:
-                ax.plot(epochs, values, color=color, ls=run_style(index), lw=2.2, label=entry.name)
-            ax.plot([epochs[-1]], [values[-1]], marker=marker, ms=12, color=color, mec="black", ls="none",
-                    zorder=6, label=f"{entry.name}: ends at epoch {int(epochs[-1])}"
+                ax.plot(epochs, values, **style, lw=2.2, ms=5,
+                        markevery=markevery(len(epochs), index, len(cmp.entries)), label=entry.name)
+            ax.plot([epochs[-1]], [values[-1]], marker=style["marker"], ms=12, color=style["color"], mec="black",
+                    ls="none", zorder=6, label=f"{entry.name}: ends at epoch {int(epochs[-1])}"
                     + (" (its line lies under the longer run's)" if prefix else ""))
     ax_accuracy.set_title(f"Real runs: {split} accuracy", fontsize=11.5)
     ax_accuracy.set_ylabel(f"{split} accuracy")
@@ -59,7 +58,7 @@ def accuracy_and_loss(cmp, models):
     ax_loss.set_ylabel(f"{split} log loss")
     for ax in (ax_accuracy, ax_loss):
         ax.set_xlabel("epoch")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=9.5, frameon=False)
+        legend_below(ax, ncols=1, offset=-0.16, fontsize=10)
     holds = cmp.claim is not None and cmp.claim.holds
     fig.suptitle("The same accuracy, a different loss" if holds else
                  "Accuracy and loss of the real runs: on this seed they do not show the lesson", fontweight="bold")
@@ -90,27 +89,26 @@ def learning_rates(cmp, limit):
         history = entry.run.history
         costs = np.minimum(_finite_or_nan(history.column("train_loss")), top * 10)
         label = f"{entry.name}" + (" (diverged)" if entry.run.status == "diverged" else "")
-        ax_cost.plot(history.column("epoch"), costs, color=RUN_COLORS[index % len(RUN_COLORS)], ls=run_style(index),
-                     marker=RUN_MARKERS[index % len(RUN_MARKERS)], markevery=max(1, len(costs) // 10), lw=2.2,
+        ax_cost.plot(history.column("epoch"), costs, **run_style(index), markevery=markevery(len(costs)), lw=2.2,
                      label=label)
     ax_cost.set_yscale("log")
     ax_cost.set_ylim(low, top)
     ax_cost.set_xlabel("epoch")
     ax_cost.set_ylabel("training cost (log scale)")
     ax_cost.set_title("The cost of each learning rate", fontsize=11.5)
-    ax_cost.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, frameon=False)
+    legend_below(ax_cost, ncols=3)
 
     rates = [entry.run.config.lr for entry in cmp.entries]
-    ax_rates.axvspan(min(rates + [limit]) / 3, limit, color="#009e73", alpha=0.12)
-    ax_rates.axvspan(limit, max(rates + [limit]) * 3, color="#d55e00", alpha=0.12)
+    ax_rates.axvspan(min(rates + [limit]) / 3, limit, color=PALETTE["bluish green"], alpha=0.12)
+    ax_rates.axvspan(limit, max(rates + [limit]) * 3, color=PALETTE["vermillion"], alpha=0.12)
     ax_rates.axvline(limit, color="black", lw=2, ls="--")
     ax_rates.text(limit, 0.95, f"2/λmax = {limit:.3g} ", ha="right", va="top", fontsize=11)
-    ax_rates.text(0.02, 0.06, "converges", transform=ax_rates.transAxes, color="#006e4f", fontsize=11)
-    ax_rates.text(0.98, 0.06, "diverges", transform=ax_rates.transAxes, color="#a0400a", fontsize=11, ha="right")
+    ax_rates.text(0.02, 0.06, "converges", transform=ax_rates.transAxes, fontsize=11)
+    ax_rates.text(0.98, 0.06, "diverges", transform=ax_rates.transAxes, fontsize=11, ha="right")
     for index, entry in enumerate(cmp.entries):
         diverged = entry.run.status == "diverged"
-        ax_rates.plot([entry.run.config.lr], [0.5], marker="X" if diverged else "o", ms=16,
-                      color=RUN_COLORS[index % len(RUN_COLORS)], mec="black", ls="none")
+        ax_rates.plot([entry.run.config.lr], [0.5], marker="X" if diverged else run_style(index)["marker"], ms=16,
+                      color=run_style(index)["color"], mec="black", ls="none")
         right = entry.run.config.lr > limit  # labels sit on the far side from the limit's line
         ax_rates.annotate(f"lr {entry.run.config.lr:g}\n{entry.run.status}", (entry.run.config.lr, 0.5),
                           xytext=(14 if right else -14, 0), textcoords="offset points",

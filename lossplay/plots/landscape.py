@@ -8,20 +8,33 @@ beside the data with each optimizer's current line or boundary).
 import numpy as np
 
 from lossplay.catalog import label
-from lossplay.plots import CLASS_COLORS, CLASS_MARKERS, _figure, _span, _styled
+from lossplay.plots import (
+    CLASS_COLORS,
+    CLASS_MARKERS,
+    NOTE_COLOR,
+    PALETTE,
+    RUN_COLORS,
+    _figure,
+    _span,
+    _styled,
+    draw_outliers,
+    legend_below,
+    markevery,
+    run_style,
+)
 from lossplay.plots.animation import frame_positions, gif_bytes
+from lossplay.plots.legibility import FrameNote, in_view, overlap_note, overlapping, shared_steps
 
-PATH_COLORS = ("#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#111111", "#e377c2", "#17becf", "#8c564b")
-PATH_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 LEVELS = 18
 
 
 def _background_colormap():
-    """Light (low objective) to mid blue (high): coloured paths stand out on every part of it."""
+    """Near white (low objective) to mid grey (high): no hue, so every path's colour stands out on every
+    part of it."""
     from matplotlib import colormaps
     from matplotlib.colors import ListedColormap
 
-    return ListedColormap(colormaps["Blues"](np.linspace(0.02, 0.62, 256)))
+    return ListedColormap(colormaps["Greys"](np.linspace(0.0, 0.42, 256)))
 
 
 def _levels(costs):
@@ -54,13 +67,13 @@ def _draw_contours(scape, ax, fig, colorbar=True):
     levels = _levels(scape.costs)
     cmap = _background_colormap()
     filled = ax.contourf(first, second, costs, levels=levels, cmap=cmap, extend="max")
-    ax.contour(first, second, costs, levels=levels, colors="white", linewidths=0.6, alpha=0.8)
+    ax.contour(first, second, costs, levels=levels, colors="0.4", linewidths=0.6, alpha=0.45)
     if colorbar:
         bar = fig.colorbar(filled, ax=ax, shrink=0.9, pad=0.02)
         bar.set_label(_objective_label(scape))
-        bar.ax.tick_params(labelsize=9)
+        bar.ax.tick_params(labelsize=10)
     w_min, b_min, cost_min = scape.minimum
-    ax.plot([w_min], [b_min], marker="*", ms=22, color="gold", mec="black", mew=1.2, ls="none", zorder=9,
+    ax.plot([w_min], [b_min], marker="*", ms=22, color=PALETTE["yellow"], mec="black", mew=1.2, ls="none", zorder=9,
             label=f"{scape.minimum_words} ({_objective_label(scape, short=True)} {cost_min:.4g})")
     ax.plot([scape.start[0]], [scape.start[1]], marker="o", ms=13, color="white", mec="black", mew=2, ls="none",
             zorder=9, label=f"start ({scape.start[0]:g}, {scape.start[1]:g})")
@@ -73,20 +86,12 @@ def _draw_contours(scape, ax, fig, colorbar=True):
     ax.set_ylabel(_axis_label(scape, 1))
 
 
-def _path_style(index):
-    return PATH_COLORS[index % len(PATH_COLORS)], PATH_MARKERS[index % len(PATH_MARKERS)]
-
-
 def _path_label(path, short=False):
     if path.status == "diverged":
         return f"{path.label}: diverged"
     if short:
         return path.label
     return f"{path.label}: final cost {path.final_cost:.4g}"
-
-
-def _marks_every(path):
-    return max(1, path.steps // 20)
 
 
 def _title(scape):
@@ -103,38 +108,59 @@ def landscape(scape):
     fig = _figure(14.0, 6.4)
     ax_map, ax_cost = fig.subplots(1, 2, width_ratios=[1.35, 1])
     _draw_contours(scape, ax_map, fig)
+    count = len(scape.paths)
+    longest = max(p.steps for p in scape.paths) + 1
+    curves = []
     for index, path in enumerate(scape.paths):
-        color, marker = _path_style(index)
+        look = {**run_style(index), "lw": 2.4, "ms": 4.5, "markevery": markevery(path.steps + 1, index, count, 20)}
         points = path.points
-        ax_map.plot(points[:, 0], points[:, 1], color=color, lw=2.4, marker=marker, ms=4.5,
-                    markevery=_marks_every(path), zorder=4)
+        ax_map.plot(points[:, 0], points[:, 1], **look, zorder=4)
         if np.isfinite(points[-1]).all():
-            ax_map.plot(*points[-1], marker=marker, ms=11, color=color, mec="black", mew=1.2, zorder=7)
+            ax_map.plot(*points[-1], marker=look["marker"], ms=11, color=look["color"], mec="black", mew=1.2, zorder=7)
         costs = np.where(np.isfinite(path.costs), path.costs, np.nan)
-        ax_cost.plot(np.arange(len(costs)), costs, color=color, lw=2.4, marker=marker, ms=4.5,
-                     markevery=_marks_every(path), label=_path_label(path))
+        ax_cost.plot(np.arange(len(costs)), costs, **look, label=_path_label(path))
+        curves.append((path.label, np.pad(costs, (0, longest - len(costs)), constant_values=np.nan)))
     ax_map.set_title("The landscape and each optimizer's path (large marker: where it ended)", fontsize=11.5)
-    ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=10, frameon=False)
+    legend_below(ax_map, _shared_steps_note(scape, ax_map), offset=-0.1, fontsize=10)
     finite = np.concatenate([p.costs[np.isfinite(p.costs)] for p in scape.paths])
     w_min, b_min, cost_min = scape.minimum
     ax_cost.axhline(cost_min, color="0.3", ls=":", lw=1.5, label=f"{scape.minimum_words} ({cost_min:.4g})")
-    if finite.size and finite.min() > 0 and finite.max() / max(finite.min(), 1e-300) > 30:
+    log_scale = bool(finite.size and finite.min() > 0 and finite.max() / max(finite.min(), 1e-300) > 30)
+    if log_scale:
         ax_cost.set_yscale("log")
     ax_cost.set_xlabel("update")
     ax_cost.set_ylabel(f"{_objective_label(scape, short=True)} after each update")
     ax_cost.set_title("How fast each one gets down", fontsize=11.5)
-    ax_cost.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=10, frameon=False)
+    legend_below(ax_cost, overlap_note(overlapping(curves, *ax_cost.get_ylim(), log=log_scale)), ncols=1,
+                 offset=-0.1, fontsize=10)
     fig.suptitle(f"Loss landscape over {scape.parameter_names[0]} and {scape.parameter_names[1]}",
                  fontweight="bold")
-    fig.supxlabel(_title(scape), fontsize=10, color="0.3")
+    fig.supxlabel(_title(scape), fontsize=10, color=NOTE_COLOR)
     return fig
+
+
+def _shared_steps_note(scape, ax):
+    """'sgd and momentum take the same first step': the paths whose first updates lie on one another on the
+    map (closer than the overlap share of the axes), or None."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    clauses = []
+    for i, first in enumerate(scape.paths):
+        for second in scape.paths[i + 1:]:
+            shared = shared_steps(first.points, second.points, (x1 - x0, y1 - y0))
+            if shared == min(first.steps, second.steps):
+                clauses.append(f"{first.label} and {second.label} overlap all the way")
+            elif shared:
+                clauses.append(f"{first.label} and {second.label} take the same first "
+                               + ("step" if shared == 1 else f"{shared} steps"))
+    return "; ".join(clauses) or None
 
 
 # -- the animation --------------------------------------------------------------------------
 
 
 class _DataPanel:
-    """The training rows in the model's feature space, with one line (or boundary) per optimizer."""
+    """The training rows in the model's feature space, with one line (or boundary) per optimizer, and a note
+    naming the lines too steep to draw at this update."""
 
     def __init__(self, scape, ax):
         self.scape = scape
@@ -143,19 +169,19 @@ class _DataPanel:
         self.regression = data.task == "regression"
         X = data.design_train[:, :-1]
         suffix = " (standardised)" if scape.config.standardize else ""
+        self.crosses = []  # the corrupted rows, drawn again over each update's lines
         if self.regression:
             x, y = X[:, 0], data.y_train
             clean = ~data.outliers
             ax.scatter(x[clean], y[clean], s=18, color="0.5", alpha=0.7, label="training rows")
             if data.outliers.any():
-                ax.scatter(x[data.outliers], y[data.outliers], s=60, marker="X", color="black",
-                           label="corrupted targets")
+                self.crosses.append(draw_outliers(ax, x[data.outliers], y[data.outliers], "corrupted targets"))
             self.x_range = _span(x)
             ax.set_xlim(*self.x_range)
             ax.set_ylim(*_span(y, margin=0.15))
             ax.set_xlabel(data.feature_names[0] + suffix)
             ax.set_ylabel(data.target_name)
-            ax.set_title("The line of each optimizer at this update", fontsize=11.5)
+            title = "The line of each optimizer at this update"
         else:
             names = data.classes or ("0", "1")
             for c in range(2):
@@ -168,22 +194,31 @@ class _DataPanel:
             ax.set_ylim(y0, y1)
             ax.set_xlabel(data.feature_names[0] + suffix)
             ax.set_ylabel(data.feature_names[1] + suffix)
-            ax.set_title("The boundary w1·x1 + w2·x2 = 0 of each optimizer", fontsize=11.5)
+            title = "The boundary w1·x1 + w2·x2 = 0 of each optimizer"
         ax.grid(True)
         self.lines = []
         for index, path in enumerate(scape.paths):
-            color, _ = _path_style(index)
-            line, = ax.plot([], [], color=color, lw=2.6, label=label(path.name))
+            style = run_style(index)
+            line, = ax.plot([], [], color=style["color"], ls=style["ls"], lw=2.6, label=label(path.name))
             self.lines.append(line)
-        ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
+        self.legend = legend_below(ax, ncols=3, offset=-0.11, fontsize=10)
+        self.note = FrameNote(ax, title, 11.5)
+        self.steep = set()
 
     def show(self, index, point):
+        """Draw the index-th optimizer's line (or boundary) for parameters ``point``."""
         line = self.lines[index]
+        self.steep.discard(index)
         if not np.isfinite(point).all():
             line.set_data([], [])
         elif self.regression:
-            xs = np.array(self.x_range)
-            line.set_data(xs, point[0] * xs + point[1])
+            xs = np.linspace(*self.x_range, 50)
+            ys = point[0] * xs + point[1]
+            if in_view(ys, *self.ax.get_ylim()):
+                line.set_data(xs, ys)
+            else:  # a near-vertical stroke would say nothing: named in the note instead
+                line.set_data([], [])
+                self.steep.add(index)
         else:
             # the boundary through the origin, perpendicular to w, long enough to cross the whole panel
             x0, x1, y0, y1 = self.limits
@@ -196,22 +231,26 @@ class _DataPanel:
             ends = np.outer([-length, length], direction)
             line.set_data(ends[:, 0], ends[:, 1])
 
+    def show_note(self):
+        """Name the lines left out at this update (or say nothing)."""
+        names = [self.scape.paths[i].label for i in sorted(self.steep)]
+        self.note.show(f"too steep to draw here: {', '.join(names)}" if names else None)
+
 
 @_styled
 def landscape_gif(scape):
     """The paths growing update by update on the contours, beside the data and each current fit; GIF bytes."""
-    fig = _figure(12.5, 6.2)
+    fig = _figure(12.5, 6.6)
     fig.set_dpi(80)
     ax_map, ax_data = fig.subplots(1, 2, width_ratios=[1.2, 1])
     _draw_contours(scape, ax_map, fig, colorbar=False)
-    trails, heads = [], []
+    trails = []
     for index, path in enumerate(scape.paths):
-        color, marker = _path_style(index)
-        trail, = ax_map.plot([], [], color=color, lw=2.4, zorder=4, label=_path_label(path, short=True))
-        head, = ax_map.plot([], [], marker=marker, ms=10, color=color, mec="black", mew=1.2, ls="none", zorder=7)
+        # the path so far, with its marker at its head only
+        trail, = ax_map.plot([], [], **run_style(index), lw=2.4, ms=10, mec="black", mew=1.2, markevery=[-1],
+                             zorder=4, label=_path_label(path, short=True))
         trails.append(trail)
-        heads.append(head)
-    legend = ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=2, fontsize=9, frameon=False)
+    legend = legend_below(ax_map, _shared_steps_note(scape, ax_map), offset=-0.11, fontsize=10)
     labels = legend.get_texts()[-len(scape.paths):]
     panel = _DataPanel(scape, ax_data)
     longest = max(p.steps for p in scape.paths) + 1
@@ -223,12 +262,11 @@ def landscape_gif(scape):
             at = min(k, path.steps)
             shown = path.points[: at + 1]
             trails[index].set_data(shown[:, 0], shown[:, 1])
-            heads[index].set_data(shown[-1:, 0], shown[-1:, 1])
             panel.show(index, shown[-1])
             labels[index].set_text(f"{path.label}: {word} {path.costs[at]:.4g}")
+        panel.show_note()
         title.set_text(f"Loss landscape: update {k} of {longest - 1}")
 
-    animated = [*trails, *heads, *panel.lines, legend, title]
-    colors = [*PATH_COLORS, "gold", "white", "black", *CLASS_COLORS[:2]]
+    animated = [*trails, *panel.lines, *panel.crosses, panel.note.artist, legend, title]
+    colors = [*RUN_COLORS, PALETTE["yellow"], "white", "black", *CLASS_COLORS[:2]]
     return gif_bytes(fig, draw, frame_positions(longest), animated, colors)
-

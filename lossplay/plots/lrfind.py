@@ -4,11 +4,12 @@ import textwrap
 
 import numpy as np
 
-from lossplay.plots import FIT_COLOR, TRAIN_COLOR, _figure, _finite_or_nan, _styled
+from lossplay.plots import FIT_COLOR, PALETTE, TRAIN_COLOR, _figure, _finite_or_nan, _styled
+from lossplay.plots.legibility import corner_note
 
-SUGGESTION_COLOR = "#2ca02c"
-LIMIT_COLOR = "#9467bd"
-LOWEST_COLOR = "#ff7f0e"
+SUGGESTION_COLOR = PALETTE["bluish green"]
+LIMIT_COLOR = PALETTE["reddish purple"]
+LOWEST_COLOR = PALETTE["orange"]
 
 
 def _view(result):
@@ -60,17 +61,14 @@ def lr_find_curve(result):
     lowest = result.lowest_step
     if lowest is not None and lowest != result.suggested_step:
         what = "lowest smoothed cost" if smoothing else "lowest cost"
-        ax.plot([lrs[lowest - 1]], [result.smoothed[lowest - 1]], "o", color=LOWEST_COLOR, ms=9, mec="black",
+        ax.plot([lrs[lowest - 1]], [result.smoothed[lowest - 1]], "D", color=LOWEST_COLOR, ms=9, mec="black",
                 zorder=5, clip_on=False, label=f"{what}, at lr {lrs[lowest - 1]:.2g}")
     if result.suggested_lr is not None:
         lr = result.suggested_lr
-        ax.axvline(lr, color=SUGGESTION_COLOR, lw=2.4, zorder=4, label=f"suggested lr {lr:.2g}: steepest fall")
-        ax.plot([lr], [result.smoothed[result.suggested_step - 1]], "o", color=SUGGESTION_COLOR, ms=10,
-                mec="black", zorder=6, clip_on=False)
-    else:
-        reason = textwrap.fill(f"No suggestion: {result.why_no_suggestion}.", 48)
-        ax.text(0.5, 0.5, reason, transform=ax.transAxes, ha="center", va="center", color=FIT_COLOR,
-                fontsize=12, bbox={"facecolor": "white", "edgecolor": FIT_COLOR}, zorder=7)
+        look = {"color": SUGGESTION_COLOR, "lw": 2.4, "marker": "o", "ms": 10, "mec": "black"}
+        ax.axvline(lr, color=SUGGESTION_COLOR, lw=2.4, zorder=4)
+        ax.plot([lr], [result.smoothed[result.suggested_step - 1]], **look, zorder=6, clip_on=False)
+        ax.plot([], [], **look, label=f"suggested lr {lr:.2g}: steepest fall")  # the line and its dot, as drawn
     limit = result.stability_limit
     if limit is not None:
         label = f"full-batch GD stability limit 2/λmax = {limit:.2g}"
@@ -78,6 +76,8 @@ def lr_find_curve(result):
             ax.axvline(limit, color=LIMIT_COLOR, lw=2.2, ls="--", zorder=3, label=label)
         else:
             ax.plot([], [], color=LIMIT_COLOR, lw=2.2, ls="--", label=label + " (off the axis)")
+    if result.suggested_lr is None:
+        corner_note(ax, textwrap.fill(f"No suggestion: {result.why_no_suggestion}.", 48), color=FIT_COLOR, fontsize=12)
     ax.set_xlabel("learning rate (log scale)")
     what = "batch cost" if result.beta > 0 else "cost of all training rows"
     ax.set_ylabel(f"{what}: mean {c.loss_label} loss" + (" (log scale)" if view is not None and view[2] else ""))
