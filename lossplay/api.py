@@ -19,6 +19,7 @@ from lossplay import __version__, runs
 from lossplay.config import STEP_DEFAULTS, as_config, check_steps, coerce
 from lossplay.errors import LossplayError, called_as
 from lossplay.experiment import build
+from lossplay.formatting import plural
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import StepRecord, history_columns
 from lossplay.observers import Observer
@@ -43,7 +44,7 @@ class Run:
 
     def __repr__(self):
         return printable(f"<Run {self.config.loss_label}/{self.config.optimizer_label} on {self.config.dataset}: "
-                         f"{self.status} after {self.epochs_run} epochs>")
+                         f"{self.status} after {plural(self.epochs_run, 'epoch')}>")
 
     # -- what happened ----------------------------------------------------------------
 

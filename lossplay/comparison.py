@@ -34,6 +34,7 @@ from lossplay.config import (
 )
 from lossplay.errors import LossplayError, called_as, spell, spelling_flags
 from lossplay.experiment import build
+from lossplay.formatting import plural
 from lossplay.interrupt import graceful_interrupt
 from lossplay.registry import display_name
 from lossplay.verdicts import (
@@ -183,7 +184,7 @@ class Comparison:
         self.picture = None  # a demo's own picture: a function returning a Figure
 
     def __repr__(self):
-        return f"<Comparison of {len(self.entries)} runs: {', '.join(e.name for e in self.entries)}>"
+        return f"<Comparison of {plural(len(self.entries), 'run')}: {', '.join(e.name for e in self.entries)}>"
 
     @property
     def runs(self):

@@ -403,3 +403,80 @@ def test_a_config_file_is_read_once_per_command(in_tmp, monkeypatch, command):
     result = invoke(*command[:1], "--config", "c.toml", *command[1:], "--no-plot", "--quiet")
     assert result.exit_code == 0, result.output
     assert len(reads) == 1
+
+
+# -- what a class reads -------------------------------------------------------------------------------------
+
+
+def test_the_progress_bar_leaves_room_for_the_ctrl_c_a_terminal_echoes():
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from lossplay.render.common import ROOM_FOR_CTRL_C
+    from lossplay.render.compare import CompareProgress
+    from lossplay.render.training import EpochBar
+
+    for width in (60, 80, 120):
+        console = Console(file=io.StringIO(), width=width, force_terminal=True)
+        console.print(EpochBar(200_000))
+        progress = CompareProgress(console)
+        progress.progress.add_task("a run with a long name", total=200_000, cost="interrupted at epoch 123456")
+        console.print(progress.progress.get_renderable())
+        lines = Text.from_ansi(console.file.getvalue()).plain.splitlines()
+        assert lines and max(len(line.rstrip()) for line in lines) <= width - ROOM_FOR_CTRL_C
+
+
+def test_one_of_a_thing_is_said_in_the_singular(in_tmp):
+    text = words(invoke("train", "--epochs", "1", "--no-plot").output)
+    assert "1 epoch, batches of 32" in text and "Training completed: 1 epoch, 5 updates" in text
+    assert "1 epoch is too few" in text and "1 epochs" not in text
+    text = words(invoke("compare", "mse", "--epochs", "1", "--no-plot").output)
+    assert "Comparing 1 run on linear" in text and "1 runs" not in text
+
+
+@pytest.mark.parametrize(("min_delta", "said"), [("0", "has not fallen since epoch"),
+                                                  ("0.5", "has not fallen by more than 0.5 since epoch")])
+def test_early_stopping_says_what_it_waited_for(in_tmp, min_delta, said):
+    text = words(invoke("train", "--patience", "1", "--min-delta", min_delta, "--no-plot").output)
+    assert said in text and "(1 epoch)" in text and "by more than 0 " not in text
+
+
+def test_docstrings_are_shown_without_their_markup():
+    from lossplay.losses import LOSSES
+    from lossplay.optimizers import OPTIMIZERS
+
+    shown = "".join(invoke("losses", name).output for name in LOSSES)
+    shown += "".join(invoke("optimizers", name).output for name in OPTIMIZERS)
+    assert "eps_root" in shown and "`" not in shown and "::" not in shown
+
+
+def test_a_users_docstring_is_shown_without_its_markup(in_tmp):
+    (in_tmp / "mine.py").write_text('''
+import numpy as np
+from lossplay.losses import Loss
+
+
+class Squared(Loss):
+    """Half the squared residual.
+
+    See :class:`lossplay.losses.MSE` and ``Loss``; the math::
+
+        L = r^2 / 2
+    """
+
+    name = "squared"
+    task = "regression"
+    formula = "L = ½r²"
+    derivative_formula = "dL/dz = r"
+
+    def losses(self, z, y):
+        return 0.5 * (z - y) ** 2
+
+    def derivative(self, z, y):
+        return z - y
+''')
+    result = invoke("losses", "mine.py:Squared")
+    assert result.exit_code == 0, result.output
+    assert "See lossplay.losses.MSE and Loss; the math:" in words(result.output) and "`" not in result.output

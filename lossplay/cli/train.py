@@ -41,7 +41,8 @@ def train(ctx, config_file, **values):
         render.print_notes(console, experiment.notes)
     else:
         render.describe_run(console, experiment)
-        observers.append(render.LiveTraining(console, config.epochs, experiment.data.task, config.log_every))
+        observers.append(render.LiveTraining(console, config.epochs, experiment.data.task, config.log_every,
+                                             validation=experiment.data.n_val > 0, penalty=experiment.penalty.active))
     if config.animate:
         from lossplay.plots import can_draw_fit
 

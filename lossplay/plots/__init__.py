@@ -9,6 +9,8 @@ import io
 
 import numpy as np
 
+from lossplay.formatting import plural
+
 STYLE = {
     "font.size": 12,
     "axes.titlesize": 13,
@@ -246,7 +248,7 @@ def _when(run):
     kept = run.outcome.kept_epoch
     if kept is not None and kept != run.epochs_run:
         return f"of epoch {kept}, the best (stopped at {run.epochs_run})"
-    return f"after {run.epochs_run} epochs"
+    return f"after {plural(run.epochs_run, 'epoch')}"
 
 
 def _signed(value):

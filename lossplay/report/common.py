@@ -5,7 +5,7 @@ from pathlib import Path
 
 from lossplay.catalog import LOSSES, OPTIMIZERS, OPTIONS
 from lossplay.config import FIELDS, SECTIONS, flag_name
-from lossplay.formatting import number
+from lossplay.formatting import number, plural
 from lossplay.report.markup import element, escape, join
 
 TASK_WORDS = {"regression": "regression", "binary": "binary classification",
@@ -135,10 +135,6 @@ def is_output_option(name):
 
 def is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def plural(count, word):
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def dataset_label(name):

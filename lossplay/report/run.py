@@ -1,6 +1,6 @@
 """The page of a training run (run.json): status, settings, how training went, metrics, parameters, pictures."""
 
-from lossplay.formatting import number
+from lossplay.formatting import number, plural
 from lossplay.report.common import (
     ANIMATION_TEXT,
     ANY_ANIMATION_TEXT,
@@ -30,11 +30,12 @@ def status_sentences(doc, config):
     epochs_run, epochs, patience = doc.get("epochs_run"), config.get("epochs"), config.get("patience")
     of_total = f" of {epochs}" if epochs is not None else ""
     if status == "completed":
-        ran = f"all {epochs} epochs ran" if epochs is not None else "every epoch ran"
+        ran = ("every epoch ran" if epochs is None else "its one epoch ran" if epochs == 1
+               else f"all {epochs} epochs ran")
         return "Completed", [f"Training completed: {ran}, and the numbers below are those of the last epoch."]
     if status == "early_stopped":
         sentences = [f"Early stopping ended training after epoch {epochs_run}{of_total}: the validation cost had "
-                     f"not improved for {patience} epochs." if patience is not None and epochs_run is not None
+                     f"not improved for {plural(patience, 'epoch')}." if patience is not None and epochs_run is not None
                      else "Early stopping ended training: the validation cost had stopped improving."]
         kept = doc.get("kept_epoch")
         if is_number(kept) and kept != epochs_run:
@@ -52,7 +53,8 @@ def status_sentences(doc, config):
             f"Each update overshot the minimum by more than the last: the learning rate{learning_rate} is too "
             "large for this problem. The numbers below belong to a model that blew up."]
     if status == "interrupted":
-        after = f" after {epochs_run}{of_total} epochs" if epochs_run is not None else ""
+        after = f" after {epochs_run}{of_total} epochs" if of_total else f" after {plural(epochs_run, 'epoch')}" \
+            if epochs_run is not None else ""
         return "Interrupted", [f"Training was stopped (Ctrl-C or SIGTERM){after}: the numbers below are those it had "
                                "reached, and the loss curve ends there."]
     if status is None:
