@@ -102,6 +102,30 @@ def test_compare_table(width, options):
     assert_readable(drawn(width, render.comparison_summary(cmp)), width, "own cost", *(e.name for e in cmp.entries))
 
 
+STEP_CASES = [
+    {},
+    {"optimizer": "adam"},
+    {"loss": "bce", "dataset": "blobs", "l2": 0.1},
+    {"loss": "cce", "dataset": "iris", "batch_size": 3, "optimizer": "adam"},
+    {"dataset": "breast_cancer", "batch_size": 64, "loss": "bce", "optimizer": "rmsprop", "momentum": 0.9},
+]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("compact", [False, True], ids=["full", "compact"])
+@pytest.mark.parametrize("options", STEP_CASES, ids=lambda o: "-".join(map(str, o.values())) or "default")
+def test_step_tables(width, compact, options):
+    from lossplay.api import step_experiment, step_records
+    from lossplay.config import STEP_DEFAULTS, make_config
+    from lossplay.loop import StepRecord
+
+    experiment = step_experiment(make_config(**{**STEP_DEFAULTS, **options}))
+    view = render.StepView(experiment, compact=compact, width=width)
+    records = [r for r in step_records(experiment, 2) if isinstance(r, StepRecord)]
+    text = drawn(width, render.describe_steps(experiment, 2), *(view.render(record) for record in records))
+    assert_readable(text, width, "1. The batch", "5. Update", "6. Did it help?", "step", "after")
+
+
 def test_lr_find_and_landscape_tables():
     result = lossplay.lr_find(steps=20)
     scape = lossplay.landscape(steps=20, grid=21, optimizers="momentum,nesterov,adam@0.00001,sgd@5")
