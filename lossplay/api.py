@@ -8,7 +8,7 @@
 
 The options are those of ``lossplay train`` (see ``TrainConfig``). The API
 prints nothing and writes nothing unless ``out`` is given or ``save`` is
-called; ``quiet`` and ``log_every`` only shape the command line's output.
+called; ``quiet``, ``log_every`` and ``pace`` only shape the command line's output.
 """
 
 from datetime import datetime

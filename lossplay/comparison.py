@@ -49,7 +49,7 @@ from lossplay.verdicts import (
 COMMON_METRICS = {"regression": ("mse", "mae", "r2"), "binary": ("accuracy", "f1", "log_loss"),
                   "multiclass": ("accuracy", "f1", "log_loss")}
 
-NOT_VARIED = ("out", "force", "log_every", "quiet", "no_plot", "animate")
+NOT_VARIED = ("out", "force", "log_every", "pace", "quiet", "no_plot", "animate")
 
 
 @dataclass(frozen=True)

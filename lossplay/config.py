@@ -44,6 +44,8 @@ OPTIMIZER_SPECS = {
 }
 
 SECTIONS = ("Data", "Model and loss", "Optimizer", "Training loop", "Output")
+# the longest --pace, in seconds: time for a class to read a row, not a run that seems to hang
+MAX_PACE = 10.0
 
 
 def option(default, section, help, *, metavar=None, flag=None, shown=None):
@@ -197,6 +199,11 @@ class TrainConfig:
     log_every: int | None = option(
         None, "Output", "Print a table row every N epochs.", metavar="N", shown="about 10 rows in all")
     quiet: bool = option(False, "Output", "Print only the summary: no table, no progress bar.", flag="--quiet")
+    pace: float = option(
+        0.0, "Output", f"Wait this many seconds after each row of the live table, so that a class can read it "
+        f"before the next one comes (at most {MAX_PACE:g}). Training waits too; Ctrl-C ends the wait at once "
+        "and keeps the run as usual. With --quiet there is no table, so nothing waits.", metavar="SECONDS",
+        shown="0, no waiting")
     no_plot: bool = option(False, "Output", "Do not draw the PNG pictures.", flag="--no-plot")
     animate: bool = option(
         False, "Output", "Also write a GIF of the fit (line or decision boundary) changing over the epochs, "
@@ -251,6 +258,7 @@ _RANGES = {
     "epochs": (lambda v: 1 <= v <= MAX_EPOCHS, f"at least 1 and at most {MAX_EPOCHS:,}"),
     "batch_size": (lambda v: v >= 0, ">= 0 (0 means full batch)"),
     "log_every": (lambda v: v >= 1, "at least 1"),
+    "pace": (lambda v: 0 <= v <= MAX_PACE, f"between 0 and {MAX_PACE:g} seconds"),
 }
 
 # the ranges of the options some commands add to train's (not TrainConfig fields)
@@ -506,7 +514,7 @@ def read_toml(path, known=FIELDS, extra=()):
 
 
 # options that only shape what is printed or written: a suggested command leaves them out
-OUTPUT_OPTIONS = ("out", "force", "quiet", "no_plot", "log_every", "animate")
+OUTPUT_OPTIONS = ("out", "force", "quiet", "no_plot", "log_every", "pace", "animate")
 
 
 def command_line(options, command="train"):

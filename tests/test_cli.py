@@ -405,6 +405,88 @@ def test_a_config_file_is_read_once_per_command(in_tmp, monkeypatch, command):
     assert len(reads) == 1
 
 
+# -- pacing for a projector ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def naps(monkeypatch):
+    """time.sleep recorded instead of slept: the list of the seconds asked for."""
+    asked = []
+    monkeypatch.setattr(time, "sleep", asked.append)
+    return asked
+
+
+def test_pace_waits_after_each_logged_row_but_the_last(in_tmp, naps):
+    result = invoke("train", "--epochs", "4", "--log-every", "1", "--pace", "0.25", "--no-plot")
+    assert result.exit_code == 0, result.output
+    assert sum(naps) == pytest.approx(4 * 0.25)  # after the rows of epochs 0 to 3; none after the last row
+    assert max(naps) <= 0.1  # in short naps, so that Ctrl-C ends the wait at once
+    assert [line.split()[0] for line in result.output.splitlines() if line.strip()[:1].isdigit()][:5] == \
+        ["0", "1", "2", "3", "4"]
+
+
+def test_pace_does_not_wait_without_a_table(in_tmp, naps):
+    assert invoke("train", "--epochs", "3", "--pace", "2", "--quiet", "--no-plot").exit_code == 0
+    import lossplay
+
+    lossplay.train(epochs=3, pace=2)  # the API prints nothing, so nothing waits either
+    assert naps == []
+
+
+def test_pace_help_says_what_quiet_does():
+    text = words(invoke("train", "--help").output)
+    assert "--pace SECONDS" in text and "With --quiet there is no table, so nothing waits" in text
+    assert "--pace" not in invoke("compare", "--help").output and "--pace" not in invoke("step", "--help").output
+
+
+@pytest.mark.parametrize("value", ["11", "-0.5", "nan"])
+def test_pace_out_of_its_range_is_one_error_line(in_tmp, value):
+    result = CliRunner().invoke(cli, ["train", "--pace", value])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: --pace must be"), result.stderr
+    (in_tmp / "slow.toml").write_text("pace = 60\n")
+    result = CliRunner().invoke(cli, ["train", "--config", "slow.toml"])
+    assert result.exit_code == 2 and "--pace must be between 0 and 10 seconds, got 60" in result.stderr
+
+
+def test_ctrl_c_ends_a_paced_wait_at_once_and_the_run_is_kept(naps, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from lossplay import render
+    from lossplay.api import run_experiment
+    from lossplay.config import make_config
+    from lossplay.experiment import build
+    from lossplay.interrupt import StopSignal
+
+    stop = StopSignal()
+
+    def ctrl_c_while_waiting(seconds):
+        naps.append(seconds)
+        stop.requested = True  # what the Ctrl-C handler does
+
+    monkeypatch.setattr(time, "sleep", ctrl_c_while_waiting)
+    experiment = build(make_config(epochs=50, pace=10))
+    live = render.LiveTraining(Console(file=io.StringIO()), 50, "regression", pace=10, stop=stop)
+    run = run_experiment(experiment, [live], stop)
+    assert naps == [live.NAP]  # one nap, not ten seconds
+    assert run.status == "interrupted" and run.epochs_run == 0
+
+
+def test_ctrl_c_during_a_paced_run_exits_130_and_saves_the_run(tmp_path):
+    process = start(["train", "--epochs", "5", "--pace", "10", "--out", "paced"], tmp_path)
+    while "0 " not in process.stdout.readline()[:8]:  # the row of epoch 0 is on the screen: waiting
+        pass
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert time.monotonic() - started < 5  # not the rest of the 10 seconds
+    assert json.loads((tmp_path / "paced" / "run.json").read_text())["status"] == "interrupted"
+
+
 # -- what a class reads -------------------------------------------------------------------------------------
 
 

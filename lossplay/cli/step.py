@@ -8,7 +8,7 @@ from lossplay.cli import EXIT_INTERRUPTED, EXIT_TERMINATED, say
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_from_command_line, config_options
 from lossplay.config import MAX_STEPS, STEP_DEFAULTS, check_steps
 
-NOT_FOR_STEP = ("epochs", "out", "force", "log_every", "quiet", "no_plot", "animate")
+NOT_FOR_STEP = ("epochs", "out", "force", "log_every", "pace", "quiet", "no_plot", "animate")
 # a terminal with fewer lines than this gets the compact layout unless --full is given
 COMPACT_BELOW_LINES = 40
 PAUSES = ("step", "section")

@@ -104,6 +104,11 @@ class LiveTraining(Observer):
     ``REDRAWS_PER_SECOND`` times a second (rows that arrive faster wait for the next redraw),
     so drawing costs the same small share of any run, however fast its epochs.
 
+    With ``pace`` (seconds) each row is printed as soon as it is logged and stays alone on the screen for
+    that long before training goes on, so that a class can read it; the wait happens here, in the display
+    that listens to the loop, never in the loop. It ends at once when ``stop`` (the run's ``StopSignal``)
+    is set by a Ctrl-C, so that the run stops after its current step and is saved as usual.
+
     The table fits the console's width: its columns are those that fit, in the order ``DROPPED_FIRST``
     leaves them out (the objective first when it is the cost, without a penalty), with a note naming
     those left out. Without a validation split there is no validation column and the metric is the
@@ -113,13 +118,17 @@ class LiveTraining(Observer):
     NUMBER_WIDTH = 10  # the widest string number() makes with 4 digits: "-1.235e+10"
     REDRAWS_PER_SECOND = 8
     GAP = "   "
+    NAP = 0.1  # seconds: how often a paced wait looks for a Ctrl-C and redraws the bar's clock
     # the columns a narrow terminal leaves out, first to last (the objective first only without a penalty)
     DROPPED_FIRST = ("grad_norm", "objective", "metric")
 
-    def __init__(self, console, epochs, task, log_every=None, *, validation=True, penalty=False):
+    def __init__(self, console, epochs, task, log_every=None, *, validation=True, penalty=False, pace=0.0,
+                 stop=None):
         self.console = console
         self.epochs = epochs
         self.log_every = log_every or max(1, math.ceil(epochs / 10))
+        self.pace = pace
+        self.stop = stop
         self.columns, self.left_out = self._columns(task, validation, penalty, console.width)
         self.widths = [max(len(column.label), self.NUMBER_WIDTH) for column in self.columns]
         self.widths[0] = max(len("epoch"), len(str(epochs)))
@@ -208,13 +217,27 @@ class LiveTraining(Observer):
         if self.live is None:
             self._print_pending(now)
             self._start_bar()
-        elif now - self.printed_at >= 1 / self.REDRAWS_PER_SECOND:
+        elif (logged and self.pace) or now - self.printed_at >= 1 / self.REDRAWS_PER_SECOND:
             if self.pending:
                 self._print_pending(now)
             elif self.live:
                 self.live.refresh()
                 self.printed_at = now
+        if logged and self.pace and record.epoch < self.epochs:
+            self._wait(self.pace)
         self.latest = record
+
+    def _wait(self, seconds):
+        """Leave the last row alone on the screen for ``seconds``, in naps of ``NAP`` seconds that end at
+        once when a Ctrl-C has asked the run to stop; the bar's clock is redrawn after each."""
+        left = seconds
+        while left > 0 and not (self.stop is not None and self.stop.requested):
+            nap = min(left, self.NAP)
+            time.sleep(nap)
+            left -= nap
+            if self.live:
+                self.live.refresh()
+        self.printed_at = time.monotonic()
 
     def on_train_end(self, outcome):
         record = self.latest
