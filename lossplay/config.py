@@ -513,6 +513,78 @@ def read_toml(path, known=FIELDS, extra=()):
     return values
 
 
+# the package that holds the shipped configs: the repository's configs/ folder, installed as package data
+SHIPPED_CONFIGS = "lossplay.configs"
+
+
+@dataclass(frozen=True)
+class ShippedConfig:
+    """A config file shipped with lossplay: its name (``--config NAME``), the command that reads it (compare
+    when it lists losses, optimizers, rates or values to vary, else train), the first line of its top
+    comment, which says what it shows, and its text."""
+
+    name: str
+    command: str
+    summary: str
+    text: str
+
+
+def shipped_configs():
+    """Every shipped config, {name: ``ShippedConfig``}, in the order of their names."""
+    import tomllib
+    from importlib import resources
+
+    found = {}
+    for entry in sorted(resources.files(SHIPPED_CONFIGS).iterdir(), key=lambda entry: entry.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        first = text.splitlines()[0] if text else ""
+        summary = first.lstrip("#").strip() if first.startswith("#") else ""
+        command = "compare" if any(key in tomllib.loads(text) for key in COMPARE_KEYS) else "train"
+        name = entry.name.removesuffix(".toml")
+        found[name] = ShippedConfig(name, command, summary, text)
+    return found
+
+
+def _config_key(name):
+    """A name as shipped configs are named: lower case, underscores, no .toml."""
+    return str(name).strip().lower().replace("-", "_").removesuffix(".toml")
+
+
+def shipped_config(name):
+    """The ``ShippedConfig`` called ``name`` (with or without .toml, dashes or underscores, any case), or a
+    ``LossplayError`` that names the closest one."""
+    configs = shipped_configs()
+    key = _config_key(name)
+    if key not in configs:
+        raise LossplayError(f"lossplay ships no config called '{name}'.{did_you_mean(key, list(configs))} "
+                            "'lossplay configs' lists them.")
+    return configs[key]
+
+
+def read_config(name, known=FIELDS, extra=()):
+    """The options of ``--config NAME`` (see ``read_toml``): the file NAME when there is one (- is standard
+    input), else the shipped config of that name, from any folder (see ``lossplay configs``). A file in the
+    current folder wins over a shipped config of the same name."""
+    from importlib import resources
+
+    path = os.fspath(name)
+    if path == "-" or os.path.lexists(path):
+        return read_toml(path, known, extra)
+    configs = shipped_configs()
+    key = _config_key(path)
+    if key not in configs:
+        base = _config_key(os.path.basename(path))
+        if base in configs:
+            raise LossplayError(f"Config file '{path}' does not exist. lossplay ships a config called '{base}': "
+                                f"{spell('config', base)} reads it from any folder.")
+        raise LossplayError(f"Config file '{path}' does not exist, and no shipped config has that name."
+                            f"{did_you_mean(key, list(configs))} 'lossplay configs' lists them.")
+    with resources.as_file(resources.files(SHIPPED_CONFIGS).joinpath(f"{key}.toml")) as shipped:
+        return read_toml(shipped, known, extra)
+
+
 # options that only shape what is printed or written: a suggested command leaves them out
 OUTPUT_OPTIONS = ("out", "force", "quiet", "no_plot", "log_every", "pace", "animate")
 

@@ -397,8 +397,8 @@ def test_a_config_file_is_read_once_per_command(in_tmp, monkeypatch, command):
     import lossplay.cli.options as options
 
     reads = []
-    real = options.read_toml
-    monkeypatch.setattr(options, "read_toml", lambda *a, **k: reads.append(a) or real(*a, **k))
+    real = options.read_config
+    monkeypatch.setattr(options, "read_config", lambda *a, **k: reads.append(a) or real(*a, **k))
     (in_tmp / "c.toml").write_text('optimizer = "adam"\nsteps = 30\nlosses = ["mse", "mae"]\n')
     result = invoke(*command[:1], "--config", "c.toml", *command[1:], "--no-plot", "--quiet")
     assert result.exit_code == 0, result.output
@@ -487,9 +487,6 @@ def test_ctrl_c_during_a_paced_run_exits_130_and_saves_the_run(tmp_path):
     assert json.loads((tmp_path / "paced" / "run.json").read_text())["status"] == "interrupted"
 
 
-# -- what a class reads -------------------------------------------------------------------------------------
-
-
 def test_the_progress_bar_leaves_room_for_the_ctrl_c_a_terminal_echoes():
     import io
 
@@ -508,6 +505,9 @@ def test_the_progress_bar_leaves_room_for_the_ctrl_c_a_terminal_echoes():
         console.print(progress.progress.get_renderable())
         lines = Text.from_ansi(console.file.getvalue()).plain.splitlines()
         assert lines and max(len(line.rstrip()) for line in lines) <= width - ROOM_FOR_CTRL_C
+
+
+# -- the words a class reads ---------------------------------------------------------------------------------
 
 
 def test_one_of_a_thing_is_said_in_the_singular(in_tmp):
@@ -562,3 +562,63 @@ class Squared(Loss):
     result = invoke("losses", "mine.py:Squared")
     assert result.exit_code == 0, result.output
     assert "See lossplay.losses.MSE and Loss; the math:" in words(result.output) and "`" not in result.output
+
+
+# -- shipped configs by name ---------------------------------------------------------------------------------
+
+
+def test_a_shipped_config_is_found_by_name_from_any_folder(in_tmp):
+    result = invoke("train", "--config", "overfitting_sine", "--epochs", "3", "--quiet", "--no-plot", "--out", "r")
+    assert result.exit_code == 0, result.output
+    config = json.loads((in_tmp / "r" / "run.json").read_text())["config"]
+    assert (config["dataset"], config["poly_degree"], config["epochs"]) == ("sine", 9, 3)
+    for spelling in ("overfitting_sine.toml", "Overfitting-Sine"):
+        assert invoke("train", "--config", spelling, "--epochs", "1", "--quiet", "--no-plot", "--out", "r",
+                      "--force").exit_code == 0
+    result = invoke("compare", "--config", "demo_outliers", "--epochs", "2", "--quiet", "--no-plot")
+    assert result.exit_code == 0 and "Comparing 3 runs" in result.output
+
+
+def test_a_file_in_the_current_folder_wins_over_a_shipped_config(in_tmp):
+    (in_tmp / "overfitting_sine.toml").write_text('dataset = "blobs"\nloss = "bce"\n')
+    assert invoke("train", "--config", "overfitting_sine.toml", "--epochs", "1", "--quiet", "--no-plot",
+                  "--out", "r").exit_code == 0
+    assert json.loads((in_tmp / "r" / "run.json").read_text())["config"]["dataset"] == "blobs"
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("overfiting_sine", "Config file 'overfiting_sine' does not exist, and no shipped config has that name. "
+                        "Did you mean 'overfitting_sine'? 'lossplay configs' lists them."),
+    ("configs/overfitting_sine.toml", "Config file 'configs/overfitting_sine.toml' does not exist. lossplay ships a "
+                                      "config called 'overfitting_sine': --config overfitting_sine reads it from "
+                                      "any folder."),
+])
+def test_a_config_name_that_is_not_there_is_one_error_line(in_tmp, name, message):
+    result = CliRunner().invoke(cli, ["train", "--config", name])
+    assert result.exit_code == 2 and result.stderr.strip() == f"Error: {message}"
+
+
+def test_lossplay_configs_lists_each_with_the_first_line_of_its_comment():
+    from lossplay.config import shipped_configs
+
+    configs = shipped_configs()
+    assert {"overfitting_sine", "iris_softmax", "demo_outliers"} <= set(configs)
+    text = words(invoke("configs").output)
+    for config in configs.values():
+        assert config.summary.endswith(".") and len(config.summary) <= 78, config.name
+        assert f"{config.name} {config.command} {config.summary}" in text
+    assert configs["demo_outliers"].command == "compare" and configs["overfitting_sine"].command == "train"
+    printed = invoke("configs", "overfitting_sine").output
+    assert printed == configs["overfitting_sine"].text
+    result = CliRunner().invoke(cli, ["configs", "overfiting"])
+    assert result.exit_code == 2 and "Did you mean 'overfitting_sine'?" in result.stderr
+
+
+def test_the_shipped_configs_are_the_repositorys():
+    from pathlib import Path
+
+    from lossplay.config import shipped_configs
+
+    folder = Path(__file__).resolve().parent.parent / "configs"
+    assert {name: config.text for name, config in shipped_configs().items()} == \
+        {path.stem: path.read_text(encoding="utf-8") for path in folder.glob("*.toml")}

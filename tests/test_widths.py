@@ -138,6 +138,7 @@ def test_lr_find_and_landscape_tables():
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_catalogs_and_gradcheck(width):
+    from lossplay.config import shipped_configs
     from lossplay.data import CATALOG
     from lossplay.demos import DEMOS
     from lossplay.gradcheck import check_all
@@ -145,10 +146,10 @@ def test_catalogs_and_gradcheck(width):
     from lossplay.optimizers import OPTIMIZERS
 
     shown = drawn(width, render.datasets_table(CATALOG), render.losses_table(LOSSES),
-                  render.optimizers_table(OPTIMIZERS), render.demos_table(DEMOS),
-                  *(render.loss_card(cls) for cls in LOSSES.values()),
+                  render.optimizers_table(OPTIMIZERS), render.configs_table(shipped_configs()),
+                  render.demos_table(DEMOS), *(render.loss_card(cls) for cls in LOSSES.values()),
                   *(render.optimizer_card(cls) for cls in OPTIMIZERS.values()))
-    assert_readable(shown, width, *CATALOG, *LOSSES, *OPTIMIZERS, *DEMOS,
+    assert_readable(shown, width, *CATALOG, *LOSSES, *OPTIMIZERS, *shipped_configs(), *DEMOS,
                     LOSSES["focal"].derivative_formula)
     results = check_all(0, None)
     assert_readable(drawn(width, render.gradcheck_table(results, 1e-6)), width, "focal, weighted", "smooth_l1")

@@ -50,6 +50,7 @@ COMMANDS = {
     "optimizers": ("catalogs", "List the optimizers, or show one in full with its first steps on a parabola."),
     "gradcheck": ("catalogs", "Check every loss and model's gradient against finite differences."),
     "datasets": ("datasets", "List the built-in and shipped datasets: task, size, features, what each is good for."),
+    "configs": ("configs", "List the config files shipped with lossplay, or print one."),
     "landscape": ("landscape", "Draw the cost over two parameters, with each optimizer's path across it."),
     "lr-find": ("lrfind", "Find a learning rate: raise it step by step and watch where the cost falls fastest."),
     "report": ("report", "Write a self-contained HTML handout of a run, comparison, landscape or lr-find folder."),
@@ -191,6 +192,7 @@ def cli():
       lossplay lr-find                        find a learning rate
       lossplay losses                         the losses, their formulas and uses
       lossplay datasets                       the datasets you can use
+      lossplay configs                        ready-made configs: --config NAME
 
     Every command has --help. Exit codes: 0 done, 2 bad input,
     3 training diverged, 130 interrupted (Ctrl-C), 143 terminated

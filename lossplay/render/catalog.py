@@ -47,6 +47,33 @@ def _datasets_lines(catalog):
     return Group(*parts)
 
 
+CONFIGS_TITLE = "Configs shipped with lossplay (use with --config NAME, from any folder)"
+
+
+def configs_table(configs):
+    """Every shipped config: its name, the command that reads it and what it shows; stacked in lines when
+    the table would squeeze its sentences into a narrow column."""
+    return Fitted(lambda: _configs_columns(configs), lambda: _configs_lines(configs))
+
+
+def _configs_columns(configs):
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=CONFIGS_TITLE)
+    table.add_column("name", style="bold", no_wrap=True)
+    table.add_column("command", no_wrap=True)
+    table.add_column("what it shows", min_width=PROSE_WIDTH)
+    for config in configs.values():
+        table.add_row(config.name, config.command, escape(config.summary))
+    return table
+
+
+def _configs_lines(configs):
+    parts = [Text(CONFIGS_TITLE, style="italic")]
+    for config in configs.values():
+        parts.append(Text.assemble((config.name, "bold"), f"  (lossplay {config.command})"))
+        parts.append(Hanging(Text(config.summary), "    "))
+    return Group(*parts)
+
+
 def _option_words(defaults):
     """'--delta (1)' for each option of ``defaults`` ({option: default}), as the command line spells it."""
     from lossplay.config import flag_name
