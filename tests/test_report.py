@@ -19,7 +19,7 @@ from lossplay.formatting import number
 from lossplay.report import build_report, write_report
 
 DATA_URI = re.compile(r'src="data:(image/[a-z]+);base64,([A-Za-z0-9+/=]+)"')
-VOID_ELEMENTS = {"meta", "img", "br", "hr", "link", "input"}
+VOID_ELEMENTS = {"meta", "img", "br", "wbr", "hr", "link", "input"}
 
 
 def invoke(*args):

@@ -26,6 +26,12 @@ def escape(value):
     return Html(html.escape(str(value), quote=True))
 
 
+def breakable(text):
+    """Text as markup that a narrow column may break after each underscore (``living_area_square_metres``),
+    where a browser would otherwise find no place to break it."""
+    return Html(escape(text).replace("_", "_<wbr>"))
+
+
 def join(parts, separator=""):
     """Several pieces of markup (or texts, escaped) as one."""
     return Html(escape(separator).join(escape(part) for part in parts))

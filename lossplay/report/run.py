@@ -18,7 +18,7 @@ from lossplay.report.common import (
     sequence,
     setting,
 )
-from lossplay.report.markup import element, join, key_values, paragraph, section, table
+from lossplay.report.markup import breakable, element, join, key_values, paragraph, section, table
 from lossplay.report.paths import files_note
 from lossplay.report.reading import cell_number, read_history, true_parameters
 from lossplay.report.settings import every_option, recorded_command, settings_rows, train_command
@@ -125,7 +125,7 @@ def parameters_section(params, data, config):
         classes = [str(c) for c in sequence(data.get("classes"))]
         k = max(len(row) for row in weights)
         classes = classes if len(classes) == k else [str(i) for i in range(k)]
-        rows = [[f"w[{name}]", *(number(v) for v in row)] for name, row in zip(names, weights)]
+        rows = [[breakable(f"w[{name}]"), *(number(v) for v in row)] for name, row in zip(names, weights)]
         if isinstance(bias, list):
             rows.append(["b (bias)", *(number(v) for v in bias)])
         intro = (f"One weight per feature and class, {units}: the class whose score Σ w·x + b is highest wins, "
@@ -134,7 +134,7 @@ def parameters_section(params, data, config):
                        table(["parameter", *(f"class {c}" for c in classes)], rows, class_="params",
                              label="The learned parameters"))
     header = ["parameter", "learned"]
-    rows = [[f"w[{name}]", number(w)] for name, w in zip(names, weights)]
+    rows = [[breakable(f"w[{name}]"), number(w)] for name, w in zip(names, weights)]
     rows.append(["b (bias)", number(bias)])
     converted = original_units(weights, bias, standardization) if standardization else None
     if converted is not None:

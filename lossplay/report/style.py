@@ -100,6 +100,7 @@ footer { margin-top: 2.5rem; padding-top: 0.6rem; padding-bottom: 2rem; border-t
   body { font-size: 15px; }
   h1 { font-size: 1.45rem; }
   table.keys th { width: 35%; }
+  th, td { padding-right: 0.5rem; }
 }
 @media print {
   body { font-size: 10.5pt; }
