@@ -554,3 +554,14 @@ def test_the_true_parameters_come_from_the_generator_the_config_names(tmp_path, 
         rows = re.findall(r"<tr><td>[^<]*</td>(?:<td[^>]*>[^<]*</td>)*?<td class=\"num\">([^<]*)</td></tr>",
                           parameters)
         assert rows == true
+
+
+def test_a_landscape_s_own_optimizer_file_is_named_without_its_folders(landscape_folder):
+    document = json.loads((landscape_folder / "landscape.json").read_text())
+    lion = f"{TEACHER}/lion_optimizer.py:Lion@0.2"
+    document["config"]["optimizers"] = ["sgd", lion]
+    document["paths"][1].update(name=lion, optimizer=lion.rpartition("@")[0])
+    (landscape_folder / "landscape.json").write_text(json.dumps(document))
+    page = build_report(landscape_folder).html
+    assert "/home/teacher" not in page
+    assert "<td>sgd, lion_optimizer.py:Lion@0.2</td>" in page and "<td>lion_optimizer.py:Lion</td>" in page

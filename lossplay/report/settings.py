@@ -22,6 +22,9 @@ CLASS_WEIGHTED_TASKS = ("binary", "multiclass")
 # the optimizer options whose symbol alone says little: their name goes before it
 OPTION_WORDS = {"momentum": "momentum", "weight_decay": "weight decay"}
 
+# the options whose values may name a file: a dataset, a user's FILE.py:CLASS, landscape's list of optimizers
+FILE_OPTIONS = ("dataset", "loss", "optimizer", "optimizers")
+
 # the options a page always puts in the command that trains a run again, even at their defaults
 ALWAYS_IN_COMMAND = ("dataset", "loss", "optimizer", "lr")
 
@@ -189,7 +192,9 @@ def every_option(config: dict) -> Html:
     for name, value in config.items():
         if is_output_option(name):
             continue
-        shown = shown_name(value) if name in ("dataset", "loss", "optimizer") and isinstance(value, str) else value
+        shown = value
+        if name in FILE_OPTIONS:  # a file by its own name; a list (landscape's optimizers) item by item
+            shown = [shown_name(v) for v in value] if isinstance(value, list) else shown_name(value)
         row = element("tr", element("th", flag_name(name), scope="row",
                                     title=FIELDS[name].metadata["help"] if name in FIELDS else None),
                       element("td", setting(shown)))
