@@ -74,11 +74,22 @@ class TrainConfig:
     # Data
     dataset: str | None = option(
         None, "Data",
-        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV file with a header row "
+        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV or text file of numbers "
         "(- reads it from standard input).",
         metavar="NAME|PATH", shown="linear; blobs for bce, blobs3 for cce")
     target: str | None = option(
         None, "Data", "Target column of a CSV file.", metavar="COLUMN", shown="the last column")
+    header: bool | None = option(
+        None, "Data",
+        "Whether the first line of a CSV file names its columns. Without names the columns are called x1, x2, "
+        "... and y (the last).", flag="--header/--no-header",
+        shown="a first line of numbers is data, anything else names the columns")
+    features: str | None = option(
+        None, "Data", "Learn from these columns of a CSV file or shipped dataset only, in this order (names "
+        "separated by commas).",
+        metavar="A,B", shown="every column but the target")
+    drop: str | None = option(
+        None, "Data", "Leave these columns out (names separated by commas).", metavar="A,B", shown="none")
     samples: int | None = option(
         None, "Data", "Rows to generate (generated datasets only).", metavar="N",
         shown="the dataset's own, e.g. 200")
@@ -410,6 +421,10 @@ def validate(config):
             raise LossplayError(
                 f"Unknown {name} '{value}'.{did_you_mean(value, choices)} Choose from: {', '.join(choices)}."
             )
+    if config.features is not None and config.drop is not None:
+        raise LossplayError(f"{spell('features')} and {spell('drop')} both choose the columns to learn from: give "
+                            f"one of them ({spell('features')} names the columns kept, {spell('drop')} those left "
+                            "out).")
     if config.nesterov and not config.momentum:
         raise LossplayError(f"{spell('nesterov')} needs a momentum: add {spell('momentum', 0.9)}, for example.")
     if config.warmup_epochs >= config.epochs:

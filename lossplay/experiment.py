@@ -17,7 +17,7 @@ from lossplay.catalog import LOSSES as LOSS_CATALOG
 from lossplay.catalog import OPTIMIZERS as OPTIMIZER_CATALOG
 from lossplay.catalog import owners as owners_of
 from lossplay.config import parse_class_weight
-from lossplay.data import CATALOG, GENERATORS, constant_target, default_for_task, load_dataset
+from lossplay.data import CATALOG, GENERATORS, catalog_name, constant_target, default_for_task, load_dataset
 from lossplay.errors import LossplayError, spell
 from lossplay.loop import TrainingLoop
 from lossplay.losses import ClassWeighted, OnProbability, balanced_weights
@@ -144,14 +144,15 @@ def resolve(config, dataset=None):
     loss_name = config.loss
     if dataset is None:
         task = task_of(loss_name, config.model) if loss_name else None
-        name = config.dataset or (default_for_task(task) if task else "linear")
+        name = catalog_name(config.dataset) if config.dataset else default_for_task(task) if task else "linear"
         generator = GENERATORS.get(name)
         if generator is not None and not generator.fixed:  # before drawing rows that might not fit
             check_memory(config, config.samples or generator.samples, generator.n_features, generated=True)
         # a CSV file's target is read the way the loss needs; catalog datasets know their own task
         dataset = load_dataset(name, target=config.target, samples=config.samples, noise=config.noise,
                                seed=config.seed, task=None if name in CATALOG else task,
-                               drop_missing=config.drop_missing)
+                               drop_missing=config.drop_missing, header=config.header, features=config.features,
+                               drop=config.drop)
     if loss_name is None:
         loss_name = LOSS_FOR_TASK[dataset.task]
     task = task_of(loss_name, config.model)
