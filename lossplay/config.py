@@ -109,6 +109,9 @@ class TrainConfig:
     poly_degree: int = option(
         1, "Data", "Add the powers 2..N of each feature (polynomial features) to let a linear model bend.",
         metavar="N")
+    interactions: bool = option(
+        False, "Data", "With --poly-degree N, add every product of the features up to degree N (x1·x2, "
+        "x1^2·x2, ...), not only the powers of each one.", flag="--interactions")
     outliers: bool = option(
         False, "Data", "Corrupt a fraction of the training targets (the validation rows stay clean).",
         flag="--outliers")

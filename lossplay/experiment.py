@@ -24,7 +24,7 @@ from lossplay.losses import ClassWeighted, OnProbability, balanced_weights
 from lossplay.models import MODELS
 from lossplay.observers import DivergenceGuard, EarlyStopping, History
 from lossplay.penalties import Penalty
-from lossplay.prepare import prepare
+from lossplay.prepare import column_count, prepare
 from lossplay.registry import (
     check_loss,
     check_optimizer,
@@ -205,6 +205,7 @@ def unused_options(config, requested=None):
         "min_delta": (config.patience is not None, "--patience"),
         "restore_best": (config.patience is not None, "--patience"),
         "outlier_fraction": (config.outliers, "--outliers"),
+        "interactions": (config.poly_degree > 1, "--poly-degree 2 or more"),
     }
     notes = []
     for name, option in FIELDS.items():
@@ -264,7 +265,7 @@ def memory_needed(config, rows, features, outputs, data_bytes):
     """{part: bytes} a run of ``config`` needs on ``rows`` rows of ``features`` features (``outputs`` per row):
     the data, the design matrices (with the loop's working arrays) and the history of its epochs, each record
     holding a copy of the parameters."""
-    columns = features * config.poly_degree + 1
+    columns = column_count(features, config.poly_degree, config.interactions) + 1
     return {
         "data": data_bytes,
         "design": 8 * rows * columns + 64 * rows * outputs,
@@ -283,7 +284,8 @@ def check_memory(config, rows, features, outputs=1, data_bytes=None, generated=F
     total = sum(parts.values())
     if total <= MEMORY_BUDGET:
         return
-    columns = features * config.poly_degree + 1
+    columns = column_count(features, config.poly_degree, config.interactions) + 1
+    expansion = spell("poly_degree") + (f" (or leave out {spell('interactions')})" if config.interactions else "")
     if max(parts, key=parts.get) == "history":
         per_epoch = parts["history"] / (config.epochs + 1)
         fits = int((MEMORY_BUDGET - parts["data"] - parts["design"]) // per_epoch) - 1
@@ -291,12 +293,12 @@ def check_memory(config, rows, features, outputs=1, data_bytes=None, generated=F
                 f"({_size(parts['history'])})")
         fix = f"Lower {spell('epochs')}" + (f" (to {fits:,} at most here)" if fits >= 1 else "")
         if config.poly_degree > 1:
-            fix += f" or {spell('poly_degree')}"
+            fix += f" or {expansion}"
     else:
         what = (f"its {rows:,} rows of {columns:,} columns take {_size(parts['data'] + parts['design'])} "
                 "as data and design matrix")
         if config.poly_degree > 1:
-            fix = f"Lower {spell('poly_degree')}" + (f" or {spell('samples')}" if generated else "")
+            fix = f"Lower {expansion}" + (f" or {spell('samples')}" if generated else "")
         elif generated:
             fix = f"Lower {spell('samples')}"
         else:
@@ -323,7 +325,7 @@ def build(config, dataset=None):
     data = prepare(
         dataset, val_split=config.val_split, outliers=config.outliers,
         outlier_fraction=config.outlier_fraction, poly_degree=config.poly_degree,
-        standardize=config.standardize, split_rng=stream(config.seed, "split"),
+        interactions=config.interactions, standardize=config.standardize, split_rng=stream(config.seed, "split"),
         outlier_rng=stream(config.seed, "outliers"), batch_size=config.batch_size,
     )
     if data.task != "regression" and np.unique(data.y_train).size < 2:

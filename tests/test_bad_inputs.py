@@ -110,6 +110,9 @@ FAILURES = [
      "of 363 parameters (4.9 GB). Lower --epochs (to 815,622 at most here) or --poly-degree."),
     (["train", "--dataset", "multi", "--samples", "10000000", "--poly-degree", "30"],
      "its 10,000,000 rows of 151 columns take 13.2 GB as data and design matrix. Lower --poly-degree or --samples."),
+    (["train", "--dataset", "breast_cancer", "--poly-degree", "6", "--interactions"],
+     "rows of 1,947,792 columns take 8.87 GB as data and design matrix. Lower --poly-degree (or leave out "
+     "--interactions)."),
     # config files
     (["train", "--config", bad("syntax_error.toml")], "line 1, column"),
     (["train", "--config", bad("unknown_key.toml")], "unknown option 'lerning_rate'. Did you mean 'lr'?"),

@@ -1,5 +1,6 @@
-"""Data as it comes: files without a header row, blank-separated text files, chosen columns, and the
-first exercise of Andrew Ng's machine-learning course (tests/data/ex1data1.txt) as a textbook check."""
+"""Data as it comes: files without a header row, blank-separated text files, chosen columns, interaction
+features, and the first exercise of Andrew Ng's machine-learning course (tests/data/ex1data1.txt) as a
+textbook check."""
 
 from pathlib import Path
 
@@ -9,8 +10,12 @@ from click.testing import CliRunner
 
 import lossplay
 from lossplay.cli import cli
+from lossplay.config import make_config
 from lossplay.data import load_dataset, read_csv
 from lossplay.errors import LossplayError
+from lossplay.experiment import memory_needed
+from lossplay.prepare import column_count, prepare
+from lossplay.seeding import stream
 
 EX1 = Path(__file__).parent / "data" / "ex1data1.txt"
 
@@ -147,6 +152,49 @@ def test_a_shipped_dataset_s_columns_can_be_chosen_a_generated_one_s_cannot():
         load_dataset("multi", features="x1")
     with pytest.raises(LossplayError, match="header=False applies to your own files"):
         load_dataset("iris", header=False)
+
+
+# -- interaction features ------------------------------------------------------------------------------------------
+
+
+def map_feature(x1, x2, degree=6):
+    """mapFeature of the course's second exercise, without its column of ones: for i in 1..degree, for j in 0..i,
+    the column x1^(i-j) * x2^j."""
+    return np.column_stack([x1 ** (i - j) * x2**j for i in range(1, degree + 1) for j in range(i + 1)])
+
+
+def test_degree_6_interactions_of_two_columns_are_map_feature_s_27_columns():
+    rows = table(rows=20)
+    data = read_csv("u,v,y\n" + "".join(",".join(repr(float(v)) for v in row) + "\n" for row in rows), name="two.csv")
+    p = prepare(data, val_split=0, poly_degree=6, interactions=True, standardize=False,
+                split_rng=stream(0, "split"), outlier_rng=stream(0, "outliers"))
+    expected = map_feature(rows[:, 0], rows[:, 1])
+    assert expected.shape == (20, 27) and p.n_features == 27 == column_count(2, 6, interactions=True)
+    np.testing.assert_allclose(p.X_train, expected, rtol=1e-12)
+    assert p.feature_names[:6] == ("u", "v", "u^2", "u·v", "v^2", "u^3")
+    assert p.feature_names[-1] == "v^6" and "u^2·v^4" in p.feature_names
+    np.testing.assert_allclose(p.transform.expand(rows[:3, :2]), expected[:3], rtol=1e-12)  # what predict uses
+    powers = prepare(data, val_split=0, poly_degree=6, standardize=False,
+                     split_rng=stream(0, "split"), outlier_rng=stream(0, "outliers"))
+    assert powers.feature_names[:3] == ("u", "u^2", "u^3") and powers.n_features == 12 == column_count(2, 6)
+
+
+def test_interactions_standardise_each_expanded_column_and_count_in_the_memory_check():
+    data = load_dataset("blobs")
+    p = prepare(data, val_split=0.2, poly_degree=3, interactions=True, split_rng=stream(0, "split"),
+                outlier_rng=stream(0, "outliers"))
+    raw = map_feature(*data.X[p.train_rows].T, degree=3)
+    np.testing.assert_allclose(p.transform.mean, raw.mean(axis=0))
+    np.testing.assert_allclose(p.transform.std, raw.std(axis=0))
+    np.testing.assert_allclose(p.X_train, (raw - raw.mean(axis=0)) / raw.std(axis=0), atol=1e-12)
+    config = make_config(poly_degree=6, interactions=True)
+    assert memory_needed(config, 100, 2, 1, 0)["design"] == 8 * 100 * 28 + 64 * 100
+    assert column_count(30, 6, interactions=True) == 1_947_791  # C(36, 6) - 1
+
+
+def test_interactions_without_a_degree_are_said_to_do_nothing():
+    run = lossplay.train(interactions=True, epochs=1)
+    assert "--interactions True has no effect here: it is read only with --poly-degree 2 or more." in run.notes
 
 
 # -- a textbook check: the first exercise of Andrew Ng's machine-learning course -----------------------------------
