@@ -104,7 +104,8 @@ class TrainConfig:
         0.2, "Data", "Fraction of rows held out for validation; 0 trains on every row, in file order.",
         metavar="F")
     standardize: bool = option(
-        True, "Data", "Rescale each feature to mean 0 and standard deviation 1, fitted on the training rows.",
+        True, "Data", "Rescale each feature to mean 0 and standard deviation 1 (the population one, divided by n), "
+        "fitted on the training rows.",
         flag="--standardize/--no-standardize")
     poly_degree: int = option(
         1, "Data", "Add the powers 2..N of each feature (polynomial features) to let a linear model bend.",

@@ -1,7 +1,8 @@
 """Data as it comes: files without a header row, blank-separated text files, chosen columns, interaction
-features, and the first exercise of Andrew Ng's machine-learning course (tests/data/ex1data1.txt) as a
-textbook check."""
+features, parameters in the data's own units, and the first exercise of Andrew Ng's machine-learning course
+(tests/data/ex1data1.txt) as a textbook check."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ from lossplay.prepare import column_count, prepare
 from lossplay.seeding import stream
 
 EX1 = Path(__file__).parent / "data" / "ex1data1.txt"
+RUN_JSON_KEYS = ["lossplay_version", "status", "config", "data", "params", "epochs_run", "best_epoch",
+                 "overfitting", "metrics", "files", "kept_epoch", "diagnosis"]
 
 
 def table(rows=30, seed=0):
@@ -195,6 +198,36 @@ def test_interactions_standardise_each_expanded_column_and_count_in_the_memory_c
 def test_interactions_without_a_degree_are_said_to_do_nothing():
     run = lossplay.train(interactions=True, epochs=1)
     assert "--interactions True has no effect here: it is read only with --poly-degree 2 or more." in run.notes
+
+
+# -- parameters in the data's own units ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("options", "columns"), [
+    ({}, lambda a, b: [a, b]),
+    ({"poly_degree": 2, "interactions": True}, lambda a, b: [a, b, a * a, a * b, b * b]),
+])
+def test_params_original_are_the_least_squares_fit_on_the_raw_columns(tmp_path, options, columns):
+    path = write(tmp_path / "two.csv", table(rows=40, seed=3), header=["a", "b", "y"])
+    raw = np.loadtxt(path, delimiter=",", skiprows=1)
+    run = lossplay.train(dataset=path, batch_size=0, val_split=0, epochs=3000, lr=0.3, out=str(tmp_path / "run"),
+                         **options)
+    design = np.column_stack([*columns(raw[:, 0], raw[:, 1]), np.ones(len(raw))])
+    exact = np.linalg.lstsq(design, raw[:, 2], rcond=None)[0]
+    document = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert list(document) == [*RUN_JSON_KEYS[:5], "params_original", *RUN_JSON_KEYS[5:]]
+    original = document["params_original"]
+    np.testing.assert_allclose([*original["weights"], original["bias"]], exact, rtol=1e-6)
+    assert document["params"]["weights"] == pytest.approx(list(run.params["weights"]))  # as trained: unchanged
+    standardization = document["data"]["standardization"]
+    assert standardization["std_divides_by"] == "n"
+    np.testing.assert_allclose(standardization["std"], design[:, :-1].std(axis=0, ddof=0))
+
+
+def test_without_standardisation_run_json_has_no_params_original(tmp_path):
+    lossplay.train(standardize=False, epochs=2, out=str(tmp_path / "run"))
+    document = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert list(document) == RUN_JSON_KEYS and document["data"]["standardization"] is None
 
 
 # -- a textbook check: the first exercise of Andrew Ng's machine-learning course -----------------------------------
