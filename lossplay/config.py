@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lossplay import catalog
-from lossplay.catalog import DEFAULT_LR, LOSS_NAMES, OPTIMIZER_NAMES, is_plugin
+from lossplay.catalog import DEFAULT_LR, LOSS_NAMES, OPTIMIZER_NAMES, canonical_name, is_plugin
 from lossplay.errors import LossplayError, did_you_mean, flag_name, spell
 from lossplay.inputs import read_bytes
 
@@ -443,8 +443,8 @@ def validate(config):
 def parse_class_weight(text):
     """'balanced', or the list of weights in a string like '1,5'; raises on anything else."""
     text = text.strip()
-    if text == "balanced":
-        return text
+    if text.lower() == "balanced":
+        return "balanced"
     try:
         weights = [float(part) for part in text.split(",")]
     except ValueError:
@@ -473,7 +473,18 @@ def as_config(config=None, options=None, origin="lossplay.train", defaults=None)
         raise LossplayError(f"{origin}: config must be a TrainConfig (or left out, with the options as keywords), "
                             f"got {type(config).__name__} {config!r}.")
     check_unknown(options, origin)
-    return validate(TrainConfig(**check_types(options, origin)))
+    return validate(TrainConfig(**lower_names(check_types(options, origin))))
+
+
+# the options that take a name lossplay knows: written in any case (--loss MSE, --optimizer Adam), read in
+# lower case; a user's class in a file (FILE.py:CLASS) keeps its own spelling
+NAME_OPTIONS = ("loss", "optimizer", "model", "init", "lr_schedule")
+
+
+def lower_names(options):
+    """``options`` with the built-in names of ``NAME_OPTIONS`` in lower case (``catalog.canonical_name``)."""
+    return {name: canonical_name(value) if name in NAME_OPTIONS and isinstance(value, str) else value
+            for name, value in options.items()}
 
 
 # where the step-by-step view (lossplay step, lossplay.step) differs from train: small batches and features as
@@ -574,7 +585,7 @@ def optimizer_spec(text):
     momentum 0.9, and NAME@LR with its own learning rate ('sgd@0.003' -> {'optimizer': 'sgd', 'lr': 0.003})."""
     name, at, rate = str(text).strip().rpartition("@")
     name = (name if at else rate).strip()
-    name = name if is_plugin(name) else name.lower()
+    name = canonical_name(name)
     changes = dict(OPTIMIZER_SPECS.get(name, {"optimizer": name}))
     if changes["optimizer"] not in OPTIMIZER_NAMES and not is_plugin(changes["optimizer"]):
         known = [*OPTIMIZER_NAMES, *OPTIMIZER_SPECS]

@@ -312,6 +312,20 @@ def _size(size):
     return f"{size / 1000**3:.3g} GB" if size >= 1000**3 else f"{size / 1000**2:.3g} MB"
 
 
+def single_row_r2_notes(data):
+    """Why R² shows as nan for a regression split of a single row: R² = 1 − SSE/SST measures the errors
+    against the spread of the targets about their mean, which one row does not have."""
+    if data.task != "regression":
+        return []
+    notes = []
+    for split, rows in (("training", data.n_train), ("validation", data.n_val)):
+        if rows == 1:
+            more = f" A larger {spell('val_split')} gives it more rows." if split == "validation" else ""
+            notes.append(f"The {split} split has a single row, so its R² is nan (not a number): R² = 1 − SSE/SST "
+                         f"needs at least 2 rows with different targets.{more}")
+    return notes
+
+
 def build(config, dataset=None):
     """The ``Experiment`` for a validated config (and optionally an already loaded dataset)."""
     requested = config
@@ -346,6 +360,7 @@ def build(config, dataset=None):
             f"The model has {data.n_features + 1} parameters per output for {data.n_train} training rows: "
             "it can fit the training rows exactly, so expect overfitting."
         )
+    notes += single_row_r2_notes(data)
     model = MODELS[config.model]()
     loss = make_experiment_loss(config, data)
     if isinstance(loss, OnProbability):

@@ -1,6 +1,6 @@
 """Data as it comes: files without a header row, blank-separated text files, chosen columns, interaction
-features, parameters in the data's own units, and the first exercise of Andrew Ng's machine-learning course
-(tests/data/ex1data1.txt) as a textbook check."""
+features, parameters in the data's own units, names in any case, and the first exercise of Andrew Ng's
+machine-learning course (tests/data/ex1data1.txt) as a textbook check."""
 
 import json
 from pathlib import Path
@@ -228,6 +228,52 @@ def test_without_standardisation_run_json_has_no_params_original(tmp_path):
     lossplay.train(standardize=False, epochs=2, out=str(tmp_path / "run"))
     document = json.loads((tmp_path / "run" / "run.json").read_text())
     assert list(document) == RUN_JSON_KEYS and document["data"]["standardization"] is None
+
+
+# -- names in any case, and R² of a single row ---------------------------------------------------------------------
+
+
+def test_names_are_case_insensitive_but_a_user_s_class_keeps_its_own():
+    run = lossplay.train(loss="MSE", optimizer="Adam", model="Linear", init="Zeros", lr_schedule="Cosine", epochs=2)
+    c = run.config
+    assert (c.loss, c.optimizer, c.model, c.init, c.lr_schedule, c.lr) == ("mse", "adam", "linear", "zeros", "cosine",
+                                                                          0.05)
+    iris = lossplay.train(dataset="Iris", loss="CCE", class_weight="Balanced", epochs=2)
+    assert iris.config.dataset == "iris" and iris.config.class_weight == "Balanced" and iris.data.n_classes == 3
+    loss, optimizer = "docs/examples/cauchy_loss.py:Cauchy", "docs/examples/lion_optimizer.py:Lion"
+    plugin = make_config(loss=loss, optimizer=optimizer)
+    assert (plugin.loss, plugin.optimizer) == (loss, optimizer)
+
+
+def test_names_in_any_case_on_the_command_line_and_in_a_config_file(in_tmp):
+    (in_tmp / "c.toml").write_text('loss = "Huber"\noptimizer = "RMSprop"\nepochs = 2\n')
+    result = CliRunner().invoke(cli, ["train", "--config", "c.toml", "--dataset", "DIABETES", "--quiet", "--no-plot",
+                                      "--out", "run"])
+    assert result.exit_code == 0, result.output + result.stderr
+    config = json.loads((in_tmp / "run" / "run.json").read_text())["config"]
+    assert (config["loss"], config["optimizer"], config["dataset"]) == ("huber", "rmsprop", "diabetes")
+    result = CliRunner().invoke(cli, ["compare", "MSE", "MAE", "--epochs", "2", "--quiet", "--no-plot", "--out", "cmp"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert [run["name"] for run in json.loads((in_tmp / "cmp" / "compare.json").read_text())["runs"]] == ["mse", "mae"]
+
+
+def test_a_single_validation_row_s_nan_r2_is_explained():
+    run = lossplay.train(dataset="tiny", val_split=0.1, epochs=2)
+    assert run.data.n_val == 1 and np.isnan(run.metrics["val"]["r2"])
+    assert ("The validation split has a single row, so its R² is nan (not a number): R² = 1 − SSE/SST needs at "
+            "least 2 rows with different targets. A larger val_split gives it more rows.") in run.notes
+    assert not any("R²" in note for note in lossplay.train(dataset="tiny", epochs=2).notes)
+
+
+def test_the_new_options_work_from_a_config_file(in_tmp):
+    (in_tmp / "homes.txt").write_text("1 50 2 500\n2 70 3 300\n3 40 1 250\n4 90 4 310\n5 60 2 330\n")
+    (in_tmp / "c.toml").write_text('dataset = "homes.txt"\ndrop = "x1"\npoly_degree = 2\ninteractions = true\n'
+                                   'epochs = 2\nheader = false\n')
+    result = CliRunner().invoke(cli, ["train", "--config", "c.toml", "--quiet", "--no-plot", "--out", "run"])
+    assert result.exit_code == 0, result.output + result.stderr
+    document = json.loads((in_tmp / "run" / "run.json").read_text())
+    assert document["data"]["features"] == ["x2", "x3", "x2^2", "x2·x3", "x3^2"]
+    assert (document["config"]["header"], document["config"]["drop"]) == (False, "x1")
 
 
 # -- a textbook check: the first exercise of Andrew Ng's machine-learning course -----------------------------------
