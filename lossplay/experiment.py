@@ -9,6 +9,7 @@ any training starts and before any file is written.
 import dataclasses
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -16,15 +17,15 @@ from lossplay.catalog import LOSS_OPTIONS, OPTIONS, is_plugin
 from lossplay.catalog import LOSSES as LOSS_CATALOG
 from lossplay.catalog import OPTIMIZERS as OPTIMIZER_CATALOG
 from lossplay.catalog import owners as owners_of
-from lossplay.config import parse_class_weight
-from lossplay.data import CATALOG, GENERATORS, catalog_name, constant_target, default_for_task, load_dataset
+from lossplay.config import TrainConfig, parse_class_weight, parse_numbers
+from lossplay.data import CATALOG, GENERATORS, Dataset, catalog_name, constant_target, default_for_task, load_dataset
 from lossplay.errors import LossplayError, spell
 from lossplay.loop import TrainingLoop
 from lossplay.losses import ClassWeighted, OnProbability, balanced_weights
 from lossplay.models import MODELS
 from lossplay.observers import DivergenceGuard, EarlyStopping, History
 from lossplay.penalties import Penalty
-from lossplay.prepare import column_count, prepare
+from lossplay.prepare import PreparedData, column_count, prepare
 from lossplay.registry import (
     check_loss,
     check_optimizer,
@@ -57,16 +58,16 @@ class Trained:
 class Experiment:
     """A resolved config with its data and its parts, ready to train."""
 
-    config: object
-    dataset: object
-    data: object
-    model: object
-    loss: object
-    optimizer: object
+    config: TrainConfig
+    dataset: Dataset
+    data: PreparedData
+    model: Any  # a model of models.MODELS, or one wrapped in models.WithoutBias
+    loss: Any  # a losses.Loss, or a user's class that follows its protocol
+    optimizer: Any  # an optimizers.Optimizer, or a user's class that follows its protocol
     penalty: Penalty
     theta0: np.ndarray
     notes: list = field(default_factory=list)
-    requested: object = None  # the config as given, before the options that follow others were filled in
+    requested: TrainConfig | None = None  # the config as given, before the options that follow others were filled in
 
     def run(self, observers=(), stop=None):
         """Train from theta0 with the history, the divergence guard and (with ``patience``) early stopping
@@ -89,7 +90,7 @@ class Experiment:
         return TrainingLoop(
             self.model, self.loss, self.optimizer, self.penalty, self.data,
             lr=c.lr, epochs=epochs, batch_size=c.batch_size, shuffle=c.shuffle, rng=stream(c.seed, "shuffle"),
-            schedule=self.schedule(epochs), clip_grad=c.clip_grad, **hooks,
+            schedule=self.schedule(epochs), clip_grad=c.clip_grad, threshold=c.threshold, **hooks,
         )
 
     def schedule(self, epochs):
@@ -206,6 +207,8 @@ def unused_options(config, requested=None):
         "restore_best": (config.patience is not None, "--patience"),
         "outlier_fraction": (config.outliers, "--outliers"),
         "interactions": (config.poly_degree > 1, "--poly-degree 2 or more"),
+        "threshold": (config.model == "logistic", "a binary classifier (--model logistic)"),
+        "metric": (config.model != "linear", "a classifier (--model logistic or softmax)"),
     }
     notes = []
     for name, option in FIELDS.items():
@@ -368,5 +371,40 @@ def build(config, dataset=None):
                      "σ(z): a lesson in why classifiers use cross-entropy, not a recommendation.")
     optimizer = make_experiment_optimizer(config)
     penalty = Penalty(l1=config.l1, l2=config.l2)
-    theta0 = model.init(data.n_features, data.n_classes, config.init, stream(config.seed, "init"))
+    theta0 = initial_parameters(config, model, data, notes)
     return Experiment(config, dataset, data, model, loss, optimizer, penalty, theta0, notes, requested)
+
+
+def initial_parameters(config, model, data, notes):
+    """theta before the first update: from ``--init`` (zeros, or small normal weights), then the weights of
+    ``--init-weights`` (softmax: feature by feature, every class of a feature before the next feature) and
+    the bias of ``--init-bias``, exactly as given, in the units the model trains in."""
+    theta = model.init(data.n_features, data.n_classes, config.init, stream(config.seed, "init"))
+    classes = model.n_outputs(data.n_classes)
+    for name, part, what in (("init_weights", model.weights(theta), _weights_words(data, classes)),
+                             ("init_bias", theta[-1:].reshape(-1) if classes is None else theta[-1],
+                              "one per class" if classes else "a single bias")):
+        text = getattr(config, name)
+        if text is None:
+            continue
+        values = parse_numbers(text, name)
+        if len(values) != part.size:
+            raise LossplayError(f"{spell(name)} gives {len(values)} value{'s' if len(values) != 1 else ''} but this "
+                                f"{model.name} model has {part.size} ({what}): give {part.size}.")
+        part[...] = np.reshape(values, part.shape)  # a view: theta itself changes
+    if config.init_weights is not None and config.init != "zeros":
+        notes.append(f"{spell('init', config.init)} has no effect: {spell('init_weights')} sets every weight.")
+    if (config.init_weights is not None or config.init_bias is not None) and config.standardize:
+        notes.append(f"The start of {spell('init_weights')}/{spell('init_bias')} is in standardised units, the "
+                     f"ones the model trains in; add {spell('standardize', False)} to give it in the data's own "
+                     "units.")
+    return theta
+
+
+def _weights_words(data, classes):
+    """Which weights a model has, in the order --init-weights gives them."""
+    names = ", ".join(data.feature_names[:4]) + (", …" if data.n_features > 4 else "")
+    if classes is None:
+        return f"one per feature: {names}"
+    return (f"{data.n_features} features × {classes} classes, feature by feature: every class's weight of "
+            f"{data.feature_names[0]}, then of the next feature")
