@@ -261,16 +261,17 @@ FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
 class TrainOptions(TypedDict, total=False):
     """The options of ``TrainConfig`` as keyword arguments: ``train(**options: Unpack[TrainOptions])`` lets an
     editor list them and mypy check their names and types. The same names and types as the fields, in their
-    order (a test keeps them so); ``dataset`` and ``out`` also take a ``pathlib.Path``, and the options of
-several numbers (``NUMBER_LIST_OPTIONS``) a sequence of numbers. Their defaults are
-    the fields' own, shown by ``help(lossplay.train)`` (see ``takes_options``)."""
+    order (a test keeps them so); ``dataset`` and ``out`` also take a ``pathlib.Path``, the options of
+    several numbers (``NUMBER_LIST_OPTIONS``) a sequence of numbers, and those of column names
+    (``NAME_LIST_OPTIONS``) a sequence of names. Their defaults are the fields' own, shown by
+    ``help(lossplay.train)`` (see ``takes_options``)."""
 
     # Data
     dataset: str | os.PathLike[str] | None
     target: str | None
     header: bool | None
-    features: str | None
-    drop: str | None
+    features: str | Sequence[str] | None
+    drop: str | Sequence[str] | None
     samples: int | None
     noise: float | None
     drop_missing: bool
@@ -456,6 +457,8 @@ def coerce(value, kind, what, *, optional=False, from_text=False, path=False):
 
 # the options that hold several numbers as a text '1,5': a list of numbers (TOML, Python) is taken as that text
 NUMBER_LIST_OPTIONS = ("class_weight", "init_weights", "init_bias")
+# the options that hold several column names as a text 'a,b': a list of names (TOML, Python) is taken as that text
+NAME_LIST_OPTIONS = ("features", "drop")
 
 
 def option_value(name, value, what, from_text=False):
@@ -463,6 +466,8 @@ def option_value(name, value, what, from_text=False):
     optional = type(None) in typing.get_args(FIELDS[name].type)
     if name in NUMBER_LIST_OPTIONS:
         value = _numbers_as_text(value)
+    elif name in NAME_LIST_OPTIONS:
+        value = _names_as_text(value)
     return coerce(value, value_type(name), what, optional=optional, from_text=from_text,
                   path=name in PATH_OPTIONS)
 
@@ -527,6 +532,13 @@ def _numbers_as_text(value):
     if isinstance(value, (list, tuple)) and value and all(
             isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value):
         return ",".join(repr(float(v)) if isinstance(v, float) else str(v) for v in value)
+    return value
+
+
+def _names_as_text(value):
+    """'a,b' for a list or a tuple of texts; anything else as it is."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return ",".join(value)
     return value
 
 
@@ -626,14 +638,11 @@ def as_config(config=None, options=None, origin="lossplay.train", defaults=None)
     return validate(TrainConfig(**lower_names(check_types(options, origin))))
 
 
-# the options that take a name lossplay knows: written in any case (--loss MSE, --optimizer Adam), read in
-# lower case; a user's class in a file (FILE.py:CLASS) keeps its own spelling
-NAME_OPTIONS = ("loss", "optimizer", "model", "init", "lr_schedule")
-
-
 def lower_names(options):
-    """``options`` with the built-in names of ``NAME_OPTIONS`` in lower case (``catalog.canonical_name``)."""
-    return {name: canonical_name(value) if name in NAME_OPTIONS and isinstance(value, str) else value
+    """``options`` with the names of the options that take one lossplay knows (``_NAMES``: loss, optimizer,
+    model, ...) in lower case, as they are written in any case (--loss MSE, --optimizer Adam); a user's class in
+    a file (FILE.py:CLASS) keeps its own spelling (``catalog.canonical_name``)."""
+    return {name: canonical_name(value) if name in _NAMES and isinstance(value, str) else value
             for name, value in options.items()}
 
 

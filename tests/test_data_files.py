@@ -238,8 +238,9 @@ def test_names_are_case_insensitive_but_a_user_s_class_keeps_its_own():
     c = run.config
     assert (c.loss, c.optimizer, c.model, c.init, c.lr_schedule, c.lr) == ("mse", "adam", "linear", "zeros", "cosine",
                                                                           0.05)
-    iris = lossplay.train(dataset="Iris", loss="CCE", class_weight="Balanced", epochs=2)
+    iris = lossplay.train(dataset="Iris", loss="CCE", class_weight="Balanced", metric="F1", epochs=2)
     assert iris.config.dataset == "iris" and iris.config.class_weight == "Balanced" and iris.data.n_classes == 3
+    assert iris.config.metric == "f1"
     loss, optimizer = "docs/examples/cauchy_loss.py:Cauchy", "docs/examples/lion_optimizer.py:Lion"
     plugin = make_config(loss=loss, optimizer=optimizer)
     assert (plugin.loss, plugin.optimizer) == (loss, optimizer)
@@ -265,9 +266,11 @@ def test_a_single_validation_row_s_nan_r2_is_explained():
     assert not any("R²" in note for note in lossplay.train(dataset="tiny", epochs=2).notes)
 
 
-def test_the_new_options_work_from_a_config_file(in_tmp):
+def test_the_new_options_work_from_a_config_file_and_take_lists_of_names(in_tmp):
+    assert lossplay.train(dataset="iris", features=["petal_width", "sepal_length"], epochs=1).data.feature_names == \
+        ("petal_width", "sepal_length")
     (in_tmp / "homes.txt").write_text("1 50 2 500\n2 70 3 300\n3 40 1 250\n4 90 4 310\n5 60 2 330\n")
-    (in_tmp / "c.toml").write_text('dataset = "homes.txt"\ndrop = "x1"\npoly_degree = 2\ninteractions = true\n'
+    (in_tmp / "c.toml").write_text('dataset = "homes.txt"\ndrop = ["x1"]\npoly_degree = 2\ninteractions = true\n'
                                    'epochs = 2\nheader = false\n')
     result = CliRunner().invoke(cli, ["train", "--config", "c.toml", "--quiet", "--no-plot", "--out", "run"])
     assert result.exit_code == 0, result.output + result.stderr
@@ -287,11 +290,14 @@ def test_ex1data1_reads_as_97_rows_of_population_and_profit():
     assert (data.X[0, 0], data.y[0]) == (6.1101, 17.592) and (data.X[-1, 0], data.y[-1]) == (5.4369, 0.61705)
 
 
-def test_ex1data1_cost_at_zero_is_twice_the_course_s_j():
+def test_ex1data1_cost_is_twice_the_course_s_j():
     record = next(lossplay.step(dataset=str(EX1), batch_size=0, val_split=0, steps=1))
     assert record.X.shape == (97, 1) and not record.params_before.any()
     assert record.cost / 2 == pytest.approx(32.0727, abs=5e-5)  # the course: J(0, 0) = 32.07
     assert record.train_cost_before == record.cost
+    record = next(lossplay.step(dataset=str(EX1), batch_size=0, val_split=0, steps=1, init_weights=[2], init_bias=-1))
+    np.testing.assert_array_equal(record.params_before, [2, -1])
+    assert record.cost / 2 == pytest.approx(54.2425, abs=5e-5)  # the course: J(-1, 2) = 54.24
 
 
 def test_ex1data1_gradient_descent_reaches_the_course_s_answers():
