@@ -103,7 +103,8 @@ class Run:
                 "bias": float(bias) if np.ndim(bias) == 0 else bias.copy()}
 
     def original_params(self):
-        """(weights, bias) converted back to the features' original units (undoing standardisation)."""
+        """(weights, bias) converted back to the features' original units (undoing standardisation): those of
+        the columns as read, or of the expanded columns (x^2, x1·x2) with polynomial features."""
         params = self.params
         return self.data.transform.to_original_units(params["weights"], params["bias"])
 
@@ -257,8 +258,12 @@ class Run:
         data = self.data
         transform = data.transform
         standardization = None
+        original = {}
         if transform.mean is not None:
-            standardization = {"mean": transform.mean, "std": transform.std}
+            # the population standard deviation of the training rows, (1/n) sum (x - mean)^2 under the root
+            standardization = {"mean": transform.mean, "std": transform.std, "std_divides_by": "n"}
+            weights, bias = self.original_params()
+            original = {"params_original": {"weights": weights, "bias": bias}}
         return {
             "lossplay_version": __version__,
             "status": self.status,
@@ -270,6 +275,7 @@ class Run:
                 "standardization": standardization,
             },
             "params": self.params,
+            **original,
             "epochs_run": self.epochs_run,
             "best_epoch": self.best_epoch,
             "overfitting": self.overfitting,

@@ -25,6 +25,7 @@ import numpy as np
 
 from lossplay import runs as run_folders
 from lossplay.api import planned_run, run_experiment
+from lossplay.catalog import canonical_name
 from lossplay.config import (
     FIELDS,
     TrainConfig,
@@ -115,7 +116,7 @@ def parse_lists(losses=(), optimizers=(), lrs=(), vary=(), labels=None):
     def texts(key, value):
         return [coerce(v, str, f"{labels[key]}: each value") for v in parse_list(value, labels[key])]
 
-    return (texts("losses", losses) if given(losses) else [],
+    return ([canonical_name(name) for name in texts("losses", losses)] if given(losses) else [],
             texts("optimizers", optimizers) if given(optimizers) else [],
             [coerce(v, float, f"{labels['lrs']}: each value", from_text=True) for v in parse_list(lrs, labels["lrs"])]
             if given(lrs) else [],

@@ -177,7 +177,10 @@ def data_rows(data, config):
     if classes:
         rows.append(("Classes", ", ".join(str(c) for c in classes)))
     if config.get("poly_degree") not in (None, 1):
-        rows.append(("Polynomial features", f"powers 1 to {config['poly_degree']} of each original feature"))
+        rows.append(("Polynomial features",
+                     f"every product of the original features up to degree {config['poly_degree']}"
+                     if config.get("interactions") else
+                     f"powers 1 to {config['poly_degree']} of each original feature"))
     if "standardization" in data:
         rows.append(("Standardised", "yes: each feature rescaled to mean 0 and standard deviation 1 on the "
                                      "training rows" if data.get("standardization") else "no"))
