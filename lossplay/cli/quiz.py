@@ -55,6 +55,12 @@ class TerminalAnswers:
 
     interactive = True
 
+    def __init__(self):
+        try:  # line editing for input(): arrow keys move in the line instead of typing escape codes
+            import readline  # noqa: F401
+        except ImportError:
+            pass
+
     def next(self, prompt):
         try:
             return input(prompt)
@@ -103,7 +109,7 @@ def quiz(ctx, level, loss, optimizer, dataset, seed, count, answers, as_json):
     the same options and seed give the whole class the same quiz.
 
     A sign is +, positive, -, negative or 0; a number is right within half a
-    unit of its second significant digit; yes or no for a fall. Answers can
+    unit of the true value's second significant digit; yes or no for a fall. Answers can
     come from a file (--answers) or a pipe, one per line; the quiz ends
     cleanly where they end, and exits with 0 whatever the score.
 

@@ -116,6 +116,7 @@ def situation(view, experiment, record):
         cost += ";  objective = C (no penalty)"
     settings = ", ".join([f"lr = {number(record.lr)}", *_hyperparameters(record)])
     return Group(
+        Text(""),
         Rule(f"Update {record.step} · epoch {record.epoch}, batch {record.batch_in_epoch} of "
              f"{record.batches_per_epoch}", style="bold"),
         Text(f"The batch: {n} of the {experiment.data.n_train} training rows", style="bold cyan"),
@@ -139,8 +140,8 @@ def verdict(question, grade):
     right = question.expected_text()
     if question.kind in ("value", "state"):
         tolerance = question.tolerance
-        right += (f" (from {number(question.expected - tolerance)} to {number(question.expected + tolerance)} "
-                  "counts)" if tolerance else " (only 0 counts)")
+        low, high = number(question.expected - tolerance, 6), number(question.expected + tolerance, 6)
+        right += f" (from {low} to {high} counts)" if tolerance else " (only 0 counts)"
     if grade.correct:
         return Text.assemble(("✓ Right: ", "bold green"), question.expected_text(), ".")
     if grade.problem is not None:
@@ -194,7 +195,8 @@ def quiz_summary(questions, answered, ended):
             parts.append(Hanging(f"Question {q.number} (update {q.step}, {asked_about(q)}): {given}; the "
                                  f"answer is {q.expected_text()}. {q.working}"))
     elif answered:
-        parts.append(Text("Every answer right.", style="green"))
+        parts.append(Text("Every answer right." if len(answered) == len(questions) else "Every answer given was right.",
+                          style="green"))
     title = f"Score: {score} of {len(answered)}" if answered else "Score: nothing answered"
     return Panel(Group(*parts), title=title, title_align="left",
                  border_style="green" if answered and not missed else "yellow")
