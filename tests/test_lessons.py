@@ -147,3 +147,5 @@ def test_the_handout_holds_the_questions_the_pictures_and_a_separate_answer_key(
     (in_tmp / "mine" / "lesson.html").write_text("my own page")
     refused = invoke(path, "--out", "lesson3", "--handout", "mine", "--force")
     assert refused.exit_code == 2 and (in_tmp / "mine" / "lesson.html").read_text() == "my own page"
+    same = invoke(path, "--out", "both", "--handout", "both")
+    assert same.exit_code == 2 and "the same folder" in same.stderr and not (in_tmp / "both").exists()

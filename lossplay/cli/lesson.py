@@ -167,6 +167,10 @@ def lesson(ctx, name, handout, out, force, print_toml):
         check_step(root, chosen, step)
     folder = lesson_folder(chosen, out, force)
     if handout is not None:
+        if folder is not None and Path(handout).resolve() == folder.resolve():
+            from lossplay.errors import LossplayError
+
+            raise LossplayError("--handout and --out name the same folder: give the handout a folder of its own.")
         check_destination(handout, planned_handout(), force=force)
     pausing = sys.stdin is not None and sys.stdin.isatty()
     console.print(show.lesson_intro(chosen, pausing))
