@@ -31,6 +31,7 @@ STYLE = """
 .prediction { border: 1px dashed #56606b; border-radius: 4px; min-height: 5rem; padding: 0.4rem 0.8rem;
   color: #56606b; margin: 0.8rem 0 1.2rem; }
 .command { overflow-wrap: anywhere; }
+.command span { white-space: nowrap; }
 """
 
 
@@ -119,7 +120,10 @@ def said(result):
 
 
 def _command(text):
-    return paragraph(element("code", text), class_="command")
+    """A command, each option with its value in a span that a narrow page does not break."""
+    first, *options = text.split(" --")
+    return paragraph(element("code", join([first, *(element("span", f"--{o}") for o in options)], " ")),
+                     class_="command")
 
 
 def lesson_page(lesson, results, folder):
