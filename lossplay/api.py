@@ -3,32 +3,49 @@
     >>> import lossplay
     >>> run = lossplay.train(loss="huber", optimizer="adam", epochs=50)
     >>> run.metrics["val"]["r2"]                       # doctest: +SKIP
-    >>> run.plot_loss_curve()                          # a matplotlib Figure
+    >>> run.plot()                                     # the loss curve, a matplotlib Figure
+    >>> run.history.to_records()                       # the rows of history.csv   # doctest: +SKIP
     >>> run.save("my-run")                             # the same folder the CLI writes
 
-The options are those of ``lossplay train`` (see ``TrainConfig``). The API
-prints nothing and writes nothing unless ``out`` is given or ``save`` is
-called; ``quiet`` and ``log_every`` only shape the command line's output.
+The options are those of ``lossplay train`` (see ``TrainConfig``), each a keyword
+parameter (``TrainOptions``). The API prints nothing and writes nothing unless
+``out`` is given or ``save`` is called; ``quiet`` and ``log_every`` only shape
+the command line's output.
 """
 
+import os
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
 from lossplay import __version__, runs
-from lossplay.config import STEP_DEFAULTS, as_config, check_steps, coerce
+from lossplay.config import STEP_DEFAULTS, TrainConfig, TrainOptions, as_config, check_steps, coerce, takes_options
 from lossplay.errors import LossplayError, called_as
 from lossplay.experiment import build
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import StepRecord, history_columns
-from lossplay.observers import Observer
+from lossplay.observers import History, Observer
 from lossplay.reference import mse_minimum
 from lossplay.terminal import printable
 from lossplay.verdicts import diagnose
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 
 class Run:
-    """One finished (or stopped) training run: its config, history, parameters and metrics."""
+    """One finished (or stopped) training run: its config, history, parameters and metrics.
+
+    As every result of the API (``Comparison``, ``Landscape``, ``LRFindResult``), it draws its main
+    picture with ``plot()``, gives the content of its JSON file with ``to_json()`` and writes its folder
+    with ``save()``; ``history.to_records()`` has its numbers epoch by epoch, rows for a DataFrame.
+    """
+
+    history: History  # one record per epoch, epoch 0 (before the first update) first
+    folder: Path | None  # where ``save`` wrote the run, or None
 
     def __init__(self, experiment, history, outcome, final, started_at):
         self.experiment = experiment
@@ -40,6 +57,7 @@ class Run:
         self.files = {}
         self._diagnosis = None
         self._advice = None
+        self._evaluations = {}
 
     def __repr__(self):
         return printable(f"<Run {self.config.loss_label}/{self.config.optimizer_label} on {self.config.dataset}: "
@@ -85,7 +103,8 @@ class Run:
                 "bias": float(bias) if np.ndim(bias) == 0 else bias.copy()}
 
     def original_params(self):
-        """(weights, bias) converted back to the features' original units (undoing standardisation)."""
+        """(weights, bias) converted back to the features' original units (undoing standardisation): those of
+        the columns as read, or of the expanded columns (x^2, x1·x2) with polynomial features."""
         params = self.params
         return self.data.transform.to_original_units(params["weights"], params["bias"])
 
@@ -96,6 +115,34 @@ class Run:
         train = {"loss": final.train_loss, **final.train_metrics}
         val = None if final.val_metrics is None else {"loss": final.val_loss, **final.val_metrics}
         return {"train": train, "val": val}
+
+    def evaluation(self, split="val"):
+        """A classifier's view of a split with the final parameters (``lossplay.evaluation.evaluate``):
+        confusion matrix (rows = true class, columns = predicted, in the order of ``data.classes``), balanced
+        accuracy, per-class precision and recall (several classes), ROC and precision-recall areas and the
+        calibration error (binary). None for regression, a split without rows or parameters not finite."""
+        if split not in self._evaluations:
+            self._evaluations[split] = self._evaluate(split)
+        return self._evaluations[split]
+
+    def _evaluate(self, split):
+        from lossplay.evaluation import evaluate
+
+        data = self.data
+        X, y = (data.X_val, data.y_val) if split == "val" else (data.X_train, data.y_train)
+        if data.task == "regression" or X is None or not np.isfinite(self.theta).all():
+            return None
+        with np.errstate(all="ignore"):
+            z = self.experiment.model.raw(self.theta, X)
+        return evaluate(y, z, data.n_classes, self.config.threshold)
+
+    def metrics_with_evaluation(self):
+        """``metrics`` with each split's ``evaluation`` added (what run.json records)."""
+        out = {}
+        for split, values in self.metrics.items():
+            extra = self.evaluation(split) if values is not None else None
+            out[split] = None if values is None else {**values, **(extra or {})}
+        return out
 
     @property
     def diagnosis(self):
@@ -190,25 +237,33 @@ class Run:
 
     # -- pictures and files -------------------------------------------------------------
 
-    def plot_loss_curve(self):
+    def plot(self) -> "Figure":
+        """The run's picture: its loss curve (``plot_loss_curve``), as a matplotlib Figure; nothing is written."""
+        return self.plot_loss_curve()
+
+    def plot_loss_curve(self) -> "Figure":
         """The loss curve as a matplotlib Figure (nothing is written)."""
         from lossplay import plots
 
         return plots.loss_curve(self)
 
-    def plot_fit(self):
+    def plot_fit(self) -> "Figure | None":
         """The data with the fitted line or decision regions as a Figure, or None when it cannot be drawn."""
         from lossplay import plots
 
         return plots.fit(self) if plots.can_draw_fit(self.data) else None
 
-    def to_json(self):
+    def to_json(self) -> dict[str, Any]:
         """The content of run.json, as a dict."""
         data = self.data
         transform = data.transform
         standardization = None
+        original = {}
         if transform.mean is not None:
-            standardization = {"mean": transform.mean, "std": transform.std}
+            # the population standard deviation of the training rows, (1/n) sum (x - mean)^2 under the root
+            standardization = {"mean": transform.mean, "std": transform.std, "std_divides_by": "n"}
+            weights, bias = self.original_params()
+            original = {"params_original": {"weights": weights, "bias": bias}}
         return {
             "lossplay_version": __version__,
             "status": self.status,
@@ -220,10 +275,11 @@ class Run:
                 "standardization": standardization,
             },
             "params": self.params,
+            **original,
             "epochs_run": self.epochs_run,
             "best_epoch": self.best_epoch,
             "overfitting": self.overfitting,
-            "metrics": self.metrics,
+            "metrics": self.metrics_with_evaluation(),
             "files": dict(self.files),
             "kept_epoch": self.kept_epoch,
             "diagnosis": {"findings": [f.to_dict() for f in self.diagnosis.findings],
@@ -248,17 +304,20 @@ class Run:
         """What the run folder holds, as ``runs.Contents``: run.json, history.csv and the pictures of
         ``run_files``, drawn when the folder is written."""
         from lossplay import plots as drawing
+        from lossplay.plots.classifier import classifier as classifier_picture
 
         self.files = run_files(self.data, plots, animate)
         makers = {
-            "history": lambda: runs.history_csv(history_columns(self.data.task), self.history.rows()),
+            "history": lambda: runs.history_csv(history_columns(self.data.task), self.history.to_records()),
             "loss_curve": lambda: drawing.png_bytes(drawing.loss_curve(self)),
             "fit": lambda: drawing.png_bytes(drawing.fit(self)),
+            "classifier": lambda: drawing.png_bytes(classifier_picture(self)),
             "animation": self.animate,
         }
         return runs.Contents("run.json", self.to_json(), {name: makers[key] for key, name in self.files.items()})
 
-    def save(self, out=None, *, force=None, plots=None, animate=None, advice=True):
+    def save(self, out: str | os.PathLike[str] | None = None, *, force: bool | None = None,
+             plots: bool | None = None, animate: bool | None = None, advice: bool = True) -> Path:
         """Write the run folder and return its path.
 
         ``out`` defaults to the config's ``out``, else ``runs/<timestamp>-<loss>-<optimizer>``;
@@ -284,7 +343,8 @@ class Run:
 
 def run_files(data, plots=True, animate=False):
     """The files of a run folder besides run.json, by their key in its "files": history.csv; with ``plots``
-    loss_curve.png and, when the fit can be drawn, fit.png; with ``animate`` animation.gif (likewise)."""
+    loss_curve.png, fit.png when the fit can be drawn and classifier.png for a classifier; with ``animate``
+    animation.gif (when the fit can be drawn)."""
     from lossplay.plots import can_draw_fit
 
     files = {"history": "history.csv"}
@@ -293,6 +353,8 @@ def run_files(data, plots=True, animate=False):
         files["loss_curve"] = "loss_curve.png"
         if drawable:
             files["fit"] = "fit.png"
+        if data.task != "regression":
+            files["classifier"] = "classifier.png"
     if animate and drawable:
         files["animation"] = "animation.gif"
     return files
@@ -349,8 +411,13 @@ def step_experiment(config):
     return build(config)
 
 
-def step(config=None, /, *, steps=3, **options):
+@takes_options(defaults=STEP_DEFAULTS)
+def step(config: TrainConfig | None = None, /, *, steps: int = 3,
+         **options: Unpack[TrainOptions]) -> Iterator[StepRecord]:
     """Yield ``StepRecord``s, one per update, for the first ``steps`` updates of a run.
+
+    >>> for record in lossplay.step(steps=2, loss="huber", optimizer="adam"):   # doctest: +SKIP
+    ...     record.cost, record.grad, record.update
 
     Options as for ``train`` (``epochs`` is set by ``steps``), with the defaults of ``lossplay step``:
     batches of 4, unscaled features and the 'tiny' dataset for regression, so the records are the ones
@@ -382,12 +449,19 @@ def _observers(observers, origin):
     return observers
 
 
+@takes_options()
 @called_as("lossplay.train")
-def train(config=None, /, *, observers=(), **options):
+def train(config: TrainConfig | None = None, /, *, observers: Iterable[Observer] = (),
+          **options: Unpack[TrainOptions]) -> Run:
     """Train a model and return its ``Run``; options as for ``lossplay train`` (underscores for dashes).
 
-    Pass a ``TrainConfig`` or keyword options. Files are written only when
-    ``out`` is given (then exactly as the command line writes them).
+    >>> run = lossplay.train(loss="huber", optimizer="adam", epochs=50)   # doctest: +SKIP
+    >>> run.plot(); run.history.to_records(); run.save("my-run")          # doctest: +SKIP
+
+    Pass a ``TrainConfig`` (its options, with the keywords given over them) or keyword options, each
+    a field of ``TrainConfig`` with its default. ``observers`` listen to the training loop (see
+    ``lossplay.observers``). Files are written only when ``out`` is given (then exactly as the command
+    line writes them).
     """
     config = as_config(config, options, "lossplay.train")
     observers = _observers(observers, "lossplay.train")

@@ -14,16 +14,22 @@ pulls with |dL/dz| <= 1.
 """
 
 import itertools
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
 from lossplay import runs as run_folders
 from lossplay.api import planned_run, run_experiment
+from lossplay.catalog import canonical_name
 from lossplay.config import (
     FIELDS,
+    TrainConfig,
+    TrainOptions,
     as_config,
     coerce,
     make_config,
@@ -31,6 +37,7 @@ from lossplay.config import (
     option_value,
     parse_list,
     suggest_option,
+    takes_options,
 )
 from lossplay.errors import LossplayError, called_as, spell, spelling_flags
 from lossplay.experiment import build
@@ -44,6 +51,9 @@ from lossplay.verdicts import (
     speed_groups,
     tail_noise,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COMMON_METRICS = {"regression": ("mse", "mae", "r2"), "binary": ("accuracy", "f1", "log_loss"),
                   "multiclass": ("accuracy", "f1", "log_loss")}
@@ -106,7 +116,7 @@ def parse_lists(losses=(), optimizers=(), lrs=(), vary=(), labels=None):
     def texts(key, value):
         return [coerce(v, str, f"{labels[key]}: each value") for v in parse_list(value, labels[key])]
 
-    return (texts("losses", losses) if given(losses) else [],
+    return ([canonical_name(name) for name in texts("losses", losses)] if given(losses) else [],
             texts("optimizers", optimizers) if given(optimizers) else [],
             [coerce(v, float, f"{labels['lrs']}: each value", from_text=True) for v in parse_list(lrs, labels["lrs"])]
             if given(lrs) else [],
@@ -167,7 +177,12 @@ class ComparedRun:
 
 
 class Comparison:
-    """Several runs on the same data, and what they show side by side."""
+    """Several runs on the same data, and what they show side by side.
+
+    ``entries`` hold each run (a ``Run``) with its name. As every result of the API: ``plot()`` draws
+    the comparison, ``to_json()`` gives compare.json, ``save()`` writes the folder; ``history()`` and
+    ``to_records()`` give every run's history.csv rows.
+    """
 
     def __init__(self, entries, started_at, stopped=False, skipped=()):
         self.entries = entries
@@ -256,7 +271,7 @@ class Comparison:
         data, model, loss = run.data, run.experiment.model, run.experiment.loss
         with np.errstate(all="ignore"):
             z = model.raw(run.theta, data.X_train)
-            labels = model.labels(z)
+            labels = model.labels(z, run.config.threshold)
             wrong = np.flatnonzero(labels != data.y_train)
             if not wrong.size:
                 return None
@@ -292,6 +307,15 @@ class Comparison:
         weights, bias = run.original_params()
         return float(weights[0]), float(bias)
 
+    def history(self) -> dict[str, list[dict[str, float | int | None]]]:
+        """Each run's history, by the run's name: the rows of its history.csv (see ``History.to_records``)."""
+        return {entry.name: entry.run.history.to_records() for entry in self.entries}
+
+    def to_records(self) -> list[dict[str, object]]:
+        """Every run's history in one table: the rows of each history.csv, run after run, each with the run's
+        name first ('run'), so that ``pandas.DataFrame(comparison.to_records())`` holds them all."""
+        return [{"run": name, **row} for name, rows in self.history().items() for row in rows]
+
     def lesson(self):
         """The sentences that read the comparison's numbers (``verdicts.comparison_sentences`` of
         compare.json: the handout prints the same)."""
@@ -302,7 +326,7 @@ class Comparison:
 
     # -- files ------------------------------------------------------------------------
 
-    def to_json(self):
+    def to_json(self) -> dict[str, Any]:
         """The content of compare.json."""
         runs = []
         for entry in self.entries:
@@ -325,8 +349,8 @@ class Comparison:
             document["secondary_ranking"] = {"metric": "log_loss", "groups": rankings["log_loss"]}
         return document
 
-    def plot(self):
-        """The comparison as a matplotlib Figure (a demo's own picture, when it has one)."""
+    def plot(self) -> "Figure":
+        """The comparison as a matplotlib Figure (a demo's own picture, when it has one); nothing is written."""
         if self.picture is not None:
             return self.picture()
         from lossplay import plots
@@ -357,7 +381,8 @@ class Comparison:
         folders = {entry.dir: entry.run.contents(plots, animate=False) for entry in self.entries}
         return run_folders.Contents("compare.json", self.to_json(), files, folders)
 
-    def save(self, out=None, *, force=False, plots=True, prefix="compare", animate=False):
+    def save(self, out: str | os.PathLike[str] | None = None, *, force: bool = False, plots: bool = True,
+             prefix: str = "compare", animate: bool = False) -> Path:
         """Write the comparison folder (see ``contents``) and return its path.
 
         Without ``out`` the folder is runs/<prefix>-<timestamp>. Like ``Run.save``, it is written
@@ -428,15 +453,26 @@ def run(built, observers_for=None, stop=None):
     return Comparison(entries, started_at, stopped=bool(stop.requested), skipped=skipped)
 
 
+# what the lists of a comparison take: a list of values, or one text with commas ("mse,mae")
+Names = str | Iterable[str]
+Rates = str | float | Iterable[str | float]
+# options to vary with their values: {"l2": [0, 0.01]}, [("l2", [0, 0.01])] or ["l2=0,0.01"]
+Varied = str | Mapping[str, object] | Iterable[str | tuple[str, object]]
+
+
+@takes_options()
 @called_as("lossplay.compare")
-def compare(config=None, /, *, losses=(), optimizers=(), lrs=(), vary=(), **options):
+def compare(config: TrainConfig | None = None, /, *, losses: Names = (), optimizers: Names = (), lrs: Rates = (),
+            vary: Varied = (), **options: Unpack[TrainOptions]) -> Comparison:
     """Train one run per loss (and optimizer, learning rate, varied option) and compare them.
 
     >>> cmp = lossplay.compare(losses=["mse", "mae", "huber"], outliers=True)   # doctest: +SKIP
-    >>> cmp.lesson(); cmp.plot(); cmp.save()                                    # doctest: +SKIP
+    >>> cmp.lesson(); cmp.plot(); cmp.history(); cmp.save()                     # doctest: +SKIP
 
-    Options are those of ``train``; ``vary`` takes ``[("l2", [0, 0.01])]`` or
-    ``["l2=0,0.01"]``. Nothing is written unless ``out`` is given or ``save`` is called.
+    Options are those of ``train``, shared by every run; ``optimizers`` also takes 'momentum',
+    'nesterov' and NAME@LR ('sgd@0.01'); ``vary`` takes ``{"l2": [0, 0.01]}``, ``[("l2", [0, 0.01])]``
+    or ``["l2=0,0.01"]``, and several options vary together in every combination. Nothing is written
+    unless ``out`` is given or ``save`` is called.
     """
     built = prepare(config, losses=losses, optimizers=optimizers, lrs=lrs, vary=vary, **options)
     c = built[0][1].config

@@ -17,16 +17,18 @@ anything else is a ``LossplayError`` that names the option and the value.
 """
 
 import dataclasses
+import inspect
 import math
 import numbers
 import os
 import shlex
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict, TypeVar
 
 from lossplay import catalog
-from lossplay.catalog import DEFAULT_LR, LOSS_NAMES, OPTIMIZER_NAMES, is_plugin
+from lossplay.catalog import DEFAULT_LR, LOSS_NAMES, OPTIMIZER_NAMES, canonical_name, is_plugin
 from lossplay.errors import LossplayError, did_you_mean, flag_name, spell
 from lossplay.inputs import read_bytes
 
@@ -74,11 +76,22 @@ class TrainConfig:
     # Data
     dataset: str | None = option(
         None, "Data",
-        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV file with a header row "
+        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV or text file of numbers "
         "(- reads it from standard input).",
         metavar="NAME|PATH", shown="linear; blobs for bce, blobs3 for cce")
     target: str | None = option(
         None, "Data", "Target column of a CSV file.", metavar="COLUMN", shown="the last column")
+    header: bool | None = option(
+        None, "Data",
+        "Whether the first line of a CSV file names its columns. Without names the columns are called x1, x2, "
+        "... and y (the last).", flag="--header/--no-header",
+        shown="a first line of numbers is data, anything else names the columns")
+    features: str | None = option(
+        None, "Data", "Learn from these columns of a CSV file or shipped dataset only, in this order (names "
+        "separated by commas).",
+        metavar="A,B", shown="every column but the target")
+    drop: str | None = option(
+        None, "Data", "Leave these columns out (names separated by commas).", metavar="A,B", shown="none")
     samples: int | None = option(
         None, "Data", "Rows to generate (generated datasets only).", metavar="N",
         shown="the dataset's own, e.g. 200")
@@ -93,11 +106,15 @@ class TrainConfig:
         0.2, "Data", "Fraction of rows held out for validation; 0 trains on every row, in file order.",
         metavar="F")
     standardize: bool = option(
-        True, "Data", "Rescale each feature to mean 0 and standard deviation 1, fitted on the training rows.",
+        True, "Data", "Rescale each feature to mean 0 and standard deviation 1 (the population one, divided by n), "
+        "fitted on the training rows.",
         flag="--standardize/--no-standardize")
     poly_degree: int = option(
         1, "Data", "Add the powers 2..N of each feature (polynomial features) to let a linear model bend.",
         metavar="N")
+    interactions: bool = option(
+        False, "Data", "With --poly-degree N, add every product of the features up to degree N (x1·x2, "
+        "x1^2·x2, ...), not only the powers of each one.", flag="--interactions")
     outliers: bool = option(
         False, "Data", "Corrupt a fraction of the training targets (the validation rows stay clean).",
         flag="--outliers")
@@ -129,6 +146,14 @@ class TrainConfig:
     init: str = option(
         "zeros", "Model and loss", "Initial weights: zeros, or normal (small random values, std 0.01).",
         metavar="NAME")
+    threshold: float = option(
+        0.5, "Model and loss",
+        "Decision threshold of a binary classifier: a row is positive when p ≥ F. Accuracy, precision, "
+        "recall, F1 and the confusion matrix use it.", metavar="F")
+    metric: str = option(
+        "accuracy", "Model and loss",
+        "The classification metric drawn beside the loss curve: accuracy, precision, recall, f1 or "
+        "balanced_accuracy (every one is recorded in history.csv).", metavar="NAME")
     init_weights: str | None = option(
         None, "Model and loss",
         "Start from these weights, separated by commas: one per feature (softmax: one per feature and class, "
@@ -232,6 +257,103 @@ class TrainConfig:
 
 FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
 
+
+class TrainOptions(TypedDict, total=False):
+    """The options of ``TrainConfig`` as keyword arguments: ``train(**options: Unpack[TrainOptions])`` lets an
+    editor list them and mypy check their names and types. The same names and types as the fields, in their
+    order (a test keeps them so); ``dataset`` and ``out`` also take a ``pathlib.Path``, the options of
+    several numbers (``NUMBER_LIST_OPTIONS``) a sequence of numbers, and those of column names
+    (``NAME_LIST_OPTIONS``) a sequence of names. Their defaults are the fields' own, shown by
+    ``help(lossplay.train)`` (see ``takes_options``)."""
+
+    # Data
+    dataset: str | os.PathLike[str] | None
+    target: str | None
+    header: bool | None
+    features: str | Sequence[str] | None
+    drop: str | Sequence[str] | None
+    samples: int | None
+    noise: float | None
+    drop_missing: bool
+    val_split: float
+    standardize: bool
+    poly_degree: int
+    interactions: bool
+    outliers: bool
+    outlier_fraction: float
+    seed: int
+    # Model and loss
+    loss: str | None
+    model: str | None
+    delta: float | None
+    beta: float | None
+    quantile: float | None
+    gamma: float | None
+    alpha: float | None
+    class_weight: str | Sequence[float] | None
+    init: str
+    threshold: float
+    metric: str
+    init_weights: str | Sequence[float] | None
+    init_bias: str | float | Sequence[float] | None
+    l1: float
+    l2: float
+    # Optimizer
+    optimizer: str
+    lr: float | None
+    momentum: float | None
+    nesterov: bool
+    beta1: float | None
+    beta2: float | None
+    eps: float | None
+    rho: float | None
+    weight_decay: float | None
+    lr_schedule: str
+    lr_step_size: int
+    lr_gamma: float | None
+    warmup_epochs: int
+    clip_grad: float | None
+    # Training loop
+    epochs: int
+    batch_size: int
+    shuffle: bool
+    patience: int | None
+    min_delta: float
+    restore_best: bool
+    # Output
+    out: str | os.PathLike[str] | None
+    force: bool
+    log_every: int | None
+    quiet: bool
+    no_plot: bool
+    animate: bool
+
+
+Function = TypeVar("Function", bound=Callable[..., object])
+
+
+def takes_options(defaults: Mapping[str, object] | None = None,
+                  leave_out: Iterable[str] = ()) -> Callable[[Function], Function]:
+    """Give an API function that takes ``**options`` the signature that lists them, for ``help()``, an
+    editor's hints and a notebook's Shift-Tab: after its own parameters, each option of ``TrainConfig`` as a
+    keyword with its type and default (``defaults`` where the function has its own; ``leave_out`` those it
+    refuses). Only the signature shown changes: the function still takes ``**options`` and tells the options
+    given from those left out."""
+    defaults = dict(defaults or {})
+    leave_out = set(leave_out)
+    types = typing.get_type_hints(TrainOptions)
+
+    def decorate(function: Function) -> Function:
+        signature = inspect.signature(function)
+        own = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+        options = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=defaults.get(name, f.default),
+                                     annotation=types[name])
+                   for name, f in FIELDS.items() if name not in leave_out]
+        setattr(function, "__signature__", signature.replace(parameters=[*own, *options]))
+        return function
+
+    return decorate
+
 # Upper bounds that keep a run within a classroom computer's time and memory (a run's memory as a whole is
 # checked against experiment.MEMORY_BUDGET once its data is known).
 MAX_EPOCHS = 1_000_000
@@ -260,6 +382,7 @@ _RANGES = {
     "epochs": (lambda v: 1 <= v <= MAX_EPOCHS, f"at least 1 and at most {MAX_EPOCHS:,}"),
     "batch_size": (lambda v: v >= 0, ">= 0 (0 means full batch)"),
     "log_every": (lambda v: v >= 1, "at least 1"),
+    "threshold": (lambda v: 0 < v < 1, "in (0, 1)"),
 }
 
 # the ranges of the options some commands add to train's (not TrainConfig fields)
@@ -267,8 +390,10 @@ COMMAND_RANGES = {
     "steps": (lambda v: 1 <= v <= MAX_STEPS, f"at least 1 and at most {MAX_STEPS:,}"),
 }
 
+# the classification metrics --metric may draw (numpy-free here; a test keeps them in step with metrics.py)
+CURVE_METRICS = ("accuracy", "precision", "recall", "f1", "balanced_accuracy")
 _NAMES = {"loss": LOSS_NAMES, "optimizer": OPTIMIZER_NAMES, "model": MODEL_NAMES, "init": INIT_NAMES,
-          "lr_schedule": SCHEDULES}
+          "lr_schedule": SCHEDULES, "metric": CURVE_METRICS}
 
 
 def value_type(name):
@@ -332,6 +457,8 @@ def coerce(value, kind, what, *, optional=False, from_text=False, path=False):
 
 # the options that hold several numbers as a text '1,5': a list of numbers (TOML, Python) is taken as that text
 NUMBER_LIST_OPTIONS = ("class_weight", "init_weights", "init_bias")
+# the options that hold several column names as a text 'a,b': a list of names (TOML, Python) is taken as that text
+NAME_LIST_OPTIONS = ("features", "drop")
 
 
 def option_value(name, value, what, from_text=False):
@@ -339,6 +466,8 @@ def option_value(name, value, what, from_text=False):
     optional = type(None) in typing.get_args(FIELDS[name].type)
     if name in NUMBER_LIST_OPTIONS:
         value = _numbers_as_text(value)
+    elif name in NAME_LIST_OPTIONS:
+        value = _names_as_text(value)
     return coerce(value, value_type(name), what, optional=optional, from_text=from_text,
                   path=name in PATH_OPTIONS)
 
@@ -406,6 +535,13 @@ def _numbers_as_text(value):
     return value
 
 
+def _names_as_text(value):
+    """'a,b' for a list or a tuple of texts; anything else as it is."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return ",".join(value)
+    return value
+
+
 def check_range(name, value, ranges=_RANGES):
     """Raise ``LossplayError`` when an option's value is outside its range."""
     test, expected = ranges[name]
@@ -437,6 +573,10 @@ def validate(config):
             raise LossplayError(
                 f"Unknown {name} '{value}'.{did_you_mean(value, choices)} Choose from: {', '.join(choices)}."
             )
+    if config.features is not None and config.drop is not None:
+        raise LossplayError(f"{spell('features')} and {spell('drop')} both choose the columns to learn from: give "
+                            f"one of them ({spell('features')} names the columns kept, {spell('drop')} those left "
+                            "out).")
     if config.nesterov and not config.momentum:
         raise LossplayError(f"{spell('nesterov')} needs a momentum: add {spell('momentum', 0.9)}, for example.")
     if config.warmup_epochs >= config.epochs:
@@ -465,8 +605,8 @@ def parse_numbers(text, name):
 def parse_class_weight(text):
     """'balanced', or the list of weights in a string like '1,5'; raises on anything else."""
     text = text.strip()
-    if text == "balanced":
-        return text
+    if text.lower() == "balanced":
+        return "balanced"
     try:
         weights = [float(part) for part in text.split(",")]
     except ValueError:
@@ -495,7 +635,15 @@ def as_config(config=None, options=None, origin="lossplay.train", defaults=None)
         raise LossplayError(f"{origin}: config must be a TrainConfig (or left out, with the options as keywords), "
                             f"got {type(config).__name__} {config!r}.")
     check_unknown(options, origin)
-    return validate(TrainConfig(**check_types(options, origin)))
+    return validate(TrainConfig(**lower_names(check_types(options, origin))))
+
+
+def lower_names(options):
+    """``options`` with the names of the options that take one lossplay knows (``_NAMES``: loss, optimizer,
+    model, ...) in lower case, as they are written in any case (--loss MSE, --optimizer Adam); a user's class in
+    a file (FILE.py:CLASS) keeps its own spelling (``catalog.canonical_name``)."""
+    return {name: canonical_name(value) if name in _NAMES and isinstance(value, str) else value
+            for name, value in options.items()}
 
 
 # where the step-by-step view (lossplay step, lossplay.step) differs from train: small batches and features as
@@ -596,7 +744,7 @@ def optimizer_spec(text):
     momentum 0.9, and NAME@LR with its own learning rate ('sgd@0.003' -> {'optimizer': 'sgd', 'lr': 0.003})."""
     name, at, rate = str(text).strip().rpartition("@")
     name = (name if at else rate).strip()
-    name = name if is_plugin(name) else name.lower()
+    name = canonical_name(name)
     changes = dict(OPTIMIZER_SPECS.get(name, {"optimizer": name}))
     if changes["optimizer"] not in OPTIMIZER_NAMES and not is_plugin(changes["optimizer"]):
         known = [*OPTIMIZER_NAMES, *OPTIMIZER_SPECS]

@@ -20,7 +20,6 @@ from lossplay import comparison as comparing
 from lossplay.config import COMPARE_KEYS, make_config, read_toml
 from lossplay.errors import LossplayError, did_you_mean
 from lossplay.formatting import number
-from lossplay.metrics import confusion_matrix
 from lossplay.reference import stable_lr_limit
 from lossplay.verdicts import Lesson
 
@@ -405,9 +404,7 @@ def _picture_optimizers(cmp):
 
 def confusion(run):
     """The validation confusion matrix of a binary run: rows are the true class, columns the predicted."""
-    data = run.data
-    z = run.experiment.model.raw(run.theta, data.X_val)
-    return confusion_matrix(data.y_val, (z > 0).astype(np.int64), 2)
+    return np.array(run.evaluation("val")["confusion_matrix"])
 
 
 def recalls(run):

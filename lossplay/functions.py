@@ -18,6 +18,11 @@ def sigmoid(z):
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
+def logit(p):
+    """logit(p) = log(p / (1 − p)), the inverse of sigma: the logit where the probability is p (0 at 0.5)."""
+    return np.log(p) - np.log1p(-p)
+
+
 def softplus(z):
     """softplus(z) = log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)).
 

@@ -16,9 +16,12 @@ by the same function as the grid, so a path always lies on the surface drawn.
 
 import dataclasses
 import math
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
@@ -28,20 +31,26 @@ from lossplay.advice import RATE_FACTORS, Advice, one_digit
 from lossplay.catalog import OPTIONS, label
 from lossplay.config import (
     OUTPUT_OPTIONS,
+    TrainConfig,
+    TrainOptions,
     as_config,
     changed_options,
     coerce,
     command_line,
     optimizer_spec,
     parse_list,
+    takes_options,
 )
 from lossplay.errors import LossplayError, called_as, spell, spell_settings, spelling_flags
-from lossplay.experiment import build, make_experiment_optimizer, option_defaults
+from lossplay.experiment import Experiment, build, make_experiment_optimizer, option_defaults
 from lossplay.loop import Stop
 from lossplay.models import WithoutBias
 from lossplay.observers import DivergenceGuard, Observer
 from lossplay.reference import mse_minimum
 from lossplay.registry import default_lr
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 DEFAULT_STEPS = 200
@@ -84,9 +93,13 @@ class OptimizerPath:
 
 @dataclass
 class Landscape:
-    """The objective on a grid of two parameters, its lowest point, and the optimizers' paths."""
+    """The objective on a grid of two parameters, its lowest point, and the optimizers' paths.
 
-    experiment: object
+    As every result of the API: ``plot()`` draws it, ``to_json()`` gives landscape.json, ``save()``
+    writes the folder; ``to_records()`` gives the points of every path, rows for a DataFrame.
+    """
+
+    experiment: Experiment
     parameter_names: tuple
     axes: tuple  # (values of the first parameter, values of the second)
     costs: np.ndarray  # costs[i, j]: the objective at (axes[0][j], axes[1][i])
@@ -178,8 +191,8 @@ class Landscape:
         """The objective at one (p1, p2), computed as the grid is."""
         return objective(self.experiment, point)
 
-    def plot(self):
-        """The landscape with every path, as a matplotlib Figure."""
+    def plot(self) -> "Figure":
+        """The landscape with every path, as a matplotlib Figure; nothing is written."""
         from lossplay.plots import landscape as drawing
 
         return drawing.landscape(self)
@@ -190,7 +203,15 @@ class Landscape:
 
         return drawing.landscape_gif(self)
 
-    def to_json(self):
+    def to_records(self) -> list[dict[str, object]]:
+        """Every point of every path, path after path: {'path': its name, 'step': the updates made (0: the
+        start), the two parameters by their names ('w', 'b' or 'w[x1]', 'w[x2]'), 'cost': the objective there}."""
+        first, second = self.parameter_names
+        return [{"path": path.name, "step": step, first: float(point[0]), second: float(point[1]),
+                 "cost": float(cost)}
+                for path in self.paths for step, (point, cost) in enumerate(zip(path.points, path.costs))]
+
+    def to_json(self) -> dict[str, Any]:
         """The content of landscape.json."""
         data = self.experiment.data
         w_min, b_min, cost_min = self.minimum
@@ -235,7 +256,8 @@ class Landscape:
         return run_folders.Contents("landscape.json", self.to_json(),
                                     {name: makers[key] for key, name in self.files.items()})
 
-    def save(self, out=None, *, force=False, plots=True, animate=False):
+    def save(self, out: str | os.PathLike[str] | None = None, *, force: bool = False, plots: bool = True,
+             animate: bool = False) -> Path:
         """Write the landscape folder (see ``contents``) and return its path.
 
         Without ``out`` the folder is runs/<timestamp>-landscape-<loss>. As with ``Run.save``, it is
@@ -518,19 +540,24 @@ def grid_axes(start, centre, paths, points):
     return tuple(np.linspace(m - half, m + half, points) for m in middle)
 
 
+@takes_options(defaults=LANDSCAPE_DEFAULTS)
 @called_as("lossplay.landscape")
-def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, steps=DEFAULT_STEPS,
-              grid=DEFAULT_GRID, no_bias=False, **options):
+def landscape(config: TrainConfig | None = None, /, *, optimizers: str | Iterable[str] = DEFAULT_OPTIMIZERS,
+              start: str | Sequence[float] | None = None, steps: int = DEFAULT_STEPS, grid: int = DEFAULT_GRID,
+              no_bias: bool = False, **options: Unpack[TrainOptions]) -> Landscape:
     """Compute a ``Landscape``: the objective over two parameters and each optimizer's path.
 
     >>> scape = lossplay.landscape(loss="mae", optimizers=["sgd", "adam"])   # doctest: +SKIP
     >>> scape.minimum, [p.final_cost for p in scape.paths]                 # doctest: +SKIP
-    >>> scape.plot(); scape.save()                                          # doctest: +SKIP
+    >>> scape.plot(); scape.to_records(); scape.save()                      # doctest: +SKIP
 
     Options are those of ``train`` (data, loss, penalty, optimizer hyperparameters;
-    ``lr`` sets every optimizer's rate, otherwise each keeps its own default),
-    with full batch and unstandardised features unless set (a ``TrainConfig`` given is
-    taken as it is). ``start`` is (p1, p2); ``init_weights`` and ``init_bias`` give it too.
+    ``lr`` sets every optimizer's rate, otherwise each keeps its own default; ``optimizer``,
+    ``epochs``, the schedule and early stopping are not read), with full batch and
+    unstandardised features unless set (a ``TrainConfig`` given is taken as it is).
+    ``optimizers`` also takes 'momentum', 'nesterov' and NAME@LR; ``start`` is (p1, p2) or
+    the text 'p1,p2' (``init_weights`` and ``init_bias`` give it too); ``steps`` the updates of
+    each path; ``grid`` the points on each side.
     """
     origin = "lossplay.landscape"
     config = as_config(config, options, origin, defaults=LANDSCAPE_DEFAULTS)
@@ -556,22 +583,22 @@ def landscape(config=None, /, *, optimizers=DEFAULT_OPTIMIZERS, start=None, step
         raise LossplayError(f"{spell('start')} and {spell('init_weights')}/{spell('init_bias')} both set where the "
                             f"paths start: give one of them.")
     if start is not None:
-        start = parse_start(start)
+        point = parse_start(start)
     else:
-        start = experiment.theta0[:2].copy() if chosen else default_start(centre)
-    paths = [follow(experiment, name, changes, start, steps) for name, changes in plan]
-    first, second = grid_axes(start, centre, paths, grid)
+        point = experiment.theta0[:2].copy() if chosen else default_start(centre)
+    paths = [follow(experiment, name, changes, point, steps) for name, changes in plan]
+    first, second = grid_axes(point, centre, paths, grid)
     costs = objective_grid(experiment, first, second)
     finite = np.isfinite(costs)
     if finite.sum() < costs.size / 2 or np.ptp(costs[finite]) == 0:
-        point = f"{start[0]:g},{start[1]:g}" if spelling_flags() else f"({start[0]:g}, {start[1]:g})"
+        where = f"{point[0]:g},{point[1]:g}" if spelling_flags() else f"({point[0]:g}, {point[1]:g})"
         raise LossplayError(
-            f"The cost cannot be drawn around {spell('start', start, point)}: it overflows, "
+            f"The cost cannot be drawn around {spell('start', point, where)}: it overflows, "
             "or is the same everywhere, over the grid from there to the minimum. Start nearer the data's own scale, "
             f"or leave {spell('start')} out.")
-    scape = Landscape(experiment, parameter_names, (first, second), costs, start, paths, exact, user_lr,
+    scape = Landscape(experiment, parameter_names, (first, second), costs, point, paths, exact, user_lr,
                       reference, notes=list(experiment.notes), steps=steps,
-                      requested={"optimizers": names, "start": start.tolist(), "steps": steps, "grid": grid,
+                      requested={"optimizers": names, "start": point.tolist(), "steps": steps, "grid": grid,
                                  "no_bias": no_bias})
     if scape.minimum_on_edge:
         scape.notes.append("The lowest point of the grid lies on its edge: the cost may fall further outside the "

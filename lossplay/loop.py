@@ -287,13 +287,14 @@ class TrainingLoop:
     throughout). ``clip_grad`` rescales any gradient whose norm exceeds it to
     that norm. A gradient that is not finite, or more than ``GRADIENT_GROWTH``
     times the size of the full gradient before training, stops the run
-    (status "diverged") before it is applied.
+    (status "diverged") before it is applied. ``threshold`` is a binary
+    classifier's decision threshold on p = σ(z), for the metrics it records.
     """
 
     GRADIENT_GROWTH = 1e6
 
     def __init__(self, model, loss, optimizer, penalty, data, *, lr, epochs, batch_size, shuffle, rng,
-                 schedule=None, clip_grad=None, step_lr=None, guard_growth=True):
+                 schedule=None, clip_grad=None, step_lr=None, guard_growth=True, threshold=0.5):
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
@@ -309,6 +310,7 @@ class TrainingLoop:
         self.clip_grad = clip_grad
         self.step_lr = step_lr
         self.guard_growth = guard_growth
+        self.threshold = threshold
         self.theta = None
         self.state = None
         self.epoch = 0
@@ -338,7 +340,8 @@ class TrainingLoop:
     def _metrics(self, y, z, cost, totals, work=None, residual=None):
         """The split's metrics; a cost that is one of them (MSE, log loss) is not computed twice."""
         known = {self.loss.same_as_metric: cost} if self.loss.same_as_metric else {}
-        return metrics.compute(self.data.task, y, z, known, totals, work=work, residual=residual)
+        return metrics.compute(self.data.task, y, z, known, totals, work=work, residual=residual,
+                               threshold=self.threshold)
 
     def _buffers(self):
         """Arrays reused by every evaluation of the training split: z, dL/dz and a residual."""

@@ -57,20 +57,26 @@ descent does not diverge (see ``reference.py``).
 
 import math
 import numbers
+import os
 import signal
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
 from lossplay import __version__, runs
+from lossplay.config import TrainConfig, TrainOptions, takes_options
 from lossplay.errors import LossplayError, called_as, spell
 from lossplay.formatting import number
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import Stop
 from lossplay.observers import Observer
 from lossplay.reference import stable_lr_limit
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 LR_MIN = 1e-5
 LR_MAX = 10.0
@@ -274,8 +280,10 @@ class LRFindResult:
     """What a learning-rate range test recorded, and what it suggests.
 
     ``lrs``, ``costs`` and ``smoothed`` have one entry per step taken (step n at
-    index n - 1). ``status`` is "completed" (every step), "blew_up" (stopped at
-    ``stopped_at_step``, see ``stop_reason``) or "interrupted" (Ctrl-C or SIGTERM).
+    index n - 1); ``to_records()`` gives them as rows. ``status`` is "completed" (every
+    step), "blew_up" (stopped at ``stopped_at_step``, see ``stop_reason``) or
+    "interrupted" (Ctrl-C or SIGTERM). As every result of the API: ``plot()`` draws the
+    test, ``to_json()`` gives lr_find.json, ``save()`` writes the folder.
     """
 
     experiment: object
@@ -394,13 +402,19 @@ class LRFindResult:
 
     # -- pictures and files ---------------------------------------------------------------
 
-    def plot(self):
+    def plot(self) -> "Figure":
         """The test as a matplotlib Figure (nothing is written)."""
         from lossplay.plots.lrfind import lr_find_curve
 
         return lr_find_curve(self)
 
-    def to_json(self):
+    def to_records(self) -> list[dict[str, float | int]]:
+        """One row per step taken: {'step': n (from 1), 'lr': its rate, 'cost': the batch cost before its
+        update, 'smoothed': the moving average of the costs}; NaN or inf where a cost was not finite."""
+        return [{"step": n, "lr": float(lr), "cost": float(cost), "smoothed": float(smoothed)}
+                for n, (lr, cost, smoothed) in enumerate(zip(self.lrs, self.costs, self.smoothed), start=1)]
+
+    def to_json(self) -> dict[str, Any]:
         """The content of lr_find.json, as a dict."""
         config = {k: v for k, v in self.config.to_dict().items() if k not in NOT_FOR_LR_FIND}
         data = self.data
@@ -438,7 +452,7 @@ class LRFindResult:
         self.files = lr_find_files(plots)
         return runs.Contents(DOCUMENT, self.to_json(), {PICTURE: lambda: png_bytes(self.plot())} if plots else {})
 
-    def save(self, out=None, force=False, plots=True):
+    def save(self, out: str | os.PathLike[str] | None = None, *, force: bool = False, plots: bool = True) -> Path:
         """Write the folder (lr_find.png unless ``plots`` is false, then lr_find.json) and return its path.
 
         ``out`` defaults to the config's ``out``, else runs/<timestamp>-lr-find-<loss>-<optimizer>;
@@ -533,13 +547,15 @@ def run_lr_find(experiment, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, *, stop=N
     )
 
 
+@takes_options(leave_out=NOT_FOR_LR_FIND)
 @called_as("lossplay.lr_find")
-def lr_find(config=None, /, *, lr_min=LR_MIN, lr_max=LR_MAX, steps=STEPS, smoothing=None, **options):
+def lr_find(config: TrainConfig | None = None, /, *, lr_min: float = LR_MIN, lr_max: float = LR_MAX,
+            steps: int = STEPS, smoothing: float | None = None, **options: Unpack[TrainOptions]) -> LRFindResult:
     """Run a learning-rate range test and return its ``LRFindResult``.
 
     >>> result = lossplay.lr_find(loss="bce", optimizer="adam")     # doctest: +SKIP
     >>> result.suggested_lr, result.stability_limit                 # doctest: +SKIP
-    >>> result.plot(); result.save()                                # doctest: +SKIP
+    >>> result.plot(); result.to_records(); result.save()           # doctest: +SKIP
 
     Options are those of ``lossplay train`` (a ``TrainConfig`` or keywords; the
     learning rate, its schedule, epochs and early stopping are not used).

@@ -25,7 +25,7 @@ and ``backward`` take the plain features.
 
 import numpy as np
 
-from lossplay.functions import sigmoid, softmax
+from lossplay.functions import logit, sigmoid, softmax
 
 
 class LinearModel:
@@ -99,8 +99,9 @@ class LogisticModel(LinearModel):
     def predict(self, z):
         return sigmoid(z)
 
-    def labels(self, z):
-        return (z > 0).astype(np.int64)
+    def labels(self, z, threshold=0.5):
+        """1 where p = σ(z) ≥ threshold, that is z ≥ logit(threshold)."""
+        return (z >= logit(threshold)).astype(np.int64)
 
 
 class SoftmaxModel(LinearModel):
@@ -116,7 +117,8 @@ class SoftmaxModel(LinearModel):
     def predict(self, z):
         return softmax(z)
 
-    def labels(self, z):
+    def labels(self, z, threshold=0.5):
+        """The class of the largest logit (``threshold`` is for a binary model only)."""
         return np.argmax(z, axis=1)
 
 

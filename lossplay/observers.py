@@ -56,9 +56,21 @@ class History(Observer):
     def __iter__(self):
         return iter(self.records)
 
-    def rows(self):
-        """Every record as a flat dict, the rows of history.csv."""
+    def to_records(self) -> list[dict[str, float | int | None]]:
+        """Every epoch as a flat dict of plain numbers, epoch 0 first: the rows of history.csv, with its column
+        names (None where a cell is empty). ``pandas.DataFrame(history.to_records())`` is the history as a
+        table."""
         return [record.row() for record in self.records]
+
+    def rows(self):
+        """The rows of history.csv: the same as ``to_records``."""
+        return self.to_records()
+
+    def to_dict(self) -> dict[str, list[float | int | None]]:
+        """The history by column: {column of history.csv: its value at each epoch}, the columns in the file's
+        order (empty before the first epoch)."""
+        records = self.to_records()
+        return {name: [row[name] for row in records] for name in (records[0] if records else ())}
 
     def column(self, name):
         """One column of the history as a float array (None becomes NaN)."""

@@ -1,6 +1,7 @@
 """The Python API: lossplay.train, the Run it returns and the run folder it writes."""
 
 import csv
+import inspect
 import json
 import re
 
@@ -12,6 +13,8 @@ from lossplay.errors import LossplayError
 
 RUN_JSON_KEYS = ["lossplay_version", "status", "config", "data", "params", "epochs_run", "best_epoch",
                  "overfitting", "metrics", "files", "kept_epoch", "diagnosis"]
+# with standardisation, the parameters in the data's own units follow those the model trained with
+STANDARDISED_RUN_JSON_KEYS = [*RUN_JSON_KEYS[:5], "params_original", *RUN_JSON_KEYS[5:]]
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +49,18 @@ def test_loss_curve_and_fit_are_figures(huber_run):
 def test_run_folder_files_follow_the_design(huber_run, tmp_path):
     folder = huber_run.save(tmp_path / "run")
     document = json.loads((folder / "run.json").read_text())
-    assert list(document) == RUN_JSON_KEYS
+    assert list(document) == STANDARDISED_RUN_JSON_KEYS
     assert document["status"] == "completed"
     assert document["config"]["loss"] == "huber" and document["config"]["lr"] == 0.05
     assert set(document["config"]) == set(lossplay.TrainConfig.__dataclass_fields__)
     data = document["data"]
     assert (data["task"], data["n_train"], data["n_val"], data["features"], data["target"], data["classes"]) == \
         ("regression", 160, 40, ["x"], "y", None)
-    assert set(data["standardization"]) == {"mean", "std"}
+    assert data["standardization"]["std_divides_by"] == "n"
+    assert set(data["standardization"]) == {"mean", "std", "std_divides_by"}
     assert document["params"]["weights"] == pytest.approx(list(huber_run.params["weights"]))
+    weights, bias = huber_run.original_params()
+    assert document["params_original"] == {"weights": pytest.approx(list(weights)), "bias": pytest.approx(bias)}
     assert document["files"] == {"history": "history.csv", "loss_curve": "loss_curve.png", "fit": "fit.png"}
     assert set(document["metrics"]["val"]) == {"loss", "mse", "rmse", "mae", "r2"}
     with open(folder / "history.csv") as f:
@@ -77,7 +83,9 @@ def test_classification_run_json_has_classes_and_softmax_weights(tmp_path):
     weights = document["params"]["weights"]
     assert len(weights) == 4 and all(len(row) == 3 for row in weights)  # weights[feature][class]
     assert len(document["params"]["bias"]) == 3
-    assert set(document["metrics"]["train"]) == {"loss", "accuracy", "precision", "recall", "f1", "log_loss"}
+    assert set(document["metrics"]["train"]) == {"loss", "accuracy", "precision", "recall", "f1", "balanced_accuracy",
+                                                 "log_loss", "confusion_matrix", "precision_per_class",
+                                                 "recall_per_class", "ece"}
     assert "fit" not in document["files"]  # 4 features: no picture of the fit
     assert run.config.loss == "cce" and run.config.model == "softmax"
 
@@ -405,3 +413,72 @@ def test_no_message_below_the_command_line_writes_a_flag_by_hand():
                         if re.search(r"--[a-z]", text):
                             written.append(f"{path.name}:{part.lineno}: {part.value}")
     assert written == []
+
+
+# -- every result the same way: plot, to_json, save; its numbers as rows -----------------------------
+
+
+def test_history_is_rows_and_columns_for_a_table(huber_run, tmp_path):
+    from lossplay.loop import history_columns
+
+    records = huber_run.history.to_records()
+    assert len(records) == 31 and list(records[0]) == history_columns("regression")
+    assert records[0]["epoch"] == 0 and records[-1]["val_loss"] == huber_run.history[-1].val_loss
+    assert all(type(value) in (int, float) for row in records for value in row.values())
+    columns = huber_run.history.to_dict()
+    assert list(columns) == list(records[0]) and columns["epoch"] == list(range(31))
+    assert columns["train_r2"] == [row["train_r2"] for row in records]
+    with open(huber_run.save(tmp_path / "run", plots=False) / "history.csv") as f:
+        written = list(csv.DictReader(f))
+    assert [{k: float(v) for k, v in row.items()} for row in written] == \
+        [{k: float(v) for k, v in row.items()} for row in records]
+    no_split = lossplay.train(epochs=2, val_split=0).history.to_dict()
+    assert no_split["val_loss"] == [None, None, None]
+    from lossplay.observers import History
+
+    assert History().to_dict() == {} and History().to_records() == []
+
+
+def test_every_result_draws_describes_and_saves_itself_the_same_way(tmp_path):
+    from matplotlib.figure import Figure
+
+    results = {
+        "run.json": lossplay.train(epochs=3),
+        "compare.json": lossplay.compare(losses=["mse", "mae"], epochs=3),
+        "landscape.json": lossplay.landscape(steps=5, grid=11),
+        "lr_find.json": lossplay.lr_find(steps=10),
+    }
+    for marker, result in results.items():
+        assert isinstance(result.plot(), Figure), marker
+        assert isinstance(result.to_json(), dict), marker
+        with pytest.raises(TypeError):
+            result.save(tmp_path / "positional", True)  # force is named, never positional
+        folder = result.save(tmp_path / marker, force=False, plots=False)
+        assert json.loads((folder / marker).read_text()) and not list(folder.glob("*.png")), marker
+        assert inspect.signature(type(result).save).parameters["force"].kind is inspect.Parameter.KEYWORD_ONLY
+    run = results["run.json"]
+    assert run.plot().axes[0].get_title() == run.plot_loss_curve().axes[0].get_title()
+
+
+def test_a_comparison_lr_find_and_landscape_give_their_numbers_as_rows():
+    cmp = lossplay.compare(losses=["mse", "huber"], epochs=4)
+    history = cmp.history()
+    assert list(history) == ["mse", "huber"]
+    assert history["huber"] == cmp.entries[1].run.history.to_records()
+    rows = cmp.to_records()
+    assert len(rows) == 2 * 5 and list(rows[0])[:3] == ["run", "epoch", "steps"]
+    assert [row["run"] for row in rows[::5]] == ["mse", "huber"]
+
+    found = lossplay.lr_find(steps=20)
+    records = found.to_records()
+    assert [list(row) for row in records[:1]] == [["step", "lr", "cost", "smoothed"]]
+    assert [row["step"] for row in records] == list(range(1, len(found.lrs) + 1))
+    assert [row["lr"] for row in records] == found.lrs.tolist()
+    assert [row["smoothed"] for row in records] == found.smoothed.tolist()
+
+    scape = lossplay.landscape(steps=4, grid=11, optimizers=["sgd", "adam"])
+    points = scape.to_records()
+    assert len(points) == 2 * 5 and list(points[0]) == ["path", "step", "w", "b", "cost"]
+    assert points[5] == {"path": "adam", "step": 0, "w": scape.start[0], "b": scape.start[1],
+                         "cost": scape.paths[1].costs[0]}
+    json.dumps([rows, records, points])  # plain values

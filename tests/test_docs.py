@@ -1,12 +1,14 @@
 """Every `lossplay ...` command shown in a fenced block of the README and of docs/ runs.
 
 Each document's commands run in order in one fresh folder (a `report` may read the folder an earlier
-command wrote), with the shipped configs beside them. Sizes are reduced so the suite stays fast:
+command wrote), with the shipped configs, the examples and the course's data file (tests/data/ex1data1.txt)
+beside them. Sizes are reduced so the suite stays fast:
 `train` and `compare` run at most 20 epochs, landscapes at most 20 updates on a small grid, and no
 picture is drawn where a command can leave it out. A command must end with 0, or 3 where the text says
 it diverges.
 """
 
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -84,6 +86,8 @@ def test_the_documents_show_commands():
 def test_every_command_of_a_document_runs(path, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "configs", tmp_path / "configs")
     shutil.copytree(ROOT / "docs" / "examples", tmp_path / "docs" / "examples")
+    (tmp_path / "tests" / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "data" / "ex1data1.txt", tmp_path / "tests" / "data")
     monkeypatch.chdir(tmp_path)
     for number, words, line in commands(path):
         result = CliRunner().invoke(cli, reduced(words))
@@ -97,3 +101,35 @@ def test_the_catalog_tables_of_the_losses_page_are_written_from_the_classes():
     page = (ROOT / "docs" / "losses-and-optimizers.md").read_text(encoding="utf-8")
     assert "<!-- BEGIN losses table" in page and "<!-- BEGIN optimizers table" in page
     assert current(page) == page, "run: python -m lossplay.docs_tables docs/losses-and-optimizers.md"
+
+
+def python_blocks(path):
+    """The fenced ```python blocks of a Markdown file, in order."""
+    return re.findall(r"^```python\n(.*?)^```", path.read_text(encoding="utf-8"), re.S | re.M)
+
+
+def test_the_python_examples_run(tmp_path, monkeypatch):
+    """docs/python-api.md's blocks run in order in one namespace, in a fresh folder (pandas's only where it is
+    installed: it is no dependency); a line whose comment shows a LossplayError raises that message."""
+    import importlib.util
+
+    import matplotlib.pyplot as plt
+
+    from lossplay.errors import LossplayError
+
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    blocks = python_blocks(ROOT / "docs" / "python-api.md")
+    assert len(blocks) >= 8
+    for block in blocks:
+        if "import pandas" in block and importlib.util.find_spec("pandas") is None:
+            continue
+        if "LossplayError" not in block:
+            exec(compile(block, "python-api.md", "exec"), namespace)
+            continue
+        for line in block.splitlines():
+            code, _, comment = line.partition("#")
+            message = comment.strip().removeprefix("LossplayError:").removeprefix("...").strip()
+            with pytest.raises(LossplayError, match=re.escape(message)):
+                exec(code, namespace)
+    plt.close("all")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lossplay import metrics
+from lossplay import evaluation, metrics
 
 
 def test_regression_metrics_by_hand():
@@ -36,9 +36,11 @@ def test_binary_metrics_by_hand():
     assert m["log_loss"] == pytest.approx(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), rel=1e-12)
 
 
-def test_a_logit_of_exactly_zero_predicts_class_zero():
-    m = metrics.classification(np.array([1]), np.array([0.0]))
-    assert m["accuracy"] == 0.0
+def test_a_row_is_positive_when_p_reaches_the_threshold():
+    """p ≥ t is positive (the course exercises' predict: sigmoid(X θ) ≥ 0.5), so a logit of exactly 0 is class 1."""
+    assert metrics.classification(np.array([1]), np.array([0.0]))["accuracy"] == 1.0
+    z = np.array([np.log(0.7 / 0.3), np.log(0.7 / 0.3) - 1e-9])
+    assert metrics.classification(np.array([1, 1]), z, threshold=0.7)["recall"] == 0.5
 
 
 def test_binary_metrics_with_no_predicted_positives_count_zero():
@@ -73,13 +75,13 @@ def test_macro_average_skips_a_class_absent_from_truth_and_predictions():
 
 
 def test_confusion_matrix_counts():
-    counts = metrics.confusion_matrix(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 0]), 3)
+    counts = evaluation.confusion_matrix(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 0]), 3)
     np.testing.assert_array_equal(counts, [[1, 1, 0], [0, 1, 0], [1, 0, 0]])
 
 
 def test_names_follow_the_task():
     assert metrics.names("regression") == ("mse", "rmse", "mae", "r2")
-    assert metrics.names("multiclass") == ("accuracy", "precision", "recall", "f1", "log_loss")
+    assert metrics.names("multiclass") == ("accuracy", "precision", "recall", "f1", "balanced_accuracy", "log_loss")
 
 
 def test_r2_of_a_single_row_is_undefined():

@@ -65,7 +65,7 @@ def test_backward_is_the_mean_over_rows():
 def test_predictions():
     z = np.array([0.0, 2.0, -2.0])
     np.testing.assert_allclose(LogisticModel().predict(z), [0.5, 1 / (1 + np.exp(-2)), 1 / (1 + np.exp(2))])
-    np.testing.assert_array_equal(LogisticModel().labels(z), [0, 1, 0])
+    np.testing.assert_array_equal(LogisticModel().labels(z), [1, 1, 0])  # p ≥ 0.5 is class 1
     logits = np.array([[1.0, 3.0, 2.0]])
     assert SoftmaxModel().labels(logits)[0] == 1
     assert SoftmaxModel().predict(logits).sum() == pytest.approx(1.0)

@@ -80,8 +80,15 @@ def run_title(config):
 def loss_curve(run):
     """Training and validation cost per epoch, the best epoch marked, overfitting shaded."""
     history = run.history
-    fig = _figure(9.0, 6.2)
-    ax = fig.add_subplot()
+    if run.data.task == "regression":
+        fig = _figure(9.0, 6.2)
+        ax = fig.add_subplot()
+    else:  # a classifier: its metric per epoch beside the cost
+        from lossplay.plots.classifier import draw_metric
+
+        fig = _figure(15.0, 6.6)
+        ax, ax_metric = fig.subplots(1, 2, width_ratios=[1.45, 1])
+        draw_metric(ax_metric, run)
     epochs = history.column("epoch")
     train, val, objective = (_finite_or_nan(history.column(name))
                              for name in ("train_loss", "val_loss", "objective"))
@@ -532,17 +539,10 @@ def _class_legend(fig, data):
 
 def _recall_per_class(run, split):
     """The share of each class's rows (of the split) that the run's final parameters classify right."""
-    from lossplay.metrics import confusion_matrix
+    from lossplay.evaluation import per_class
 
-    data = run.data
-    X, y = (data.X_val, data.y_val) if split == "val" else (data.X_train, data.y_train)
-    if X is None or not np.isfinite(run.theta).all():
-        return None
-    model = run.experiment.model
-    with np.errstate(all="ignore"):
-        counts = confusion_matrix(y, model.labels(model.raw(run.theta, X)), data.n_classes)
-    totals = counts.sum(axis=1)
-    return np.divide(np.diag(counts), totals, out=np.zeros(len(totals)), where=totals > 0)
+    evaluation = run.evaluation(split)
+    return None if evaluation is None else per_class(evaluation["confusion_matrix"])[1]
 
 
 METRIC_WORDS = {"accuracy": "acc", "f1": "F1", "log_loss": "log loss", "mse": "MSE", "mae": "MAE", "r2": "R²"}

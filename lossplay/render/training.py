@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from lossplay.evaluation import per_class
 from lossplay.observers import Observer
 from lossplay.reference import stable_lr_limit
 from lossplay.render.common import STATUS_STYLE, STATUS_TITLE, Hanging, main_metric, number, shell_lines, shown
@@ -172,6 +173,40 @@ def _metrics_table(run):
     return table
 
 
+def classifier_block(run):
+    """A classifier's confusion matrix of its validation split (training without one), with each true class's
+    recall and each predicted class's precision, and for a binary task the ROC and precision-recall areas and
+    the calibration error; [] for regression or parameters that are not finite."""
+    split = "val" if run.data.n_val else "train"
+    evaluation = run.evaluation(split) if run.data.task != "regression" else None
+    if evaluation is None:
+        return []
+    counts = np.array(evaluation["confusion_matrix"])
+    names = list(run.data.classes or [str(c) for c in range(run.data.n_classes)])
+    precision, recall = per_class(counts)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("true \\ predicted")
+    for name in names:
+        table.add_column(shown(name), justify="right")
+    table.add_column("recall", justify="right")
+    for i, name in enumerate(names):
+        table.add_row(shown(name), *(str(c) for c in counts[i]), f"{recall[i]:.0%}")
+    table.add_row("precision", *(f"{v:.0%}" for v in precision), "", style="dim")
+    words = "validation" if split == "val" else "training"
+    rule = f", p ≥ {run.config.threshold:g} is class 1" if run.data.task == "binary" else ""
+    parts = [Text(f"Confusion matrix of the {counts.sum()} {words} rows (rows: true class{rule}):", style="bold"),
+             table]
+    if run.data.task == "binary":
+        areas = [f"ROC area {number(evaluation['roc_auc'])}" if evaluation["roc_auc"] is not None else
+                 "no ROC area (one class only among these rows)"]
+        if evaluation["average_precision"] is not None:
+            areas.append(f"average precision {number(evaluation['average_precision'])}")
+        areas.append(f"calibration error {number(evaluation['ece'])}")
+        drawn = " (classifier.png draws them)" if "classifier" in run.files else ""
+        parts.append(Text(" · ".join(areas) + drawn + ".", style="dim"))
+    return [*parts, Text("")]
+
+
 def _params_table(run):
     """Learned parameters of a small model, with the references that exist; None for a large one."""
     weights = run.params["weights"]
@@ -288,6 +323,7 @@ def summary(run):
         parts.append(Text(f"Objective = cost + penalty = {number(final.train_loss)} + "
                           f"{number(final.objective - final.train_loss)} = {number(final.objective)}."))
     parts += [Text(""), _metrics_table(run), Text("")]
+    parts += classifier_block(run)
     params = _params_table(run)
     weights = run.params["weights"]
     if params is not None:
