@@ -17,6 +17,7 @@ from lossplay.errors import LossplayError
 from lossplay.formatting import number
 from lossplay.report.common import is_number, mapping, plural, sequence, status_word
 from lossplay.report.markup import Pictures, element, join, page, paragraph, section
+from lossplay.report.settings import recorded_command
 from lossplay.runs import Contents
 from lossplay.verdicts import comparison_sentences, landscape_sentences
 
@@ -30,8 +31,6 @@ STYLE = """
   margin: 0.8rem 0; }
 .prediction { border: 1px dashed #56606b; border-radius: 4px; min-height: 5rem; padding: 0.4rem 0.8rem;
   color: #56606b; margin: 0.8rem 0 1.2rem; }
-.command { overflow-wrap: anywhere; }
-.command span { white-space: nowrap; }
 """
 
 
@@ -120,10 +119,8 @@ def said(result):
 
 
 def _command(text):
-    """A command, each option with its value in a span that a narrow page does not break."""
-    first, *options = text.split(" --")
-    return paragraph(element("code", join([first, *(element("span", f"--{o}") for o in options)], " ")),
-                     class_="command")
+    """A command as the report pages show one: each option with its values unbroken, files by their names."""
+    return element("pre", element("code", recorded_command(text)))
 
 
 def lesson_page(lesson, results, folder):
@@ -183,11 +180,12 @@ def handout_contents(lesson, results, folder):
         return html
 
     document = {
-        "lossplay_version": __version__, "lesson": lesson.name, "title": lesson.title, "folder": str(folder),
+        # folders by their own names, as the pages name them: the folders above are the teacher's machine's
+        "lossplay_version": __version__, "lesson": lesson.name, "title": lesson.title, "folder": Path(folder).name,
         "files": dict(HANDOUT_FILES),
         "steps": [{"number": r.step.number, "command": r.step.shown_command, "full_command": r.step.full_command,
                    "question": r.step.question, "explanation": r.step.explanation, "exit_code": r.code,
-                   "output": None if r.output is None else str(r.output)} for r in results],
+                   "output": None if r.output is None else r.output.name} for r in results],
     }
     files = {HANDOUT_FILES["lesson"]: lesson_html,
              HANDOUT_FILES["answers"]: lambda: answers_page(lesson, results, folder)}
