@@ -23,7 +23,8 @@ from lossplay.verdicts import comparison_sentences, landscape_sentences
 
 PICTURE_TITLES = {"loss_curve.png": "the loss curve", "fit.png": "the data and the fit",
                   "compare.png": "the runs side by side", "landscape.png": "the cost landscape and the paths",
-                  "lr_find.png": "the learning-rate search", "losses.png": "the losses and their derivatives"}
+                  "lr_find.png": "the learning-rate search", "losses.png": "the losses and their derivatives",
+                  "classifier.png": "the confusion matrix and the classifier's curves"}
 HANDOUT_FILES = {"lesson": "lesson.html", "answers": "answers.html"}
 HANDOUT_MARKER = "lesson.json"
 STYLE = """
