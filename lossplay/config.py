@@ -705,6 +705,8 @@ def read_toml(path, known=FIELDS, extra=()):
 
 # the package that holds the shipped configs: the repository's configs/ folder, installed as package data
 SHIPPED_CONFIGS = "lossplay.configs"
+# the files of that folder that are lessons (lossplay lesson NAME reads them), not options
+LESSON_FILES = "lesson_"
 
 
 @dataclass(frozen=True)
@@ -720,13 +722,14 @@ class ShippedConfig:
 
 
 def shipped_configs():
-    """Every shipped config, {name: ``ShippedConfig``}, in the order of their names."""
+    """Every shipped config, {name: ``ShippedConfig``}, in the order of their names (the lessons of the same
+    folder left out)."""
     import tomllib
     from importlib import resources
 
     found = {}
     for entry in sorted(resources.files(SHIPPED_CONFIGS).iterdir(), key=lambda entry: entry.name):
-        if not entry.name.endswith(".toml"):
+        if not entry.name.endswith(".toml") or entry.name.startswith(LESSON_FILES):
             continue
         text = entry.read_text(encoding="utf-8")
         first = text.splitlines()[0] if text else ""
@@ -742,14 +745,21 @@ def _config_key(name):
     return str(name).strip().lower().replace("-", "_").removesuffix(".toml")
 
 
+def _closest_config(key, configs):
+    """What to say of a name that is no shipped config: that it is a lesson's file, or the closest name."""
+    if key.startswith(LESSON_FILES):
+        lesson = key.removeprefix(LESSON_FILES).replace("_", "-")
+        return f" '{key}' is a lesson, not options: lossplay lesson {lesson} runs it."
+    return f"{did_you_mean(key, list(configs))} 'lossplay configs' lists them."
+
+
 def shipped_config(name):
     """The ``ShippedConfig`` called ``name`` (with or without .toml, dashes or underscores, any case), or a
     ``LossplayError`` that names the closest one."""
     configs = shipped_configs()
     key = _config_key(name)
     if key not in configs:
-        raise LossplayError(f"lossplay ships no config called '{name}'.{did_you_mean(key, list(configs))} "
-                            "'lossplay configs' lists them.")
+        raise LossplayError(f"lossplay ships no config called '{name}'.{_closest_config(key, configs)}")
     return configs[key]
 
 
@@ -770,7 +780,7 @@ def read_config(name, known=FIELDS, extra=()):
             raise LossplayError(f"Config file '{path}' does not exist. lossplay ships a config called '{base}': "
                                 f"{spell('config', base)} reads it from any folder.")
         raise LossplayError(f"Config file '{path}' does not exist, and no shipped config has that name."
-                            f"{did_you_mean(key, list(configs))} 'lossplay configs' lists them.")
+                            f"{_closest_config(key, configs)}")
     with resources.as_file(resources.files(SHIPPED_CONFIGS).joinpath(f"{key}.toml")) as shipped:
         return read_toml(shipped, known, extra)
 

@@ -534,8 +534,8 @@ def lesson_sentence(lesson):
     """'The lesson holds on these numbers: ...' or an honest 'does not show here'."""
     evidence = lesson.get("summary") or ""
     if lesson.get("holds"):
-        return f"The lesson holds on these numbers: {lesson['claim']} {evidence}".strip()
-    return (f"On this seed the numbers do not show the lesson ({lesson['claim']}) {evidence} "
+        return f"The lesson holds on these numbers: {lesson['claim']}. {evidence}".strip()
+    return (f"On this seed the numbers do not show the lesson ({lesson['claim']}). {evidence} "
             "Try another --seed.").strip()
 
 

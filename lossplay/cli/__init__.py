@@ -46,6 +46,9 @@ COMMANDS = {
     "step": ("step", "Open up the training loop: show every number of the first few updates."),
     "compare": ("compare", "Train one run per loss (or optimizer, learning rate, option value) and compare them."),
     "demo": ("demo", "List the demos, or run one: what to watch for, the runs, then what happened."),
+    "quiz": ("quiz", "Predict the next update of the training loop, then see it worked out."),
+    "lesson": ("lesson", "List the lessons, or run one: a question to the class before each command, an "
+                         "explanation after."),
     "losses": ("catalogs", "List the losses, or show one in full with a worked example."),
     "optimizers": ("catalogs", "List the optimizers, or show one in full with its first steps on a parabola."),
     "gradcheck": ("catalogs", "Check every loss and model's gradient against finite differences."),
@@ -188,6 +191,8 @@ def cli():
       lossplay step                           one update, every number shown
       lossplay compare mse mae huber --outliers   losses side by side
       lossplay demo                           the classroom demos
+      lossplay quiz                           predict the next update, then check
+      lossplay lesson                         lessons for a class: predict, run, discuss
       lossplay landscape                      the cost surface and optimizers' paths
       lossplay lr-find                        find a learning rate
       lossplay losses                         the losses, their formulas and uses

@@ -145,8 +145,8 @@ def paragraph(*content, class_=None):
     return element("p", *content, class_=class_)
 
 
-def page(title, kind, body, folder, recorded_by=None):
-    """The whole HTML document."""
+def page(title, kind, body, folder, recorded_by=None, extra_style=""):
+    """The whole HTML document; ``extra_style`` is CSS added after the page's own."""
     # the folder by its own name: the folders above it are the teacher's machine's, not the reader's
     made = f"Made by lossplay {__version__} from the folder {file_name(Path(folder).resolve())}"
     if recorded_by and recorded_by != __version__:
@@ -155,6 +155,7 @@ def page(title, kind, body, folder, recorded_by=None):
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"{GENERATOR_META}\n"
-        f"{element('title', f'lossplay {kind}: {title}')}\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+        f"{element('title', f'lossplay {kind}: {title}')}\n<style>{STYLE}{extra_style}</style>\n</head>\n"
+        "<body>\n<main>\n"
         f"{element('p', f'lossplay · {kind}', class_='kind')}\n{element('h1', title)}\n{body}\n</main>\n"
         f"{element('footer', made + '.')}\n</body>\n</html>\n")
