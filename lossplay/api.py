@@ -9,8 +9,8 @@
 
 The options are those of ``lossplay train`` (see ``TrainConfig``), each a keyword
 parameter (``TrainOptions``). The API prints nothing and writes nothing unless
-``out`` is given or ``save`` is called; ``quiet`` and ``log_every`` only shape
-the command line's output.
+``out`` is given or ``save`` is called; ``quiet``, ``log_every`` and ``pace``
+only shape the command line's output.
 """
 
 import os
@@ -25,6 +25,7 @@ from lossplay import __version__, runs
 from lossplay.config import STEP_DEFAULTS, TrainConfig, TrainOptions, as_config, check_steps, coerce, takes_options
 from lossplay.errors import LossplayError, called_as
 from lossplay.experiment import build
+from lossplay.formatting import plural
 from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import StepRecord, history_columns
 from lossplay.observers import History, Observer
@@ -61,7 +62,7 @@ class Run:
 
     def __repr__(self):
         return printable(f"<Run {self.config.loss_label}/{self.config.optimizer_label} on {self.config.dataset}: "
-                         f"{self.status} after {self.epochs_run} epochs>")
+                         f"{self.status} after {plural(self.epochs_run, 'epoch')}>")
 
     # -- what happened ----------------------------------------------------------------
 
@@ -103,7 +104,8 @@ class Run:
                 "bias": float(bias) if np.ndim(bias) == 0 else bias.copy()}
 
     def original_params(self):
-        """(weights, bias) converted back to the features' original units (undoing standardisation)."""
+        """(weights, bias) converted back to the features' original units (undoing standardisation): those of
+        the columns as read, or of the expanded columns (x^2, x1·x2) with polynomial features."""
         params = self.params
         return self.data.transform.to_original_units(params["weights"], params["bias"])
 
@@ -257,8 +259,12 @@ class Run:
         data = self.data
         transform = data.transform
         standardization = None
+        original = {}
         if transform.mean is not None:
-            standardization = {"mean": transform.mean, "std": transform.std}
+            # the population standard deviation of the training rows, (1/n) sum (x - mean)^2 under the root
+            standardization = {"mean": transform.mean, "std": transform.std, "std_divides_by": "n"}
+            weights, bias = self.original_params()
+            original = {"params_original": {"weights": weights, "bias": bias}}
         return {
             "lossplay_version": __version__,
             "status": self.status,
@@ -270,6 +276,7 @@ class Run:
                 "standardization": standardization,
             },
             "params": self.params,
+            **original,
             "epochs_run": self.epochs_run,
             "best_epoch": self.best_epoch,
             "overfitting": self.overfitting,

@@ -149,6 +149,12 @@ def is_plugin(name):
     return bool(colon) and path.endswith(".py") and cls.isidentifier()
 
 
+def canonical_name(name):
+    """A name as the catalog spells it: names are case-insensitive, so a built-in one in lower case ('MSE' ->
+    'mse'); a user's class in a file ('PATH.py:CLASS', see ``is_plugin``) as written."""
+    return name if is_plugin(name) else name.lower()
+
+
 def label(name):
     """A loss or optimizer name as tables and pictures show it: a built-in name as it is, a user's class as
     'FILE.py:CLASS' without its folders (short, and readable without running the file)."""

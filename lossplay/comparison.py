@@ -25,6 +25,7 @@ import numpy as np
 
 from lossplay import runs as run_folders
 from lossplay.api import planned_run, run_experiment
+from lossplay.catalog import canonical_name
 from lossplay.config import (
     FIELDS,
     TrainConfig,
@@ -40,6 +41,7 @@ from lossplay.config import (
 )
 from lossplay.errors import LossplayError, called_as, spell, spelling_flags
 from lossplay.experiment import build
+from lossplay.formatting import plural
 from lossplay.interrupt import graceful_interrupt
 from lossplay.registry import display_name
 from lossplay.verdicts import (
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
 COMMON_METRICS = {"regression": ("mse", "mae", "r2"), "binary": ("accuracy", "f1", "log_loss"),
                   "multiclass": ("accuracy", "f1", "log_loss")}
 
-NOT_VARIED = ("out", "force", "log_every", "quiet", "no_plot", "animate")
+NOT_VARIED = ("out", "force", "log_every", "pace", "quiet", "no_plot", "animate")
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def parse_lists(losses=(), optimizers=(), lrs=(), vary=(), labels=None):
     def texts(key, value):
         return [coerce(v, str, f"{labels[key]}: each value") for v in parse_list(value, labels[key])]
 
-    return (texts("losses", losses) if given(losses) else [],
+    return ([canonical_name(name) for name in texts("losses", losses)] if given(losses) else [],
             texts("optimizers", optimizers) if given(optimizers) else [],
             [coerce(v, float, f"{labels['lrs']}: each value", from_text=True) for v in parse_list(lrs, labels["lrs"])]
             if given(lrs) else [],
@@ -197,7 +199,7 @@ class Comparison:
         self.picture = None  # a demo's own picture: a function returning a Figure
 
     def __repr__(self):
-        return f"<Comparison of {len(self.entries)} runs: {', '.join(e.name for e in self.entries)}>"
+        return f"<Comparison of {plural(len(self.entries), 'run')}: {', '.join(e.name for e in self.entries)}>"
 
     @property
     def runs(self):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TypedDict, TypeVar
 
 from lossplay import catalog
-from lossplay.catalog import DEFAULT_LR, LOSS_NAMES, OPTIMIZER_NAMES, is_plugin
+from lossplay.catalog import DEFAULT_LR, LOSS_NAMES, OPTIMIZER_NAMES, canonical_name, is_plugin
 from lossplay.errors import LossplayError, did_you_mean, flag_name, spell
 from lossplay.inputs import read_bytes
 
@@ -46,6 +46,8 @@ OPTIMIZER_SPECS = {
 }
 
 SECTIONS = ("Data", "Model and loss", "Optimizer", "Training loop", "Output")
+# the longest --pace, in seconds: time for a class to read a row, not a run that seems to hang
+MAX_PACE = 10.0
 
 
 def option(default, section, help, *, metavar=None, flag=None, shown=None):
@@ -76,11 +78,22 @@ class TrainConfig:
     # Data
     dataset: str | None = option(
         None, "Data",
-        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV file with a header row "
+        "Built-in or shipped dataset (see 'lossplay datasets') or the path of a CSV or text file of numbers "
         "(- reads it from standard input).",
         metavar="NAME|PATH", shown="linear; blobs for bce, blobs3 for cce")
     target: str | None = option(
         None, "Data", "Target column of a CSV file.", metavar="COLUMN", shown="the last column")
+    header: bool | None = option(
+        None, "Data",
+        "Whether the first line of a CSV file names its columns. Without names the columns are called x1, x2, "
+        "... and y (the last).", flag="--header/--no-header",
+        shown="a first line of numbers is data, anything else names the columns")
+    features: str | None = option(
+        None, "Data", "Learn from these columns of a CSV file or shipped dataset only, in this order (names "
+        "separated by commas).",
+        metavar="A,B", shown="every column but the target")
+    drop: str | None = option(
+        None, "Data", "Leave these columns out (names separated by commas).", metavar="A,B", shown="none")
     samples: int | None = option(
         None, "Data", "Rows to generate (generated datasets only).", metavar="N",
         shown="the dataset's own, e.g. 200")
@@ -95,11 +108,15 @@ class TrainConfig:
         0.2, "Data", "Fraction of rows held out for validation; 0 trains on every row, in file order.",
         metavar="F")
     standardize: bool = option(
-        True, "Data", "Rescale each feature to mean 0 and standard deviation 1, fitted on the training rows.",
+        True, "Data", "Rescale each feature to mean 0 and standard deviation 1 (the population one, divided by n), "
+        "fitted on the training rows.",
         flag="--standardize/--no-standardize")
     poly_degree: int = option(
         1, "Data", "Add the powers 2..N of each feature (polynomial features) to let a linear model bend.",
         metavar="N")
+    interactions: bool = option(
+        False, "Data", "With --poly-degree N, add every product of the features up to degree N (x1·x2, "
+        "x1^2·x2, ...), not only the powers of each one.", flag="--interactions")
     outliers: bool = option(
         False, "Data", "Corrupt a fraction of the training targets (the validation rows stay clean).",
         flag="--outliers")
@@ -216,6 +233,11 @@ class TrainConfig:
     log_every: int | None = option(
         None, "Output", "Print a table row every N epochs.", metavar="N", shown="about 10 rows in all")
     quiet: bool = option(False, "Output", "Print only the summary: no table, no progress bar.", flag="--quiet")
+    pace: float = option(
+        0.0, "Output", f"Wait this many seconds after each row of the live table, so that a class can read it "
+        f"before the next one comes (at most {MAX_PACE:g}). Training waits too; Ctrl-C ends the wait at once "
+        "and keeps the run as usual. With --quiet there is no table, so nothing waits.", metavar="SECONDS",
+        shown="0, no waiting")
     no_plot: bool = option(False, "Output", "Do not draw the PNG pictures.", flag="--no-plot")
     animate: bool = option(
         False, "Output", "Also write a GIF of the fit (line or decision boundary) changing over the epochs, "
@@ -246,19 +268,24 @@ FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
 class TrainOptions(TypedDict, total=False):
     """The options of ``TrainConfig`` as keyword arguments: ``train(**options: Unpack[TrainOptions])`` lets an
     editor list them and mypy check their names and types. The same names and types as the fields, in their
-    order (a test keeps them so); ``dataset`` and ``out`` also take a ``pathlib.Path``, and the options of
-several numbers (``NUMBER_LIST_OPTIONS``) a sequence of numbers. Their defaults are
-    the fields' own, shown by ``help(lossplay.train)`` (see ``takes_options``)."""
+    order (a test keeps them so); ``dataset`` and ``out`` also take a ``pathlib.Path``, the options of
+    several numbers (``NUMBER_LIST_OPTIONS``) a sequence of numbers, and those of column names
+    (``NAME_LIST_OPTIONS``) a sequence of names. Their defaults are the fields' own, shown by
+    ``help(lossplay.train)`` (see ``takes_options``)."""
 
     # Data
     dataset: str | os.PathLike[str] | None
     target: str | None
+    header: bool | None
+    features: str | Sequence[str] | None
+    drop: str | Sequence[str] | None
     samples: int | None
     noise: float | None
     drop_missing: bool
     val_split: float
     standardize: bool
     poly_degree: int
+    interactions: bool
     outliers: bool
     outlier_fraction: float
     seed: int
@@ -305,6 +332,7 @@ several numbers (``NUMBER_LIST_OPTIONS``) a sequence of numbers. Their defaults 
     force: bool
     log_every: int | None
     quiet: bool
+    pace: float
     no_plot: bool
     animate: bool
 
@@ -362,6 +390,7 @@ _RANGES = {
     "epochs": (lambda v: 1 <= v <= MAX_EPOCHS, f"at least 1 and at most {MAX_EPOCHS:,}"),
     "batch_size": (lambda v: v >= 0, ">= 0 (0 means full batch)"),
     "log_every": (lambda v: v >= 1, "at least 1"),
+    "pace": (lambda v: 0 <= v <= MAX_PACE, f"between 0 and {MAX_PACE:g} seconds"),
     "threshold": (lambda v: 0 < v < 1, "in (0, 1)"),
 }
 
@@ -437,6 +466,8 @@ def coerce(value, kind, what, *, optional=False, from_text=False, path=False):
 
 # the options that hold several numbers as a text '1,5': a list of numbers (TOML, Python) is taken as that text
 NUMBER_LIST_OPTIONS = ("class_weight", "init_weights", "init_bias")
+# the options that hold several column names as a text 'a,b': a list of names (TOML, Python) is taken as that text
+NAME_LIST_OPTIONS = ("features", "drop")
 
 
 def option_value(name, value, what, from_text=False):
@@ -444,6 +475,8 @@ def option_value(name, value, what, from_text=False):
     optional = type(None) in typing.get_args(FIELDS[name].type)
     if name in NUMBER_LIST_OPTIONS:
         value = _numbers_as_text(value)
+    elif name in NAME_LIST_OPTIONS:
+        value = _names_as_text(value)
     return coerce(value, value_type(name), what, optional=optional, from_text=from_text,
                   path=name in PATH_OPTIONS)
 
@@ -511,6 +544,13 @@ def _numbers_as_text(value):
     return value
 
 
+def _names_as_text(value):
+    """'a,b' for a list or a tuple of texts; anything else as it is."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return ",".join(value)
+    return value
+
+
 def check_range(name, value, ranges=_RANGES):
     """Raise ``LossplayError`` when an option's value is outside its range."""
     test, expected = ranges[name]
@@ -542,6 +582,10 @@ def validate(config):
             raise LossplayError(
                 f"Unknown {name} '{value}'.{did_you_mean(value, choices)} Choose from: {', '.join(choices)}."
             )
+    if config.features is not None and config.drop is not None:
+        raise LossplayError(f"{spell('features')} and {spell('drop')} both choose the columns to learn from: give "
+                            f"one of them ({spell('features')} names the columns kept, {spell('drop')} those left "
+                            "out).")
     if config.nesterov and not config.momentum:
         raise LossplayError(f"{spell('nesterov')} needs a momentum: add {spell('momentum', 0.9)}, for example.")
     if config.warmup_epochs >= config.epochs:
@@ -570,8 +614,8 @@ def parse_numbers(text, name):
 def parse_class_weight(text):
     """'balanced', or the list of weights in a string like '1,5'; raises on anything else."""
     text = text.strip()
-    if text == "balanced":
-        return text
+    if text.lower() == "balanced":
+        return "balanced"
     try:
         weights = [float(part) for part in text.split(",")]
     except ValueError:
@@ -600,7 +644,15 @@ def as_config(config=None, options=None, origin="lossplay.train", defaults=None)
         raise LossplayError(f"{origin}: config must be a TrainConfig (or left out, with the options as keywords), "
                             f"got {type(config).__name__} {config!r}.")
     check_unknown(options, origin)
-    return validate(TrainConfig(**check_types(options, origin)))
+    return validate(TrainConfig(**lower_names(check_types(options, origin))))
+
+
+def lower_names(options):
+    """``options`` with the names of the options that take one lossplay knows (``_NAMES``: loss, optimizer,
+    model, ...) in lower case, as they are written in any case (--loss MSE, --optimizer Adam); a user's class in
+    a file (FILE.py:CLASS) keeps its own spelling (``catalog.canonical_name``)."""
+    return {name: canonical_name(value) if name in _NAMES and isinstance(value, str) else value
+            for name, value in options.items()}
 
 
 # where the step-by-step view (lossplay step, lossplay.step) differs from train: small batches and features as
@@ -651,8 +703,90 @@ def read_toml(path, known=FIELDS, extra=()):
     return values
 
 
+# the package that holds the shipped configs: the repository's configs/ folder, installed as package data
+SHIPPED_CONFIGS = "lossplay.configs"
+# the files of that folder that are lessons (lossplay lesson NAME reads them), not options
+LESSON_FILES = "lesson_"
+
+
+@dataclass(frozen=True)
+class ShippedConfig:
+    """A config file shipped with lossplay: its name (``--config NAME``), the command that reads it (compare
+    when it lists losses, optimizers, rates or values to vary, else train), the first line of its top
+    comment, which says what it shows, and its text."""
+
+    name: str
+    command: str
+    summary: str
+    text: str
+
+
+def shipped_configs():
+    """Every shipped config, {name: ``ShippedConfig``}, in the order of their names (the lessons of the same
+    folder left out)."""
+    import tomllib
+    from importlib import resources
+
+    found = {}
+    for entry in sorted(resources.files(SHIPPED_CONFIGS).iterdir(), key=lambda entry: entry.name):
+        if not entry.name.endswith(".toml") or entry.name.startswith(LESSON_FILES):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        first = text.splitlines()[0] if text else ""
+        summary = first.lstrip("#").strip() if first.startswith("#") else ""
+        command = "compare" if any(key in tomllib.loads(text) for key in COMPARE_KEYS) else "train"
+        name = entry.name.removesuffix(".toml")
+        found[name] = ShippedConfig(name, command, summary, text)
+    return found
+
+
+def _config_key(name):
+    """A name as shipped configs are named: lower case, underscores, no .toml."""
+    return str(name).strip().lower().replace("-", "_").removesuffix(".toml")
+
+
+def _closest_config(key, configs):
+    """What to say of a name that is no shipped config: that it is a lesson's file, or the closest name."""
+    if key.startswith(LESSON_FILES):
+        lesson = key.removeprefix(LESSON_FILES).replace("_", "-")
+        return f" '{key}' is a lesson, not options: lossplay lesson {lesson} runs it."
+    return f"{did_you_mean(key, list(configs))} 'lossplay configs' lists them."
+
+
+def shipped_config(name):
+    """The ``ShippedConfig`` called ``name`` (with or without .toml, dashes or underscores, any case), or a
+    ``LossplayError`` that names the closest one."""
+    configs = shipped_configs()
+    key = _config_key(name)
+    if key not in configs:
+        raise LossplayError(f"lossplay ships no config called '{name}'.{_closest_config(key, configs)}")
+    return configs[key]
+
+
+def read_config(name, known=FIELDS, extra=()):
+    """The options of ``--config NAME`` (see ``read_toml``): the file NAME when there is one (- is standard
+    input), else the shipped config of that name, from any folder (see ``lossplay configs``). A file in the
+    current folder wins over a shipped config of the same name."""
+    from importlib import resources
+
+    path = os.fspath(name)
+    if path == "-" or os.path.lexists(path):
+        return read_toml(path, known, extra)
+    configs = shipped_configs()
+    key = _config_key(path)
+    if key not in configs:
+        base = _config_key(os.path.basename(path))
+        if base in configs:
+            raise LossplayError(f"Config file '{path}' does not exist. lossplay ships a config called '{base}': "
+                                f"{spell('config', base)} reads it from any folder.")
+        raise LossplayError(f"Config file '{path}' does not exist, and no shipped config has that name."
+                            f"{_closest_config(key, configs)}")
+    with resources.as_file(resources.files(SHIPPED_CONFIGS).joinpath(f"{key}.toml")) as shipped:
+        return read_toml(shipped, known, extra)
+
+
 # options that only shape what is printed or written: a suggested command leaves them out
-OUTPUT_OPTIONS = ("out", "force", "quiet", "no_plot", "log_every", "animate")
+OUTPUT_OPTIONS = ("out", "force", "quiet", "no_plot", "log_every", "pace", "animate")
 
 
 def command_line(options, command="train"):
@@ -701,7 +835,7 @@ def optimizer_spec(text):
     momentum 0.9, and NAME@LR with its own learning rate ('sgd@0.003' -> {'optimizer': 'sgd', 'lr': 0.003})."""
     name, at, rate = str(text).strip().rpartition("@")
     name = (name if at else rate).strip()
-    name = name if is_plugin(name) else name.lower()
+    name = canonical_name(name)
     changes = dict(OPTIMIZER_SPECS.get(name, {"optimizer": name}))
     if changes["optimizer"] not in OPTIMIZER_NAMES and not is_plugin(changes["optimizer"]):
         known = [*OPTIMIZER_NAMES, *OPTIMIZER_SPECS]

@@ -6,19 +6,26 @@ classification, with the names of its features, target and classes.
 Generated datasets are drawn from a seeded generator, so the same seed gives
 the same rows; the linear ones also record the true parameters they were
 drawn from.
+
+A file of the user's own is read as it comes: cells separated by commas,
+semicolons, tabs or runs of spaces; a first line of numbers is data, not a
+header (its columns are then named x1, x2, ..., and y for the last); the
+columns to learn from can be chosen (``features``) or left out (``drop``).
 """
 
 import collections
 import csv
 import io
+import math
+import shlex
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from lossplay.config import coerce
-from lossplay.errors import LossplayError, did_you_mean, spell
+from lossplay.config import coerce, parse_list
+from lossplay.errors import LossplayError, did_you_mean, spell, spelling_flags
 from lossplay.inputs import MB, STDIN, read_bytes
 from lossplay.seeding import stream
 from lossplay.terminal import printable
@@ -209,19 +216,31 @@ def default_for_task(task):
     return {"regression": "linear", "binary": "blobs", "multiclass": "blobs3"}[task]
 
 
+def catalog_name(name):
+    """The catalog's name of a built-in or shipped dataset written in any case ('Iris' -> 'iris'); any other
+    name (a path, an unknown name) as it is."""
+    lower = name.lower()
+    return lower if name not in CATALOG and lower in CATALOG and not looks_like_path(name) else name
+
+
 def looks_like_path(name):
     """A dataset name with a separator or a .csv suffix is a file path, not a built-in name; '-' is standard
     input."""
     return name == STDIN or name.lower().endswith((".csv", ".txt", ".tsv")) or "/" in name or "\\" in name
 
 
-def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0, task=None, drop_missing=False):
-    """Load a built-in or shipped dataset by name, or a CSV file by path.
+def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0, task=None, drop_missing=False,
+                 header=None, features=None, drop=None):
+    """Load a built-in or shipped dataset by name (in any case), or a CSV file by path.
 
     ``samples`` and ``noise`` apply to generated datasets only; ``target``
     to CSV files only (default: the last column). ``task`` forces how a
     CSV's target is read ("regression", "binary" or "multiclass"); by
     default it is inferred: text labels or only 0/1 mean classification.
+    ``header`` says whether a file's first line names its columns (None:
+    it does unless every cell of it is a number). ``features`` ('a,b': only
+    these columns, in this order) or ``drop`` ('c': every column but these)
+    choose the feature columns of a file or a shipped dataset.
     """
     origin = "lossplay.load_dataset"
     name = coerce(name, str, f"{origin}: 'name'", path=True)
@@ -231,13 +250,17 @@ def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0
     seed = coerce(seed, int, f"{origin}: 'seed'")
     task = coerce(task, str, f"{origin}: 'task'", optional=True)
     drop_missing = coerce(drop_missing, bool, f"{origin}: 'drop_missing'")
+    header = coerce(header, bool, f"{origin}: 'header'", optional=True)
+    features = coerce(features, str, f"{origin}: 'features'", optional=True)
+    drop = coerce(drop, str, f"{origin}: 'drop'", optional=True)
+    name = catalog_name(name)
     if seed < 0:
         raise LossplayError(f"{spell('seed')} must be >= 0, got {seed}.")
     if task is not None and task not in TASKS:
         raise LossplayError(f"{origin}: 'task' must be one of {', '.join(TASKS)}, got '{task}'.")
+    if name in CATALOG:
+        _refuse_file_options(name, header, None if name in SHIPPED else (target, features, drop))
     if name in GENERATORS:
-        if target is not None:
-            raise LossplayError(f"{spell('target')} applies to CSV files; '{name}' is a generated dataset.")
         return _generate(GENERATORS[name], samples, noise, stream(seed, "data"))
     for option, value in (("samples", samples), ("noise", noise)):
         if value is not None:
@@ -251,13 +274,27 @@ def load_dataset(name="linear", *, target=None, samples=None, noise=None, seed=0
         text = resources.files("lossplay.datasets").joinpath(info.filename).read_text(encoding="utf-8")
         if task is None and target in (None, info.target):
             task = info.task
-        return read_csv(text, name=name, target=target or info.target, task=task, source="shipped")
+        return read_csv(text, name=name, target=target or info.target, task=task, source="shipped",
+                        features=features, drop=drop)
     if looks_like_path(name) or Path(name).exists():
-        return load_csv(name, target=target, task=task, drop_missing=drop_missing)
+        return load_csv(name, target=target, task=task, drop_missing=drop_missing, header=header,
+                        features=features, drop=drop)
     raise LossplayError(
         f"Unknown dataset '{name}'.{did_you_mean(name, CATALOG)} "
         f"Run 'lossplay datasets' for the list, or give the path of a CSV file."
     )
+
+
+def _refuse_file_options(name, header, columns):
+    """Refuse the options that read a file's columns for a catalog dataset: ``header`` for any, ``columns``
+    (target, features, drop) for a generated one (None for a shipped one, whose columns have names)."""
+    kind = "a generated dataset" if name in GENERATORS else "a shipped dataset with a header row"
+    if header is not None:
+        raise LossplayError(f"{spell('header', header)} applies to your own files; '{name}' is {kind}.")
+    for option, value in zip(("target", "features", "drop"), columns or ()):
+        if value is not None:
+            raise LossplayError(f"{spell(option)} applies to CSV files and shipped datasets; '{name}' is {kind} "
+                                "(its columns are fixed).")
 
 
 def _generate(info, samples, noise, rng):
@@ -294,8 +331,27 @@ MAX_CSV_BYTES = 200 * MB
 EXACT_LABELS = 2.0**53
 
 
-def load_csv(path, *, target=None, task=None, drop_missing=False):
-    """Read a CSV file with a header row ('-' for standard input); see ``read_csv``.
+@dataclass(frozen=True)
+class Header:
+    """The names of a file's columns: read from its first line, or numbered when that line is data.
+
+    ``read`` is True when the first line holds the names (the data starts on line 2); ``forced`` when
+    ``header`` said whether it does; ``notes`` explain a name lossplay gave to a column the header left
+    unnamed.
+    """
+
+    names: tuple
+    read: bool
+    forced: bool = False
+    notes: tuple = ()
+
+    @property
+    def first_data_line(self):
+        return 2 if self.read else 1
+
+
+def load_csv(path, *, target=None, task=None, drop_missing=False, header=None, features=None, drop=None):
+    """Read a CSV file ('-' for standard input), with or without a header row; see ``read_csv``.
 
     The file is read once, whole (at most ``MAX_CSV_BYTES``), and parsed from
     memory: a file of plain numbers by numpy in one pass; anything else (text
@@ -310,18 +366,19 @@ def load_csv(path, *, target=None, task=None, drop_missing=False):
     except UnicodeDecodeError:
         raise LossplayError(f"Dataset file '{path}' is not UTF-8 text; save it as a UTF-8 CSV.") from None
     delimiter = _sniff_delimiter(first)
-    header = _header(first, delimiter, name)
-    if header is not None and len(header) >= 2:
+    columns = _columns(first, delimiter, name, header)
+    if columns is not None and len(columns.names) >= 2:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "empty input file": handled below
                 rows = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline=None)
-                table = np.loadtxt(rows, delimiter=delimiter, skiprows=1, ndmin=2, quotechar='"', comments=None,
-                                   dtype=np.float64)
+                table = np.loadtxt(rows, delimiter=delimiter, skiprows=1 if columns.read else 0, ndmin=2,
+                                   quotechar='"', comments=None, dtype=np.float64)
         except (ValueError, UnicodeDecodeError):
             table = None
-        if table is not None and table.shape[0] > 0 and table.shape[1] == len(header):
-            dataset = _from_numbers(table, header, name=name, target=target, task=task, drop_missing=drop_missing)
+        if table is not None and table.shape[0] > 0 and table.shape[1] == len(columns.names):
+            dataset = _from_numbers(table, columns, name=name, target=target, task=task, drop_missing=drop_missing,
+                                    features=features, drop=drop)
             if dataset is not None:
                 return dataset
             del table
@@ -330,7 +387,8 @@ def load_csv(path, *, target=None, task=None, drop_missing=False):
     except UnicodeDecodeError:
         raise LossplayError(f"Dataset file '{path}' is not UTF-8 text; save it as a UTF-8 CSV.") from None
     del content
-    return read_csv(text, name=name, target=target, task=task, source="csv", drop_missing=drop_missing)
+    return read_csv(text, name=name, target=target, task=task, source="csv", drop_missing=drop_missing,
+                    header=header, features=features, drop=drop)
 
 
 def _first_line(content):
@@ -339,28 +397,92 @@ def _first_line(content):
     return content[:min(ends)] if ends else content
 
 
-def _sniff_delimiter(header_line):
-    """The separator of a CSV from its header line: the most frequent of ',', ';' and tab."""
-    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+def _sniff_delimiter(first_line):
+    """The separator of a CSV from its first line: the most frequent of ',', ';' and tab; None (runs of spaces
+    and tabs, as in '6.1101  17.592') when it has none of them but blanks between its cells; else ','."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=counts.get)
-    return best if counts[best] else ","
+    if counts[best]:
+        return best
+    return None if len(first_line.split()) > 1 else ","
 
 
-def _header(line, delimiter, name):
-    """The column names of a header line, or None for an empty line; raises if it holds numbers."""
+def _split_rows(lines, delimiter):
+    """The cells of each line: by the CSV rules (quotes included) on ``delimiter``, or split at runs of blanks
+    when it is None."""
+    if delimiter is None:
+        return (line.split() for line in lines)
+    return csv.reader(lines, delimiter=delimiter)
+
+
+def _holds_data(cells):
+    """True for a first line that is a row of data, not names: every cell a number or a missing marker, and
+    one at least a finite number ('nan,inf' may well be names)."""
+    values = [_number(cell) for cell in cells]
+    return (all(v is not None or cell.lower() in MISSING_TOKENS for cell, v in zip(cells, values))
+            and any(v is not None and math.isfinite(v) for v in values))
+
+
+def numbered_names(count):
+    """The names of the columns of a file without a header row: x1, x2, ..., and y for the last."""
+    return (*(f"x{j}" for j in range(1, count)), "y")
+
+
+def _columns(line, delimiter, name, header=None):
+    """The ``Header`` of a file from its first line, or None for an empty line.
+
+    With ``header`` None the first line names the columns unless it holds data (``_holds_data``); the
+    columns of a file without names are called ``numbered_names``. A name given twice is an error; a column
+    the header leaves unnamed is called column<j> (its position), with a note.
+    """
     line = line.lstrip("\ufeff").strip("\r\n")
     if not line.strip():
         return None
-    header = [h.strip() for h in next(csv.reader([line], delimiter=delimiter))]
-    if all(_is_number(h) for h in header):
-        raise LossplayError(
-            f"'{name}' has no header row: its first line holds numbers. Add a line of column names."
-        )
-    counts = collections.Counter(header)
-    if len(counts) != len(header):
+    cells = [cell.strip() for cell in next(iter(_split_rows([line], delimiter)))]
+    forced = header is not None
+    if not (header if forced else not _holds_data(cells)):
+        return Header(numbered_names(len(cells)), read=False, forced=forced)
+    unnamed = [j for j, cell in enumerate(cells) if not cell]
+    notes = ()
+    if unnamed:
+        for j in unnamed:
+            cells[j] = f"column{j + 1}"
+        called = ", ".join(cells[j] for j in unnamed)
+        notes = (f"The header row of '{name}' leaves {len(unnamed)} column{'s' if len(unnamed) > 1 else ''} "
+                 f"without a name: called {called} here ({_setting('drop', cells[unnamed[0]])} leaves "
+                 f"{'one' if len(unnamed) > 1 else 'it'} out).",)
+    counts = collections.Counter(cells)
+    if len(counts) != len(cells):
         twice = min(h for h, count in counts.items() if count > 1)
         raise LossplayError(f"'{name}' names the column '{twice}' twice: give every column its own name.")
-    return header
+    return Header(tuple(cells), read=True, forced=forced, notes=notes)
+
+
+def _setting(option, column):
+    """An option naming a column as its reader would write it: --drop 'sale price' on the command line,
+    drop='sale price' from Python."""
+    return spell(option, column, text=shlex.quote(column) if spelling_flags() else None)
+
+
+def _header_notes(columns, target, name):
+    """The notes of a file's header: its own (``Header.notes``), or for a file read without a header row the
+    names its columns were given."""
+    if columns.read:
+        return columns.notes
+    others = [column for column in columns.names if column != target]
+    listed = ", ".join(others) if len(others) <= 6 else f"{', '.join(others[:2])}, ..., {others[-1]}"
+    called = f"its columns are called {listed} and the target {target}"
+    if columns.forced:
+        return (f"'{name}' is read without a header row ({spell('header', False)}): {called}.",)
+    return (f"'{name}' has no header row (its first line is numbers): {called}. Add {spell('header', True)} if "
+            "that line names them.",)
+
+
+def _no_column(header, column, name, option=None):
+    """The error for a column name the file does not have, with the closest one and the file's columns."""
+    shown = ", ".join(header[:20]) + (f", ... ({len(header)} in all)" if len(header) > 20 else "")
+    by = f" ({spell(option)})" if option else ""
+    return LossplayError(f"'{name}' has no column '{column}'{by}.{did_you_mean(column, header)} Columns: {shown}.")
 
 
 def _target_index(header, target, name):
@@ -370,8 +492,37 @@ def _target_index(header, target, name):
         return len(header) - 1
     if target in header:
         return header.index(target)
-    shown = ", ".join(header[:20]) + (f", ... ({len(header)} in all)" if len(header) > 20 else "")
-    raise LossplayError(f"'{name}' has no column '{target}'.{did_you_mean(target, header)} Columns: {shown}.")
+    raise _no_column(header, target, name)
+
+
+def _choose_columns(header, target, features, drop, name):
+    """(the target's index, the feature columns' indices in order): every column but the target; only those
+    ``features`` names, in its order; or every column but those ``drop`` names (both: 'a,b' or a list)."""
+    t = _target_index(header, target, name)
+    index = {column: j for j, column in enumerate(header)}
+
+    def indices(option, names):
+        found = []
+        for column in parse_list(names, spell(option)):
+            if column not in index:
+                raise _no_column(header, column, name, option)
+            if index[column] == t:
+                raise LossplayError(f"{spell(option)} names '{column}', the target: the features are the other "
+                                    f"columns. To learn another column, name it with {spell('target')}.")
+            found.append(index[column])
+        counts = collections.Counter(found)
+        if len(counts) != len(found):
+            raise LossplayError(f"{spell(option)} names '{header[counts.most_common(1)[0][0]]}' twice: name each "
+                                "column once.")
+        return found
+
+    if features is not None:
+        return t, indices("features", features)
+    left_out = set(indices("drop", drop)) if drop is not None else set()
+    chosen = [j for j in range(len(header)) if j != t and j not in left_out]
+    if not chosen:
+        raise LossplayError(f"{spell('drop')} leaves '{name}' no feature: only its target '{header[t]}' is left.")
+    return t, chosen
 
 
 def _drop(rows_bad, n, name, drop_missing, first):
@@ -391,79 +542,98 @@ def _drop(rows_bad, n, name, drop_missing, first):
     return ~rows_bad, (note,)
 
 
-def _from_numbers(table, header, *, name, target, task, drop_missing):
+def _from_numbers(table, columns, *, name, target, task, drop_missing, features=None, drop=None):
     """A Dataset from a table parsed as numbers (NaN and infinity included), or None when the target's
-    labels must be read as written (see ``_target``)."""
-    t = _target_index(header, target, name)
+    labels must be read as written (see ``_target``). Only the columns chosen (``_choose_columns``) are
+    checked for missing values and kept."""
+    header = columns.names
+    t, chosen = _choose_columns(header, target, features, drop, name)
     if task in ("binary", "multiclass"):
         labels = table[:, t]
         if not _exact(labels[np.isfinite(labels)]):
             return None
-    bad = ~np.isfinite(table).all(axis=1)
+    used = [*chosen, t]
+    bad = np.zeros(table.shape[0], dtype=bool)
+    for j in used:
+        bad |= ~np.isfinite(table[:, j])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        j = int(np.flatnonzero(~np.isfinite(table[i]))[0])
-        first = f"column '{header[j]}' at line {i + 2} holds {table[i, j]}"
+        j = next(j for j in used if not np.isfinite(table[i, j]))
+        first = f"column '{header[j]}' at line {i + columns.first_data_line} holds {table[i, j]}"
         keep, notes = _drop(bad, table.shape[0], name, drop_missing, first)
         table = table[keep]
     else:
         notes = ()
-    features = [j for j in range(len(header)) if j != t]
-    y, classes, task, label_notes = _target(table[:, t].copy(), None, header[t], name, task)
-    # with the target first or last the features are a view of the table, not a second copy of it
-    X = table[:, :-1] if t == len(header) - 1 else table[:, 1:] if t == 0 else table[:, features]
+    y, classes, task, label_notes = _target(table[:, t].copy(), None, header[t], name, task,
+                                            first_line=columns.first_data_line)
+    # with every other column a feature and the target first or last, the features are a view of the table,
+    # not a second copy of it
+    every_other = len(chosen) == len(header) - 1 and chosen == sorted(chosen)
+    X = table[:, 1:] if every_other and t == 0 else table[:, :-1] if every_other and t == len(header) - 1 \
+        else table[:, chosen]
     return Dataset(Path(name).stem, X, y,
-                   tuple(header[j] for j in features), header[t], task, classes, None, source="csv",
-                   notes=notes + label_notes)
+                   tuple(header[j] for j in chosen), header[t], task, classes, None, source="csv",
+                   notes=_header_notes(columns, header[t], name) + notes + label_notes)
 
 
-def read_csv(text, *, name, target=None, task=None, source="csv", drop_missing=False):
-    """Parse CSV text: a header row, then one numeric column per feature and a target column.
+def read_csv(text, *, name, target=None, task=None, source="csv", drop_missing=False, header=None, features=None,
+             drop=None):
+    """Parse CSV text: a header row (unless its first line is data, or ``header`` says so), then one numeric
+    column per feature and a target column.
 
-    The target is the column named ``target`` (default: the last). Text
-    labels in the target become classes 0..k-1 in sorted order. Empty cells
-    and the usual missing markers (NA, n/a, null, ?) count as missing: an
-    error that offers ``drop_missing``, which leaves those rows out. Any other
-    text in a feature column is an error naming its column, line and value.
+    Cells are separated by the most frequent of ',', ';' and tab on the first
+    line, or by runs of blanks when there is none. The target is the column
+    named ``target`` (default: the last); the features every other column, or
+    those ``features`` names, or all but those ``drop`` names. Text labels in
+    the target become classes 0..k-1 in sorted order. Empty cells and the usual
+    missing markers (NA, n/a, null, ?) count as missing: an error that offers
+    ``drop_missing``, which leaves those rows out. Any other text in a feature
+    column is an error naming its column, line and value (and ``drop``).
     """
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:
-        raise LossplayError(f"'{name}' is empty: a CSV needs a header row and at least one data row.")
+        raise LossplayError(f"'{name}' is empty: a CSV needs at least one row of data (after its header row).")
     delimiter = _sniff_delimiter(lines[0])
-    header = _header(lines[0], delimiter, name)
-    if header is None:
-        raise LossplayError(f"'{name}' starts with an empty line: the first line must name the columns.")
-    t = _target_index(header, target, name)
-    if len(lines) < 2:
+    columns = _columns(lines[0], delimiter, name, header)
+    if columns is None:
+        raise LossplayError(f"'{name}' starts with an empty line: the first line must name the columns, or hold "
+                            "the first row of data.")
+    header = columns.names
+    t, chosen = _choose_columns(header, target, features, drop, name)
+    body = lines[1:] if columns.read else lines
+    if not body:
         raise LossplayError(f"'{name}' has a header row but no data rows.")
     rows = []
-    for i, row in enumerate(csv.reader(lines[1:], delimiter=delimiter)):
+    named_on = "the header" if columns.read else "its first line"
+    for i, row in enumerate(_split_rows(body, delimiter)):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # a blank line in the middle
+        line = i + columns.first_data_line
         if len(row) != len(header):
             found = f"{len(row)} cell{'s' if len(row) != 1 else ''}"
             hint = ""
             if len(row) == 1 and any(d in row[0] for d in (",", ";", "\t") if d != delimiter):
                 hint = " (it uses another separator than the header)"
-            raise LossplayError(f"'{name}' line {i + 2} has {found} but the header has {len(header)}{hint}.")
-        rows.append((i + 2, [cell.strip() for cell in row]))
+            raise LossplayError(f"'{name}' line {line} has {found} but {named_on} has {len(header)}{hint}.")
+        rows.append((line, [cell.strip() for cell in row]))
     if not rows:
         raise LossplayError(f"'{name}' has a header row but no data rows.")
-    features = [j for j in range(len(header)) if j != t]
-    X = np.empty((len(rows), len(features)))
+    X = np.empty((len(rows), len(chosen)))
     missing = np.zeros(len(rows), dtype=bool)
     first = None
     for r, (line, row) in enumerate(rows):
-        for out, j in enumerate(features):
+        for out, j in enumerate(chosen):
             cell = row[j]
             value = _number(cell)
             if value is None:
                 if cell.lower() not in MISSING_TOKENS:
                     raise LossplayError(
-                        f"'{name}' column '{header[j]}' line {line} holds '{cell}', which is not a number."
+                        f"'{name}' column '{header[j]}' line {line} holds '{cell}', which is not a number: "
+                        f"features are numbers. Leave the column out with {_setting('drop', header[j])}, or fix "
+                        "the cell."
                     )
                 value = np.nan
             if not np.isfinite(value):
@@ -493,8 +663,9 @@ def read_csv(text, *, name, target=None, task=None, source="csv", drop_missing=F
     y, classes, task, label_notes = _target(values, cells, header[t], name, task, text_labels=not numeric,
                                             lines=[line for line, _ in rows])
     display = Path(name).stem if source == "csv" else name
-    return Dataset(display, np.ascontiguousarray(X), y, tuple(header[j] for j in features), header[t], task,
-                   classes, None, source=source, notes=notes + (label_notes if source == "csv" else ()))
+    own_notes = _header_notes(columns, header[t], name) + notes + label_notes if source == "csv" else notes
+    return Dataset(display, np.ascontiguousarray(X), y, tuple(header[j] for j in chosen), header[t], task,
+                   classes, None, source=source, notes=own_notes)
 
 
 def _refuse_numbers_with_a_typo(cells, lines, column, name):
@@ -510,10 +681,6 @@ def _refuse_numbers_with_a_typo(cells, lines, column, name):
             f"classes it would make {classes} of them. Fix the cell, or name a classification loss "
             f"({spell('loss', 'cce')}) "
             "to read the target as class labels.")
-
-
-def _is_number(cell):
-    return _number(cell) is not None
 
 
 def _exact(values):
@@ -534,14 +701,15 @@ def _number(cell):
         return None
 
 
-def _target(values, cells, column, name, task, text_labels=False, lines=None):
+def _target(values, cells, column, name, task, text_labels=False, lines=None, first_line=2):
     """(y, classes, task, notes) for a target given as numbers (``values``) or text labels (``cells``).
 
     Numeric class labels are whole numbers; those too large to be held exactly (2**53 and beyond, where
-    1e20 and 1e20 + 1 are the same float) are read as text labels instead, named as written.
+    1e20 and 1e20 + 1 are the same float) are read as text labels instead, named as written. ``lines``
+    are the rows' line numbers, else they follow from ``first_line``, that of the first row.
     """
     def line_of(i):
-        return lines[i] if lines is not None else i + 2
+        return lines[i] if lines is not None else i + first_line
 
     if task in ("binary", "multiclass") and not text_labels and cells is not None and not _exact(values):
         text_labels = True

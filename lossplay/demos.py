@@ -19,7 +19,7 @@ import numpy as np
 from lossplay import comparison as comparing
 from lossplay.config import COMPARE_KEYS, make_config, read_toml
 from lossplay.errors import LossplayError, did_you_mean
-from lossplay.formatting import number
+from lossplay.formatting import number, plural
 from lossplay.reference import stable_lr_limit
 from lossplay.verdicts import Lesson
 
@@ -302,7 +302,7 @@ def _report_learning_rate(cmp):
         else:
             first, last = run.history[0].train_loss, run.history[-1].train_loss
             lines.append(f"{entry.name} ({side} the limit): training cost {number(first, 3)} → {number(last, 3)} in "
-                         f"{run.epochs_run} epochs ({_finding_words(run)}).")
+                         f"{plural(run.epochs_run, 'epoch')} ({_finding_words(run)}).")
     return lines
 
 
@@ -324,7 +324,8 @@ def _check_learning_rate(cmp):
     if slowest is not None:
         epochs = reached[slowest.name]
         summary += (f" {slowest.name} " + ("never came within 2% of the best validation MSE." if epochs is None
-                                           else f"came within 2% of the best validation MSE after {epochs} epochs."))
+                                           else f"came within 2% of the best validation MSE after "
+                                                f"{plural(epochs, 'epoch')}."))
     return Lesson(claim, calm and blew and slow, summary,
                   {"stability_limit": limit, "below": [e.name for e in below], "above": [e.name for e in above],
                    "status": {e.name: e.run.status for e in cmp.entries}, "epochs_to_best": reached})
@@ -366,9 +367,9 @@ def _check_optimizers(cmp):
     holds = len(faster) == len(others) and not any(e.run.status == "diverged" for e in cmp.entries)
     split = _split_words(cmp)
     when = f"never got within 2% of the best {split} MSE" if slowest is None else \
-        f"needed {slowest} epochs to get within 2% of the best {split} MSE"
+        f"needed {plural(slowest, 'epoch')} to get within 2% of the best {split} MSE"
     summary = f"Plain SGD {when}; " + ", ".join(
-        f"{e.name} {'never' if reached[e.name] is None else f'{reached[e.name]} epochs'}" for e in others) + "."
+        f"{e.name} {'never' if reached[e.name] is None else plural(reached[e.name], 'epoch')}" for e in others) + "."
     return Lesson(claim, holds, summary, {"epochs_to_best": reached, "faster_than_sgd": faster})
 
 

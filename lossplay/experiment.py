@@ -18,14 +18,14 @@ from lossplay.catalog import LOSSES as LOSS_CATALOG
 from lossplay.catalog import OPTIMIZERS as OPTIMIZER_CATALOG
 from lossplay.catalog import owners as owners_of
 from lossplay.config import TrainConfig, parse_class_weight, parse_numbers
-from lossplay.data import CATALOG, GENERATORS, Dataset, constant_target, default_for_task, load_dataset
+from lossplay.data import CATALOG, GENERATORS, Dataset, catalog_name, constant_target, default_for_task, load_dataset
 from lossplay.errors import LossplayError, spell
 from lossplay.loop import TrainingLoop
 from lossplay.losses import ClassWeighted, OnProbability, balanced_weights
 from lossplay.models import MODELS
 from lossplay.observers import DivergenceGuard, EarlyStopping, History
 from lossplay.penalties import Penalty
-from lossplay.prepare import PreparedData, prepare
+from lossplay.prepare import PreparedData, column_count, prepare
 from lossplay.registry import (
     check_loss,
     check_optimizer,
@@ -145,14 +145,15 @@ def resolve(config, dataset=None):
     loss_name = config.loss
     if dataset is None:
         task = task_of(loss_name, config.model) if loss_name else None
-        name = config.dataset or (default_for_task(task) if task else "linear")
+        name = catalog_name(config.dataset) if config.dataset else default_for_task(task) if task else "linear"
         generator = GENERATORS.get(name)
         if generator is not None and not generator.fixed:  # before drawing rows that might not fit
             check_memory(config, config.samples or generator.samples, generator.n_features, generated=True)
         # a CSV file's target is read the way the loss needs; catalog datasets know their own task
         dataset = load_dataset(name, target=config.target, samples=config.samples, noise=config.noise,
                                seed=config.seed, task=None if name in CATALOG else task,
-                               drop_missing=config.drop_missing)
+                               drop_missing=config.drop_missing, header=config.header, features=config.features,
+                               drop=config.drop)
     if loss_name is None:
         loss_name = LOSS_FOR_TASK[dataset.task]
     task = task_of(loss_name, config.model)
@@ -205,6 +206,7 @@ def unused_options(config, requested=None):
         "min_delta": (config.patience is not None, "--patience"),
         "restore_best": (config.patience is not None, "--patience"),
         "outlier_fraction": (config.outliers, "--outliers"),
+        "interactions": (config.poly_degree > 1, "--poly-degree 2 or more"),
         "threshold": (config.model == "logistic", "a binary classifier (--model logistic)"),
         "metric": (config.model != "linear", "a classifier (--model logistic or softmax)"),
     }
@@ -266,7 +268,7 @@ def memory_needed(config, rows, features, outputs, data_bytes):
     """{part: bytes} a run of ``config`` needs on ``rows`` rows of ``features`` features (``outputs`` per row):
     the data, the design matrices (with the loop's working arrays) and the history of its epochs, each record
     holding a copy of the parameters."""
-    columns = features * config.poly_degree + 1
+    columns = column_count(features, config.poly_degree, config.interactions) + 1
     return {
         "data": data_bytes,
         "design": 8 * rows * columns + 64 * rows * outputs,
@@ -285,7 +287,8 @@ def check_memory(config, rows, features, outputs=1, data_bytes=None, generated=F
     total = sum(parts.values())
     if total <= MEMORY_BUDGET:
         return
-    columns = features * config.poly_degree + 1
+    columns = column_count(features, config.poly_degree, config.interactions) + 1
+    expansion = spell("poly_degree") + (f" (or leave out {spell('interactions')})" if config.interactions else "")
     if max(parts, key=parts.get) == "history":
         per_epoch = parts["history"] / (config.epochs + 1)
         fits = int((MEMORY_BUDGET - parts["data"] - parts["design"]) // per_epoch) - 1
@@ -293,12 +296,12 @@ def check_memory(config, rows, features, outputs=1, data_bytes=None, generated=F
                 f"({_size(parts['history'])})")
         fix = f"Lower {spell('epochs')}" + (f" (to {fits:,} at most here)" if fits >= 1 else "")
         if config.poly_degree > 1:
-            fix += f" or {spell('poly_degree')}"
+            fix += f" or {expansion}"
     else:
         what = (f"its {rows:,} rows of {columns:,} columns take {_size(parts['data'] + parts['design'])} "
                 "as data and design matrix")
         if config.poly_degree > 1:
-            fix = f"Lower {spell('poly_degree')}" + (f" or {spell('samples')}" if generated else "")
+            fix = f"Lower {expansion}" + (f" or {spell('samples')}" if generated else "")
         elif generated:
             fix = f"Lower {spell('samples')}"
         else:
@@ -310,6 +313,20 @@ def check_memory(config, rows, features, outputs=1, data_bytes=None, generated=F
 def _size(size):
     """Bytes in words: '820 MB', '5.6 GB'."""
     return f"{size / 1000**3:.3g} GB" if size >= 1000**3 else f"{size / 1000**2:.3g} MB"
+
+
+def single_row_r2_notes(data):
+    """Why R² shows as nan for a regression split of a single row: R² = 1 − SSE/SST measures the errors
+    against the spread of the targets about their mean, which one row does not have."""
+    if data.task != "regression":
+        return []
+    notes = []
+    for split, rows in (("training", data.n_train), ("validation", data.n_val)):
+        if rows == 1:
+            more = f" A larger {spell('val_split')} gives it more rows." if split == "validation" else ""
+            notes.append(f"The {split} split has a single row, so its R² is nan (not a number): R² = 1 − SSE/SST "
+                         f"needs at least 2 rows with different targets.{more}")
+    return notes
 
 
 def build(config, dataset=None):
@@ -325,7 +342,7 @@ def build(config, dataset=None):
     data = prepare(
         dataset, val_split=config.val_split, outliers=config.outliers,
         outlier_fraction=config.outlier_fraction, poly_degree=config.poly_degree,
-        standardize=config.standardize, split_rng=stream(config.seed, "split"),
+        interactions=config.interactions, standardize=config.standardize, split_rng=stream(config.seed, "split"),
         outlier_rng=stream(config.seed, "outliers"), batch_size=config.batch_size,
     )
     if data.task != "regression" and np.unique(data.y_train).size < 2:
@@ -346,6 +363,7 @@ def build(config, dataset=None):
             f"The model has {data.n_features + 1} parameters per output for {data.n_train} training rows: "
             "it can fit the training rows exactly, so expect overfitting."
         )
+    notes += single_row_r2_notes(data)
     model = MODELS[config.model]()
     loss = make_experiment_loss(config, data)
     if isinstance(loss, OnProbability):

@@ -61,7 +61,7 @@ LANDSCAPE_DEFAULTS = {"batch_size": 0, "standardize": False}
 # options of lossplay train that a landscape does not read: each path names its own optimizer and rate,
 # and runs a number of updates rather than epochs
 NOT_FOR_LANDSCAPE = ("optimizer", "epochs", "lr_schedule", "lr_step_size", "lr_gamma", "warmup_epochs",
-                     "patience", "min_delta", "restore_best", "log_every", "quiet", "no_plot", "animate")
+                     "patience", "min_delta", "restore_best", "log_every", "pace", "quiet", "no_plot", "animate")
 
 
 @dataclass(frozen=True)

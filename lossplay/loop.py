@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lossplay import metrics
+from lossplay.formatting import plural
 from lossplay.interrupt import StopSignal  # noqa: F401  (the flag the loop checks; callers import it from here)
 
 
@@ -565,7 +566,8 @@ class TrainingLoop:
             for observer in observers:
                 observer.on_epoch_end(last)
         if verdict is None and self.interrupted:
-            verdict = Stop("interrupted", f"interrupted during epoch {self.epoch}, after {self.steps} updates")
+            verdict = Stop("interrupted",
+                           f"interrupted during epoch {self.epoch}, after {plural(self.steps, 'update')}")
         theta = self.theta if verdict is None or verdict.params is None else verdict.params
         outcome = Outcome(
             theta=theta,

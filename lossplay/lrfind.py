@@ -90,7 +90,7 @@ FASTAI_BETA = 0.98
 # the options of 'lossplay train' that mean nothing in a range test: the test sets the rate and the number of
 # updates itself, and it never validates, stops early or prints a table every N epochs
 NOT_FOR_LR_FIND = ("lr", "epochs", "lr_schedule", "lr_step_size", "lr_gamma", "warmup_epochs",
-                   "patience", "min_delta", "restore_best", "log_every", "animate")
+                   "patience", "min_delta", "restore_best", "log_every", "pace", "animate")
 
 PICTURE = "lr_find.png"
 DOCUMENT = "lr_find.json"

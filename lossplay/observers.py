@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from lossplay.formatting import plural
 from lossplay.loop import Stop
 from lossplay.verdicts import Curves
 
@@ -171,7 +172,8 @@ class EarlyStopping(Observer):
             return None
         best = self.best
         by = f" by more than {self.min_delta:g}" if self.min_delta else ""
-        why = (f"the validation cost has not fallen{by} since epoch {self.reference_epoch} ({self.patience} epochs); "
+        why = (f"the validation cost has not fallen{by} since epoch {self.reference_epoch} "
+               f"({plural(self.patience, 'epoch')}); "
                f"its lowest was {best.val_loss:.4g} at epoch {best.epoch}")
         if self.restore_best:
             return Stop("early_stopped", f"{why}; the parameters of epoch {best.epoch} were restored",

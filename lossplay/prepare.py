@@ -5,8 +5,14 @@ a fraction of the training targets when outliers are asked for (validation
 stays clean), expand polynomial features, then standardise with the mean and
 standard deviation of the training split only, so that nothing about the
 validation rows leaks into training.
+
+The standard deviation is the population one, divided by the number n of
+training rows: std_j = sqrt((1/n) sum_i (x_ij - mean_j)^2) (numpy's default,
+ddof = 0), so that each standardised column has mean 0 and (1/n) sum x^2 = 1.
 """
 
+import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,9 +20,52 @@ import numpy as np
 from lossplay.errors import LossplayError, spell
 
 
+def polynomial_terms(n_features, degree, interactions=False):
+    """The model's columns as monomials of the raw features: a tuple of terms, each a tuple of (feature index,
+    power) pairs, the column being prod x_j^power.
+
+    Powers only: x_1, x_1^2, ..., x_1^degree, x_2, ... (degree * d columns). With ``interactions`` every
+    monomial of total degree 1..degree, by degree, then with the powers of the first features falling:
+    for two features x_1, x_2, x_1^2, x_1 x_2, x_2^2, x_1^3, ... -- the order of the mapFeature of Andrew Ng's
+    machine-learning course (for i in 1..degree, for j in 0..i: x_1^(i-j) x_2^j), C(d + degree, degree) - 1
+    columns (``column_count``).
+    """
+    if not interactions:
+        return tuple(((j, power),) for j in range(n_features) for power in range(1, degree + 1))
+    terms = []
+    for total in range(1, degree + 1):
+        for factors in itertools.combinations_with_replacement(range(n_features), total):
+            terms.append(tuple((j, factors.count(j)) for j in dict.fromkeys(factors)))
+    return tuple(terms)
+
+
+def column_count(n_features, degree, interactions=False):
+    """How many columns ``polynomial_terms`` makes, without making them: degree * d for the powers alone,
+    C(d + degree, degree) - 1 with the interactions (every monomial of degree 1 to degree in d variables)."""
+    if not interactions:
+        return n_features * degree
+    return math.comb(n_features + degree, degree) - 1
+
+
+def term_name(term, raw_names):
+    """A column's name from its monomial: 'x', 'x^2', 'x1·x2', 'x1^2·x2'."""
+    return "·".join(raw_names[j] if power == 1 else f"{raw_names[j]}^{power}" for j, power in term)
+
+
+def term_column(source, rows, term):
+    """The column prod x_j^power of one monomial over ``source[rows]`` (``source`` is never written to)."""
+    column = None
+    for j, power in term:
+        factor = source[rows, j]
+        factor = factor**power if power > 1 else factor
+        column = factor if column is None else column * factor
+    return column
+
+
 @dataclass(frozen=True)
 class FeatureTransform:
-    """Raw features -> model features: powers 1..degree of each feature, then (x - mean) / std.
+    """Raw features -> model features: the monomials of ``terms`` (powers 1..degree of each feature, or with
+    interactions every product up to the degree; see ``polynomial_terms``), then (x - mean) / std.
 
     ``mean`` and ``std`` are None when the features are not standardised. A
     feature that is constant on the training split keeps std = 1 (it is
@@ -29,13 +78,18 @@ class FeatureTransform:
     mean: np.ndarray | None
     std: np.ndarray | None
     constant: tuple = ()
+    terms: tuple = ()  # left out: the powers of each feature (``polynomial_terms``)
+
+    def __post_init__(self):
+        if not self.terms:
+            object.__setattr__(self, "terms", polynomial_terms(len(self.raw_names), self.degree))
 
     def expand(self, X):
-        """[x_1, x_1^2, ..., x_1^degree, x_2, ...]: the polynomial features, not yet standardised."""
+        """The polynomial features of raw rows X, not yet standardised: one column per term."""
         if self.degree == 1:
             return X
-        powers = np.arange(1, self.degree + 1)
-        return (X[:, :, None] ** powers).reshape(X.shape[0], -1)
+        every_row = slice(None)
+        return np.column_stack([term_column(X, every_row, term) for term in self.terms])
 
     def transform(self, X):
         """The model's input for raw rows X."""
@@ -196,17 +250,12 @@ def design(source, rows, transform, order="C"):
     """
     n, d = rows.size, len(transform.names)
     A = np.empty((n, d + 1), order=order)
-    degree = transform.degree
-    k = 0
-    for j in range(source.shape[1]):
-        column = source[rows, j]
-        for power in range(1, degree + 1):
-            A[:, k] = column if power == 1 else column**power
-            if transform.mean is not None:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    A[:, k] -= transform.mean[k]
-                    A[:, k] /= transform.std[k]
-            k += 1
+    for k, term in enumerate(transform.terms):
+        A[:, k] = term_column(source, rows, term)
+        if transform.mean is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                A[:, k] -= transform.mean[k]
+                A[:, k] /= transform.std[k]
     A[:, d] = 1.0
     return A
 
@@ -228,10 +277,11 @@ def standardise_columns(A):
     return mean, std, tuple(constant)
 
 
-def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, poly_degree=1,
+def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, poly_degree=1, interactions=False,
             standardize=True, split_rng, outlier_rng, batch_size=0):
     """Split, corrupt, expand and standardise ``dataset``; see the module docstring for the order.
 
+    ``interactions`` adds the products of the features up to ``poly_degree`` (``polynomial_terms``);
     ``batch_size`` chooses the memory layout of the training design (see ``PreparedData``).
     """
     train_rows, val_rows = split(dataset, val_split, split_rng)
@@ -250,15 +300,15 @@ def prepare(dataset, *, val_split=0.2, outliers=False, outlier_fraction=0.1, pol
                 f"{np.abs(dataset.X).max():.3g} raised to that power is beyond float64. Rescale the data "
                 "or use a lower degree."
             )
-    names = tuple(dataset.feature_names)
-    if poly_degree > 1:
-        names = tuple(n if p == 1 else f"{n}^{p}" for n in names for p in range(1, poly_degree + 1))
-    transform = FeatureTransform(poly_degree, tuple(dataset.feature_names), names, None, None)
+    raw_names = tuple(dataset.feature_names)
+    terms = polynomial_terms(len(raw_names), poly_degree, interactions)
+    names = tuple(term_name(term, raw_names) for term in terms)
+    transform = FeatureTransform(poly_degree, raw_names, names, None, None, terms=terms)
     full_batch = batch_size == 0 or batch_size >= train_rows.size
     design_train = design(dataset.X, train_rows, transform, order="F" if full_batch else "C")
     if standardize:
         mean, std, constant = standardise_columns(design_train)
-        transform = FeatureTransform(poly_degree, transform.raw_names, names, mean, std, constant)
+        transform = FeatureTransform(poly_degree, raw_names, names, mean, std, constant, terms)
     return PreparedData(
         design_train=design_train,
         y_train=y_train,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lossplay.catalog import PLUGIN_LR, is_plugin
+from lossplay.catalog import PLUGIN_LR, canonical_name, is_plugin
 from lossplay.errors import LossplayError, did_you_mean, spell
 from lossplay.formatting import number
 from lossplay.losses import LOSSES, Loss, build_loss
@@ -34,7 +34,8 @@ _LOADED: dict[tuple[str, str, str], type] = {}  # (kind, resolved path, class na
 
 
 def loss_class(name):
-    """The class of loss ``name``: a built-in one or a user's (``PATH.py:CLASS``)."""
+    """The class of loss ``name``: a built-in one (in any case) or a user's (``PATH.py:CLASS``)."""
+    name = canonical_name(name)
     if name in LOSSES:
         return LOSSES[name]
     if is_plugin(name):
@@ -44,7 +45,8 @@ def loss_class(name):
 
 
 def optimizer_class(name):
-    """The class of optimizer ``name``: a built-in one or a user's (``PATH.py:CLASS``)."""
+    """The class of optimizer ``name``: a built-in one (in any case) or a user's (``PATH.py:CLASS``)."""
+    name = canonical_name(name)
     if name in OPTIMIZERS:
         return OPTIMIZERS[name]
     if is_plugin(name):
@@ -68,6 +70,7 @@ def default_lr(name):
     for a built-in one, else 0.01."""
     from lossplay.catalog import DEFAULT_LR
 
+    name = canonical_name(name)
     cls = optimizer_class(name)
     return cls.default_lr if cls.default_lr is not None else DEFAULT_LR.get(name, PLUGIN_LR)
 

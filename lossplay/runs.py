@@ -1,15 +1,17 @@
 """The run folder: where it goes, what lossplay may replace there, and the one transaction that writes it.
 
 Every command that leaves files (train, compare, demo, landscape, lr-find,
-report, losses --plot) writes them with ``write_folder``, in three steps:
+report, losses --plot, lesson --handout) writes them with ``write_folder``,
+in three steps:
 
 1. The checks, also made by ``check_destination`` before any training. An
    existing non-empty folder is refused without ``force``. With it, a name
    about to be written may replace only a file that lossplay wrote there: one
-   that a marker of that folder (run.json, landscape.json, lr_find.json in
-   their "files"; compare.json: its pictures and, in "runs", its run folders)
-   lists, a report.html that lossplay made, or a file the user named. Anything
-   else is an error, and nothing has been touched.
+   that a marker of that folder (run.json, landscape.json, lr_find.json and
+   a handout's lesson.json in their "files"; compare.json: its pictures and,
+   in "runs", its run folders) lists, a report.html that lossplay made, or a
+   file the user named. Anything else is an error, and nothing has been
+   touched.
 2. The staging. Every new file is written and fsynced in a hidden folder with
    a random name, made exclusively (beside a new folder, inside an existing
    one); each file is created exclusively, never through a symbolic link. A
@@ -46,7 +48,7 @@ from lossplay.interrupt import graceful_interrupt, held_signals
 
 RUNS_DIR = "runs"
 # the file that says what a folder holds, for each kind of folder
-MARKERS = ("run.json", "compare.json", "landscape.json", "lr_find.json")
+MARKERS = ("run.json", "compare.json", "landscape.json", "lr_find.json", "lesson.json")
 # compare.json names no "files": these are the pictures a comparison writes beside it
 COMPARE_FILES = ("compare.png", "compare.gif")
 REPORT_FILE = "report.html"
@@ -187,9 +189,9 @@ def _check_writable(folder):
 
 
 def _not_lossplays(path):
-    return (f"'{path}' was not written by lossplay (no run.json, compare.json, landscape.json or lr_find.json "
-            f"beside it lists it), and {spell('force', True)} replaces only lossplay's own files: move it away or "
-            f"choose another {spell('out')}.")
+    return (f"'{path}' was not written by lossplay (no run.json, compare.json, landscape.json, lr_find.json or "
+            f"lesson.json beside it lists it), and {spell('force', True)} replaces only lossplay's own files: move it "
+            f"away or choose another {spell('out')}.")
 
 
 def _old_files(folder, found, keep=(), keep_folders=()):

@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lossplay.catalog import label
-from lossplay.formatting import number
+from lossplay.formatting import number, plural
 
 KINDS = ("converged", "still_improving", "unstable", "diverged", "overfitting", "interrupted")
 KIND_TITLES = {"converged": "Converged", "still_improving": "Still improving", "unstable": "Unstable",
@@ -314,7 +314,7 @@ def _trend(curves):
             f"at that pace about {number(to_come, 2)} more is still to come"
         return Finding("still_improving", None,
                        f"The training {what} was still falling at the end: by {number(d2)} over the last "
-                       f"{window} epochs to {number(o[-1])}, {pace}.")
+                       f"{plural(window, 'epoch')} to {number(o[-1])}, {pace}.")
     band = max(CONVERGED_BAND * abs(level), wiggle, tiny)
     outside = np.flatnonzero(np.abs(curve - level) > band)
     settled = 0 if not outside.size else int(outside[-1]) + 1
@@ -349,7 +349,8 @@ def diagnose(curves, status="completed", message=None, kept_epoch=None, corrupte
         if status != "early_stopped" and (unstable is None or o[-1] <= (1 + JUMP) * float(o.min())):
             findings += [f for f in (_trend(finite),) if f is not None]
             if finite.epochs.size - 1 < TREND_EPOCHS and status == "completed":
-                notes.append(f"{finite.epochs.size - 1} epochs are too few to tell whether the cost has flattened "
+                few = plural(finite.epochs.size - 1, "epoch is", "epochs are")
+                notes.append(f"{few} too few to tell whether the cost has flattened "
                              f"or is still falling: train for {TREND_EPOCHS} or more to read the trend.")
     if status == "interrupted":
         findings.append(Finding("interrupted", last_epoch,
@@ -533,8 +534,8 @@ def lesson_sentence(lesson):
     """'The lesson holds on these numbers: ...' or an honest 'does not show here'."""
     evidence = lesson.get("summary") or ""
     if lesson.get("holds"):
-        return f"The lesson holds on these numbers: {lesson['claim']} {evidence}".strip()
-    return (f"On this seed the numbers do not show the lesson ({lesson['claim']}) {evidence} "
+        return f"The lesson holds on these numbers: {lesson['claim']}. {evidence}".strip()
+    return (f"On this seed the numbers do not show the lesson ({lesson['claim']}). {evidence} "
             "Try another --seed.").strip()
 
 
@@ -566,7 +567,7 @@ def landscape_sentences(doc):
             if p.get("status") != "diverged" and reached.get(p.get("name")) is not None}
     if down:
         fastest = min(down, key=down.get)
-        sentence = f"{fastest} got within {near} of the minimum first, after {down[fastest]} updates"
+        sentence = f"{fastest} got within {near} of the minimum first, after {plural(down[fastest], 'update')}"
         if len(down) > 1:
             slowest = max(down, key=down.get)
             sentence += f"; {slowest} took {down[slowest]}"
@@ -578,7 +579,7 @@ def landscape_sentences(doc):
                "around the minimum" if (doc.get("batches_per_update") or 1) > 1 else "still on its way down")
         if why == "still on its way down" and len(late) > 1:
             why = "still on their way down"
-        sentences.append(f"Not within {near} of the minimum after {steps} updates: {_names(late)} ({why}).")
+        sentences.append(f"Not within {near} of the minimum after {plural(steps, 'update')}: {_names(late)} ({why}).")
     diverged = [p for p in paths if p.get("status") == "diverged"]
     if diverged:
         sentences.append("Diverged: " + "; ".join(f"{label(str(p.get('name')))} after {p.get('steps')} of {steps} "

@@ -13,6 +13,8 @@ from lossplay.errors import LossplayError
 
 RUN_JSON_KEYS = ["lossplay_version", "status", "config", "data", "params", "epochs_run", "best_epoch",
                  "overfitting", "metrics", "files", "kept_epoch", "diagnosis"]
+# with standardisation, the parameters in the data's own units follow those the model trained with
+STANDARDISED_RUN_JSON_KEYS = [*RUN_JSON_KEYS[:5], "params_original", *RUN_JSON_KEYS[5:]]
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +49,18 @@ def test_loss_curve_and_fit_are_figures(huber_run):
 def test_run_folder_files_follow_the_design(huber_run, tmp_path):
     folder = huber_run.save(tmp_path / "run")
     document = json.loads((folder / "run.json").read_text())
-    assert list(document) == RUN_JSON_KEYS
+    assert list(document) == STANDARDISED_RUN_JSON_KEYS
     assert document["status"] == "completed"
     assert document["config"]["loss"] == "huber" and document["config"]["lr"] == 0.05
     assert set(document["config"]) == set(lossplay.TrainConfig.__dataclass_fields__)
     data = document["data"]
     assert (data["task"], data["n_train"], data["n_val"], data["features"], data["target"], data["classes"]) == \
         ("regression", 160, 40, ["x"], "y", None)
-    assert set(data["standardization"]) == {"mean", "std"}
+    assert data["standardization"]["std_divides_by"] == "n"
+    assert set(data["standardization"]) == {"mean", "std", "std_divides_by"}
     assert document["params"]["weights"] == pytest.approx(list(huber_run.params["weights"]))
+    weights, bias = huber_run.original_params()
+    assert document["params_original"] == {"weights": pytest.approx(list(weights)), "bias": pytest.approx(bias)}
     assert document["files"] == {"history": "history.csv", "loss_curve": "loss_curve.png", "fit": "fit.png"}
     assert set(document["metrics"]["val"]) == {"loss", "mse", "rmse", "mae", "r2"}
     with open(folder / "history.csv") as f:

@@ -397,9 +397,231 @@ def test_a_config_file_is_read_once_per_command(in_tmp, monkeypatch, command):
     import lossplay.cli.options as options
 
     reads = []
-    real = options.read_toml
-    monkeypatch.setattr(options, "read_toml", lambda *a, **k: reads.append(a) or real(*a, **k))
+    real = options.read_config
+    monkeypatch.setattr(options, "read_config", lambda *a, **k: reads.append(a) or real(*a, **k))
     (in_tmp / "c.toml").write_text('optimizer = "adam"\nsteps = 30\nlosses = ["mse", "mae"]\n')
     result = invoke(*command[:1], "--config", "c.toml", *command[1:], "--no-plot", "--quiet")
     assert result.exit_code == 0, result.output
     assert len(reads) == 1
+
+
+# -- pacing for a projector ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def naps(monkeypatch):
+    """time.sleep recorded instead of slept: the list of the seconds asked for."""
+    asked = []
+    monkeypatch.setattr(time, "sleep", asked.append)
+    return asked
+
+
+def test_pace_waits_after_each_logged_row_but_the_last(in_tmp, naps):
+    result = invoke("train", "--epochs", "4", "--log-every", "1", "--pace", "0.25", "--no-plot")
+    assert result.exit_code == 0, result.output
+    assert sum(naps) == pytest.approx(4 * 0.25)  # after the rows of epochs 0 to 3; none after the last row
+    assert max(naps) <= 0.1  # in short naps, so that Ctrl-C ends the wait at once
+    assert [line.split()[0] for line in result.output.splitlines() if line.strip()[:1].isdigit()][:5] == \
+        ["0", "1", "2", "3", "4"]
+
+
+def test_pace_does_not_wait_without_a_table(in_tmp, naps):
+    assert invoke("train", "--epochs", "3", "--pace", "2", "--quiet", "--no-plot").exit_code == 0
+    import lossplay
+
+    lossplay.train(epochs=3, pace=2)  # the API prints nothing, so nothing waits either
+    assert naps == []
+
+
+def test_pace_help_says_what_quiet_does():
+    text = words(invoke("train", "--help").output)
+    assert "--pace SECONDS" in text and "With --quiet there is no table, so nothing waits" in text
+    assert "--pace" not in invoke("compare", "--help").output and "--pace" not in invoke("step", "--help").output
+
+
+@pytest.mark.parametrize("value", ["11", "-0.5", "nan"])
+def test_pace_out_of_its_range_is_one_error_line(in_tmp, value):
+    result = CliRunner().invoke(cli, ["train", "--pace", value])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: --pace must be"), result.stderr
+    (in_tmp / "slow.toml").write_text("pace = 60\n")
+    result = CliRunner().invoke(cli, ["train", "--config", "slow.toml"])
+    assert result.exit_code == 2 and "--pace must be between 0 and 10 seconds, got 60" in result.stderr
+
+
+def test_ctrl_c_ends_a_paced_wait_at_once_and_the_run_is_kept(naps, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from lossplay import render
+    from lossplay.api import run_experiment
+    from lossplay.config import make_config
+    from lossplay.experiment import build
+    from lossplay.interrupt import StopSignal
+
+    stop = StopSignal()
+
+    def ctrl_c_while_waiting(seconds):
+        naps.append(seconds)
+        stop.requested = True  # what the Ctrl-C handler does
+
+    monkeypatch.setattr(time, "sleep", ctrl_c_while_waiting)
+    experiment = build(make_config(epochs=50, pace=10))
+    live = render.LiveTraining(Console(file=io.StringIO()), 50, "regression", pace=10, stop=stop)
+    run = run_experiment(experiment, [live], stop)
+    assert naps == [live.NAP]  # one nap, not ten seconds
+    assert run.status == "interrupted" and run.epochs_run == 0
+
+
+def test_ctrl_c_during_a_paced_run_exits_130_and_saves_the_run(tmp_path):
+    process = start(["train", "--epochs", "5", "--pace", "10", "--out", "paced"], tmp_path)
+    while "0 " not in process.stdout.readline()[:8]:  # the row of epoch 0 is on the screen: waiting
+        pass
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert time.monotonic() - started < 5  # not the rest of the 10 seconds
+    assert json.loads((tmp_path / "paced" / "run.json").read_text())["status"] == "interrupted"
+
+
+def test_the_progress_bar_leaves_room_for_the_ctrl_c_a_terminal_echoes():
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from lossplay.render.common import ROOM_FOR_CTRL_C
+    from lossplay.render.compare import CompareProgress
+    from lossplay.render.training import EpochBar
+
+    for width in (60, 80, 120):
+        console = Console(file=io.StringIO(), width=width, force_terminal=True)
+        console.print(EpochBar(200_000))
+        progress = CompareProgress(console)
+        progress.progress.add_task("a run with a long name", total=200_000, cost="interrupted at epoch 123456")
+        console.print(progress.progress.get_renderable())
+        lines = Text.from_ansi(console.file.getvalue()).plain.splitlines()
+        assert lines and max(len(line.rstrip()) for line in lines) <= width - ROOM_FOR_CTRL_C
+
+
+# -- the words a class reads ---------------------------------------------------------------------------------
+
+
+def test_one_of_a_thing_is_said_in_the_singular(in_tmp):
+    text = words(invoke("train", "--epochs", "1", "--no-plot").output)
+    assert "1 epoch, batches of 32" in text and "Training completed: 1 epoch, 5 updates" in text
+    assert "1 epoch is too few" in text and "1 epochs" not in text
+    text = words(invoke("compare", "mse", "--epochs", "1", "--no-plot").output)
+    assert "Comparing 1 run on linear" in text and "1 runs" not in text
+
+
+@pytest.mark.parametrize(("min_delta", "said"), [("0", "has not fallen since epoch"),
+                                                  ("0.5", "has not fallen by more than 0.5 since epoch")])
+def test_early_stopping_says_what_it_waited_for(in_tmp, min_delta, said):
+    text = words(invoke("train", "--patience", "1", "--min-delta", min_delta, "--no-plot").output)
+    assert said in text and "(1 epoch)" in text and "by more than 0 " not in text
+
+
+def test_docstrings_are_shown_without_their_markup():
+    from lossplay.losses import LOSSES
+    from lossplay.optimizers import OPTIMIZERS
+
+    shown = "".join(invoke("losses", name).output for name in LOSSES)
+    shown += "".join(invoke("optimizers", name).output for name in OPTIMIZERS)
+    assert "eps_root" in shown and "`" not in shown and "::" not in shown
+
+
+def test_a_users_docstring_is_shown_without_its_markup(in_tmp):
+    (in_tmp / "mine.py").write_text('''
+import numpy as np
+from lossplay.losses import Loss
+
+
+class Squared(Loss):
+    """Half the squared residual.
+
+    See :class:`lossplay.losses.MSE` and ``Loss``; the math::
+
+        L = r^2 / 2
+    """
+
+    name = "squared"
+    task = "regression"
+    formula = "L = ½r²"
+    derivative_formula = "dL/dz = r"
+
+    def losses(self, z, y):
+        return 0.5 * (z - y) ** 2
+
+    def derivative(self, z, y):
+        return z - y
+''')
+    result = invoke("losses", "mine.py:Squared")
+    assert result.exit_code == 0, result.output
+    assert "See lossplay.losses.MSE and Loss; the math:" in words(result.output) and "`" not in result.output
+
+
+# -- shipped configs by name ---------------------------------------------------------------------------------
+
+
+def test_a_shipped_config_is_found_by_name_from_any_folder(in_tmp):
+    result = invoke("train", "--config", "overfitting_sine", "--epochs", "3", "--quiet", "--no-plot", "--out", "r")
+    assert result.exit_code == 0, result.output
+    config = json.loads((in_tmp / "r" / "run.json").read_text())["config"]
+    assert (config["dataset"], config["poly_degree"], config["epochs"]) == ("sine", 9, 3)
+    for spelling in ("overfitting_sine.toml", "Overfitting-Sine"):
+        assert invoke("train", "--config", spelling, "--epochs", "1", "--quiet", "--no-plot", "--out", "r",
+                      "--force").exit_code == 0
+    result = invoke("compare", "--config", "demo_outliers", "--epochs", "2", "--quiet", "--no-plot")
+    assert result.exit_code == 0 and "Comparing 3 runs" in result.output
+
+
+def test_a_file_in_the_current_folder_wins_over_a_shipped_config(in_tmp):
+    (in_tmp / "overfitting_sine.toml").write_text('dataset = "blobs"\nloss = "bce"\n')
+    assert invoke("train", "--config", "overfitting_sine.toml", "--epochs", "1", "--quiet", "--no-plot",
+                  "--out", "r").exit_code == 0
+    assert json.loads((in_tmp / "r" / "run.json").read_text())["config"]["dataset"] == "blobs"
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("overfiting_sine", "Config file 'overfiting_sine' does not exist, and no shipped config has that name. "
+                        "Did you mean 'overfitting_sine'? 'lossplay configs' lists them."),
+    ("configs/overfitting_sine.toml", "Config file 'configs/overfitting_sine.toml' does not exist. lossplay ships a "
+                                      "config called 'overfitting_sine': --config overfitting_sine reads it from "
+                                      "any folder."),
+    ("lesson_overfitting", "Config file 'lesson_overfitting' does not exist, and no shipped config has that name. "
+                           "'lesson_overfitting' is a lesson, not options: lossplay lesson overfitting runs it."),
+])
+def test_a_config_name_that_is_not_there_is_one_error_line(in_tmp, name, message):
+    result = CliRunner().invoke(cli, ["train", "--config", name])
+    assert result.exit_code == 2 and result.stderr.strip() == f"Error: {message}"
+
+
+def test_lossplay_configs_lists_each_with_the_first_line_of_its_comment():
+    from lossplay.config import shipped_configs
+
+    configs = shipped_configs()
+    assert {"overfitting_sine", "iris_softmax", "demo_outliers"} <= set(configs)
+    text = words(invoke("configs").output)
+    for config in configs.values():
+        assert config.summary.endswith(".") and len(config.summary) <= 78, config.name
+        assert f"{config.name} {config.command} {config.summary}" in text
+    assert configs["demo_outliers"].command == "compare" and configs["overfitting_sine"].command == "train"
+    printed = invoke("configs", "overfitting_sine").output
+    assert printed == configs["overfitting_sine"].text
+    result = CliRunner().invoke(cli, ["configs", "overfiting"])
+    assert result.exit_code == 2 and "Did you mean 'overfitting_sine'?" in result.stderr
+
+
+def test_the_shipped_configs_are_the_repositorys():
+    from pathlib import Path
+
+    from lossplay.config import shipped_configs
+
+    folder = Path(__file__).resolve().parent.parent / "configs"
+    assert {name: config.text for name, config in shipped_configs().items()} == \
+        {path.stem: path.read_text(encoding="utf-8") for path in folder.glob("*.toml")
+         if not path.name.startswith("lesson_")}  # the lessons of lossplay lesson

@@ -91,7 +91,7 @@ def test_csv_bom_semicolons_and_windows_line_endings_work():
 @pytest.mark.parametrize(("text", "kwargs", "message"), [
     ("", {}, "is empty"),
     ("x,y\n", {}, "no data rows"),
-    ("1,2\n3,4\n", {}, "no header row"),
+    ("x,y\n1,2\n", {"header": False}, "column 'x1' line 1 holds 'x', which is not a number"),
     ("x,y\n1,2\n3\n", {}, "line 3 has 1 cell but the header has 2"),
     ("x,y\n1,2\nabc,4\n", {}, "column 'x' line 3 holds 'abc'"),
     ("x,y\n1,2\n,4\n", {}, "missing or non-finite values in 1 of its 2 rows .the first: column 'x' at line 3"),

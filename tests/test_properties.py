@@ -39,7 +39,8 @@ NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=6)
 
 @st.composite
 def csv_texts(draw):
-    """Mostly well-formed files of numbers of every size, with odd cells and ragged rows now and then."""
+    """Mostly well-formed files of numbers of every size, with odd cells and ragged rows now and then, separated by
+    commas, semicolons, tabs or spaces, with a header row or (now and then) without."""
     n_columns = draw(st.sampled_from([1, 2, 2, 3, 3, 4, 5]))
     header = draw(st.lists(NAMES, min_size=n_columns, max_size=n_columns, unique=True))
     odd = draw(st.sampled_from([0.0, 0.0, 0.0, 0.05, 0.3]))
@@ -51,8 +52,9 @@ def csv_texts(draw):
         if ragged and draw(st.booleans()):
             length = draw(st.integers(max(1, n_columns - 1), n_columns + 1))
         rows.append([draw(ODD_CELLS) if draw(st.floats(0, 1)) < odd else draw(NUMBER_CELLS) for _ in range(length)])
-    delimiter = draw(st.sampled_from([",", ",", ";", "\t"]))
-    lines = [delimiter.join(header)] + [delimiter.join(row) for row in rows]
+    delimiter = draw(st.sampled_from([",", ",", ";", "\t", " "]))
+    named = draw(st.sampled_from([True, True, True, False]))  # now and then a file of numbers alone
+    lines = [delimiter.join(header)] * named + [delimiter.join(row) for row in rows]
     return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\r\n"]))
 
 
@@ -91,7 +93,7 @@ OPTIONS = {
     "--outlier-fraction": NUMBERS, "--momentum": NUMBERS, "--l1": NUMBERS, "--l2": NUMBERS, "--delta": NUMBERS,
     "--clip-grad": NUMBERS, "--beta1": NUMBERS, "--eps": NUMBERS, "--seed": st.integers(-3, 10**6),
     "--loss": st.sampled_from(list(LOSSES) + ["nope"]), "--optimizer": st.sampled_from(["sgd", "adam", "adagrad", "x"]),
-    "--dataset": st.sampled_from(["linear", "blobs", "blobs3", "tiny", "iris", "sine", "nope"]),
+    "--dataset": st.sampled_from(["linear", "blobs", "blobs3", "tiny", "iris", "Iris", "sine", "nope"]),
     "--lr-schedule": st.sampled_from(["constant", "step", "cosine", "exponential"]),
     "--warmup-epochs": st.integers(-1, 4), "--class-weight": st.sampled_from(["balanced", "1,2", "0", "a"]),
 }
@@ -176,6 +178,7 @@ TYPED = {
     "--dataset": ["linear", "tiny", "sine", "blobs", "blobs3", "iris", "nope"],
     "--class-weight": ["balanced", "1,2", "a"], "--lr-schedule": ["constant", "step", "cosine"],
     "--delta": ["1", "0"], "--outlier-fraction": ["0.1", "0.9"],
+    "--features": ["sepal_width,petal_width", "x1", "nope", ","], "--drop": ["petal_width", "species", "x1"],
 }
 
 

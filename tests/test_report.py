@@ -19,7 +19,7 @@ from lossplay.formatting import number
 from lossplay.report import build_report, write_report
 
 DATA_URI = re.compile(r'src="data:(image/[a-z]+);base64,([A-Za-z0-9+/=]+)"')
-VOID_ELEMENTS = {"meta", "img", "br", "hr", "link", "input"}
+VOID_ELEMENTS = {"meta", "img", "br", "wbr", "hr", "link", "input"}
 
 
 def invoke(*args):
@@ -37,6 +37,11 @@ def tiny_png():
 
 TINY_GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
             b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+
+def without_spans(page):
+    """The page without its span tags: a command reads as one text, as a reader sees it."""
+    return re.sub(r"</?span[^>]*>", "", page)
 
 
 def embedded(page):
@@ -154,8 +159,11 @@ def test_a_run_page_shows_the_settings_status_and_final_metrics(run_folder):
         for value in run["metrics"][split].values():
             assert f">{number(value)}<" in page
     assert f">{number(run['params']['bias'])}<" in page and "w[x]" in page
-    assert "huber: Huber loss (δ = 1)" in page and ">adam<" in page and ">0.05<" in page
-    assert "lossplay train --dataset linear" in re.sub(r"</?span>", "", page)
+    assert "<td>huber: Huber loss (δ = 1)</td>" in page and "<td>0.05</td>" in page
+    assert "<td>adam: Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-08)</td>" in page
+    command = without_spans(page).split("<pre><code>")[1].split("</code></pre>")[0]
+    assert command.startswith("lossplay train --dataset linear")
+    assert "--loss huber --model linear --optimizer adam" in command
     assert f"The validation cost was lowest at epoch {run['best_epoch']}" in page
 
 
@@ -190,7 +198,7 @@ def test_a_comparison_page_has_every_run_and_its_pictures(compare_folder):
         pictures.append((compare_folder / run["dir"] / "loss_curve.png").read_bytes())
     assert sorted(embedded(page)) == sorted(pictures)
     assert "Comparison on linear: mse, mae" in page and "only --loss changes" in page
-    assert "<strong>" in page.split("The runs side by side")[1].split("</table>")[0]  # the best values
+    assert "<strong>" in page.split("<h2>The runs side by side</h2>")[1].split("</table>")[0]  # the best values
 
 
 def test_a_landscape_page_shows_the_minimum_and_every_path(landscape_folder):
@@ -229,7 +237,7 @@ def test_a_diverged_run_says_what_that_means(tmp_path):
     page = build_report(tmp_path / "run").html
     assert "Diverged" in page and "learning rate (here 1.5) is too large" in page
     assert "Advice, checked by training it first" in page
-    assert "lossplay train --lr 0.5 --epochs 30 --batch-size 0" in page
+    assert "lossplay train --lr 0.5 --epochs 30 --batch-size 0" in without_spans(page)
 
 
 def test_an_early_stopped_run_says_which_parameters_it_kept(tmp_path):
@@ -348,7 +356,7 @@ def test_an_lr_find_handout_gives_the_whole_train_command_and_what_the_limit_mea
     result = lossplay.lr_find(optimizer="adam", steps=60, out=str(tmp_path / "lr"))
     page = lossplay.write_report(tmp_path / "lr").html
     assert result.suggested_lr is not None
-    assert html.escape(result.train_command()) in page and "--optimizer adam" in result.train_command()
+    assert html.escape(result.train_command()) in without_spans(page) and "--optimizer adam" in result.train_command()
     assert "no limit on its learning rate" in page
 
 
@@ -371,3 +379,190 @@ def test_force_leaves_files_lossplay_did_not_write_and_drops_a_comparison_s_old_
     assert {p.name for p in (tmp_path / "cmp").iterdir() if p.is_dir()} == {"sgd", "adam"}
     assert runner.invoke(cli, ["train", "--epochs", "2", "--quiet", "--out", "cmp", "--force"]).exit_code == 0
     assert not any(p.is_dir() for p in (tmp_path / "cmp").iterdir())
+
+
+# -- the settings that matter, and what a handout shows of the teacher's machine ---------------
+
+TEACHER = "/home/teacher/courses/2026-autumn/week-07-losses/lab"
+
+
+def recorded_config(**options):
+    """A config as run.json records it: every option, the catalog's defaults for the loss and optimizer ones."""
+    import dataclasses
+
+    from lossplay.catalog import OPTIONS
+    from lossplay.config import TrainConfig
+
+    config = dataclasses.asdict(TrainConfig())
+    config.update({name: option.default for name, option in OPTIONS.items()})
+    config.update(dataset="linear", samples=200, noise=1.0, loss="mse", model="linear", lr=0.1)
+    config.update(options)
+    return config
+
+
+def hand_written_run(folder, config, **document):
+    """A run folder holding only its run.json: enough for what the page says about the settings."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "run.json").write_text(json.dumps({"status": "completed", "config": config, **document}))
+    return folder
+
+
+def settings_table(page):
+    """The settings table of a run page as {label: the text of its value}."""
+    part = page.split("<h2>What was trained</h2>")[1].split("</table>")[0]
+    return {html.unescape(label): html.unescape(re.sub(r"<[^>]+>", "", value))
+            for label, value in re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', part)}
+
+
+@pytest.mark.parametrize("options, loss, optimizer", [
+    ({"optimizer": "sgd", "momentum": 0.9, "nesterov": True}, "mse: mean squared error (L2)",
+     "sgd: stochastic gradient descent (momentum μ = 0.9, Nesterov)"),
+    ({"optimizer": "adam", "loss": "huber", "delta": 1.5}, "huber: Huber loss (δ = 1.5)",
+     "adam: Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-08)"),
+    ({"optimizer": "rmsprop", "loss": "quantile", "quantile": 0.9}, "quantile: quantile (pinball) loss (τ = 0.9)",
+     "rmsprop: RMSprop (ρ = 0.99, ε = 1e-08, momentum μ = 0)"),
+    ({"optimizer": "adamw", "loss": "focal", "model": "logistic", "alpha": None, "class_weight": "balanced"},
+     "focal: focal loss (γ = 2, class weights balanced)",
+     "adamw: AdamW (β₁ = 0.9, β₂ = 0.999, ε = 1e-08, weight decay λ = 0.01)"),
+    ({"optimizer": "adagrad", "loss": "bce", "model": "logistic"}, "bce: binary cross-entropy (log loss)",
+     "adagrad: Adagrad (ε = 1e-08)"),
+])
+def test_the_settings_name_only_the_options_the_loss_and_optimizer_read(tmp_path, options, loss, optimizer):
+    page = build_report(hand_written_run(tmp_path / "run", recorded_config(**options))).html
+    settings = settings_table(page)
+    assert settings["Loss"] == loss and settings["Optimizer"] == optimizer
+
+
+@pytest.mark.parametrize("options, rate, stopping", [
+    ({}, "0.1", None),
+    ({"lr_schedule": "step"}, "0.1, step schedule: × 0.1 every 30 epochs", None),
+    ({"lr_schedule": "exponential", "lr_gamma": 0.9, "warmup_epochs": 5},
+     "0.1, exponential schedule: × 0.9 each epoch, after 5 warm-up epochs rising from lr/5", None),
+    ({"lr_schedule": "cosine"}, "0.1, cosine schedule: down to 0 by the last epoch", None),
+    ({"patience": 10, "min_delta": 0.01, "restore_best": False}, "0.1",
+     "patience 10: stop once the validation cost has not fallen by more than 0.01 for 10 epochs, keeping the last "
+     "epoch's parameters"),
+    ({"patience": 5}, "0.1",
+     "patience 5: stop once the validation cost has not improved for 5 epochs, then go back to the best epoch's "
+     "parameters"),
+])
+def test_schedule_and_early_stopping_options_show_only_with_them(tmp_path, options, rate, stopping):
+    page = build_report(hand_written_run(tmp_path / "run", recorded_config(**options))).html
+    settings = settings_table(page)
+    assert settings["Learning rate"] == rate
+    assert settings.get("Early stopping") == stopping
+    assert settings["Epochs"] == ("100" if stopping is None else "100 at most")
+    assert "step schedule" not in settings["Learning rate"] or options.get("lr_schedule") == "step"
+
+
+def test_every_option_is_behind_a_details_element_the_reader_opens(tmp_path):
+    config = recorded_config(optimizer="adam")
+    page = build_report(hand_written_run(tmp_path / "run", config)).html
+    output = ("out", "force", "quiet", "no_plot", "log_every", "pace", "animate")
+    shown = [name for name in config if name not in output]
+    details = page.split('<details class="every-option">')[1].split("</details>")[0]
+    assert details.startswith(f"<summary>Every option ({len(shown)}), as recorded</summary>")
+    assert details.count("<tr>") == len(shown) and ">--momentum<" in details and ">--out<" not in details
+    assert "μ" not in settings_table(page)["Optimizer"]
+
+
+def test_a_user_s_own_loss_and_optimizer_show_the_options_recorded_away_from_the_defaults(tmp_path):
+    config = recorded_config(loss=f"{TEACHER}/my_losses/cauchy_loss.py:Cauchy", delta=2.0,
+                             optimizer=f"{TEACHER}/lion_optimizer.py:Lion", beta2=0.99, weight_decay=0.0)
+    folder = hand_written_run(tmp_path / "run", config)
+    page = build_report(folder).html
+    settings = settings_table(page)
+    assert settings["Loss"] == "cauchy_loss.py:Cauchy (δ = 2)"
+    assert settings["Optimizer"] == "lion_optimizer.py:Lion (β₂ = 0.99, weight decay λ = 0)"
+    assert "<h1>cauchy_loss.py:Cauchy loss with lion_optimizer.py:Lion on linear</h1>" in page
+    command = without_spans(page).split("<pre><code>")[1].split("</code></pre>")[0]
+    assert "--loss cauchy_loss.py:Cauchy --model linear --delta 2" in command
+    # a user's optimizer may read any optimizer option, with defaults of its own: the command sets every one
+    assert "--optimizer lion_optimizer.py:Lion --lr 0.1 --momentum 0 --beta1 0.9 --beta2 0.99" in command
+    assert "/home/teacher" not in page and "my_losses" not in page
+    # what the loss and the optimizer read comes from the catalog and run.json: their files are never run
+    script = ("import sys; from lossplay.report import build_report; build_report(sys.argv[1]); "
+              "print(sorted(m for m in sys.modules if m in ('lossplay.losses', 'lossplay.optimizers', "
+              "'lossplay.registry')))")
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", script, str(folder)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_recorded_commands_and_the_footer_name_files_without_their_folders(tmp_path):
+    csv = f"{TEACHER}/data/house-prices.csv"
+    folder = tmp_path / "home" / "teacher" / "week-07" / "runs" / "prices"
+    hand_written_run(folder, recorded_config(dataset=csv, samples=None, noise=None), diagnosis={
+        "findings": [], "notes": [],
+        "advice": [{"why": "A smaller rate runs clean.", "command": f"lossplay train --dataset {csv} --lr 0.01"}]})
+    page = build_report(folder).html
+    words = without_spans(page)
+    assert str(tmp_path) not in page and "/home/teacher" not in page and "week-07" not in page
+    assert "lossplay train --dataset house-prices.csv --lr 0.01" in words  # the advice
+    assert "lossplay train --dataset house-prices.csv --loss mse" in words  # the command that trains it again
+    assert settings_table(page)["Dataset"] == "house-prices.csv"
+    assert "house-prices.csv is named without its folders: run the command where it is" in page
+    assert "<footer>Made by lossplay 0.1.0 from the folder prices.</footer>" in page.replace(
+        lossplay.__version__, "0.1.0")
+
+
+@pytest.mark.parametrize("command, shown", [
+    (f"lossplay train --dataset={TEACHER}/a.csv --lr 0.1", ["lossplay", "train", "--dataset=a.csv", "--lr", "0.1"]),
+    (f"lossplay compare --optimizers sgd@0.1,{TEACHER}/lion.py:Lion@0.2",
+     ["lossplay", "compare", "--optimizers", "sgd@0.1,lion.py:Lion@0.2"]),
+    ("lossplay train --dataset 'C:\\Users\\teacher\\prices.csv'", ["lossplay", "train", "--dataset", "prices.csv"]),
+    ("lossplay train --loss huber --out runs/huber", ["lossplay", "train", "--loss", "huber", "--out", "runs/huber"]),
+    ("not 'a command", ["not 'a command"]),
+])
+def test_a_recorded_command_keeps_every_word_but_the_folders_of_its_files(command, shown):
+    from lossplay.report.paths import shown_words
+
+    assert shown_words(command) == shown
+
+
+def test_a_run_on_generated_data_shows_the_true_line_beside_the_learned_one(run_folder):
+    page = build_report(run_folder).html
+    run = json.loads((run_folder / "run.json").read_text())
+    parameters = page.split("<h2>Learned parameters</h2>")[1].split("</section>")[0]
+    assert '<th scope="col">true</th>' in parameters
+    assert re.search(r"<td>w\[x\]</td>.*<td class=\"num\">3</td></tr>", parameters)
+    assert re.search(r"<td>b \(bias\)</td>.*<td class=\"num\">2</td></tr>", parameters)
+    slope = run["params"]["weights"][0] / run["data"]["standardization"]["std"][0]  # in the data's units
+    assert "The true line: <strong>y = 3x + 2</strong>" in parameters
+    assert f"the learned line: <strong>y = {number(slope, 3)}x" in parameters
+
+
+@pytest.mark.parametrize("options, features, true", [
+    ({"dataset": "multi"}, ["x1", "x2", "x3", "x4", "x5"], ["2", "-0.3", "4", "1", "0", "5"]),
+    ({"dataset": "tiny", "samples": 8, "noise": None}, ["x"], ["2", "1"]),
+    ({"dataset": "multi"}, ["x1", "x3"], None),  # a selection of the columns: not the generator's line
+    ({"dataset": "linear", "poly_degree": 3}, ["x", "x^2", "x^3"], None),
+    ({"dataset": "sine"}, ["x"], None),
+    ({"dataset": f"{TEACHER}/data/house-prices.csv", "samples": None, "noise": None}, ["area"], None),
+])
+def test_the_true_parameters_come_from_the_generator_the_config_names(tmp_path, options, features, true):
+    params = {"weights": [1.0] * len(features), "bias": 0.5}
+    data = {"task": "regression", "features": features, "standardization": None}
+    page = build_report(hand_written_run(tmp_path / "run", recorded_config(**options), params=params,
+                                         data=data)).html
+    parameters = page.split("<h2>Learned parameters</h2>")[1].split("</section>")[0]
+    if true is None:
+        assert '<th scope="col">true</th>' not in parameters and "true line" not in parameters
+    else:
+        rows = re.findall(r"<tr><td>[^<]*</td>(?:<td[^>]*>[^<]*</td>)*?<td class=\"num\">([^<]*)</td></tr>",
+                          parameters)
+        assert rows == true
+
+
+def test_a_landscape_s_own_optimizer_file_is_named_without_its_folders(landscape_folder):
+    document = json.loads((landscape_folder / "landscape.json").read_text())
+    lion = f"{TEACHER}/lion_optimizer.py:Lion@0.2"
+    document["config"]["optimizers"] = ["sgd", lion]
+    document["paths"][1].update(name=lion, optimizer=lion.rpartition("@")[0])
+    (landscape_folder / "landscape.json").write_text(json.dumps(document))
+    page = build_report(landscape_folder).html
+    assert "/home/teacher" not in page
+    assert "<td>sgd, lion_optimizer.py:Lion@0.2</td>" in page and "<td>lion_optimizer.py:Lion</td>" in page

@@ -190,3 +190,94 @@ def test_lossplay_step_from_python_has_the_defaults_of_the_command(tmp_path):
     assert [json.loads(line)["params_after"] for line in printed.splitlines()] == \
         [json.loads(json.dumps(d["params_after"])) for d in from_python]
     assert from_python[0]["cost"] == pytest.approx(32.365)  # tiny, batches of 4, unscaled: as the README shows
+
+
+# -- in class: a compact step, and a pause after each section --------------------------------------------------
+
+
+def step_lines(*args):
+    """The lines from the rule of step 1 to the end."""
+    lines = step_output(*args).splitlines()
+    return lines[next(i for i, line in enumerate(lines) if "Step 1" in line):]
+
+
+@pytest.mark.parametrize(("args", "most"), [
+    ([], 25), (["--optimizer", "adam"], 28), (["--loss", "bce"], 26), (["--loss", "huber", "--optimizer", "adam"], 30),
+    (["--momentum", "0.9", "--l2", "0.1"], 29),
+])
+def test_compact_fits_one_step_on_a_projector(args, most):
+    compact = step_lines("--compact", "--steps", "1", *args)
+    full = step_lines("--full", "--steps", "1", *args)
+    assert len(compact) <= most < len(full)
+    assert max(cell_len(line) for line in compact) <= 80
+    text = "\n".join(compact)
+    for heading in ("1. The batch", "2. Forward pass", "3. Loss", "4. Backward pass", "5. Update", "6. Did it help?"):
+        assert heading in text
+    assert "chain rule" in text and "row: its number in the dataset" not in text
+
+
+def test_compact_is_the_layout_of_a_short_terminal(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from lossplay import render
+
+    for height, layout, compact in ((24, [], True), (60, [], False), (24, ["--full"], False)):
+        console = Console(file=io.StringIO(), width=80, height=height, force_terminal=True)
+        monkeypatch.setattr(render, "make_console", lambda console=console: console)
+        assert CliRunner().invoke(cli, ["step", "--steps", "1", *layout]).exit_code == 0
+        assert ("row: its number in the dataset" not in console.file.getvalue()) == compact
+
+
+def paused(monkeypatch, answers, *args):
+    """lossplay step with a person at the keyboard giving ``answers`` (one per pause, then Enter), and the
+    prompts they saw."""
+    import lossplay.cli.step as command
+
+    monkeypatch.setattr(command, "someone_can_answer", lambda: True)
+    result = CliRunner().invoke(cli, ["step", *args], input="".join(f"{a}\n" for a in answers))
+    prompts = [line[line.index("Enter:"):] for line in result.output.splitlines() if "Enter:" in line]
+    return result, prompts
+
+
+def test_pause_section_stops_after_each_section_of_each_step(monkeypatch):
+    result, prompts = paused(monkeypatch, [""] * 20, "--pause", "section", "--steps", "2")
+    assert result.exit_code == 0, result.output
+    sections = ["2. Forward pass", "3. Loss", "4. Backward pass", "5. Update", "6. Did it help?"]
+    assert [p.split(" · ")[0] for p in prompts] == [*(f"Enter: {s}" for s in sections), "Enter: step 2 of 2",
+                                                    *(f"Enter: {s}" for s in sections)]
+    assert "Step 2" in result.output and result.output.rstrip().endswith("a step downhill.")
+
+
+def test_pause_alone_still_stops_after_each_step(monkeypatch):
+    result, prompts = paused(monkeypatch, ["", ""], "--pause", "--steps", "3")
+    assert result.exit_code == 0
+    assert [p.split(" · ")[0] for p in prompts] == ["Enter: step 2 of 3", "Enter: step 3 of 3"]
+    _, prompts = paused(monkeypatch, ["", ""], "--pause", "step", "--steps", "3")
+    assert len(prompts) == 2
+
+
+@pytest.mark.parametrize("answer", ["q", "quit", " Q "])
+def test_q_at_a_pause_quits_cleanly(monkeypatch, answer):
+    result, prompts = paused(monkeypatch, [answer], "--pause", "section", "--steps", "3")
+    assert result.exit_code == 0 and len(prompts) == 1
+    assert result.output.rstrip().endswith("Stopped.") and "3. Loss" not in result.output
+
+
+def test_ctrl_c_or_the_end_of_input_at_a_pause_stops_with_130(monkeypatch):
+    import builtins
+
+    def ctrl_c(prompt):
+        raise KeyboardInterrupt
+
+    result, _ = paused(monkeypatch, [], "--pause", "section")  # no answer: the input ends
+    assert result.exit_code == 130 and "Stopped." in result.output
+    monkeypatch.setattr(builtins, "input", ctrl_c)
+    result, _ = paused(monkeypatch, [], "--pause", "section")
+    assert result.exit_code == 130 and "Stopped." in result.output and "Traceback" not in result.output
+
+
+def test_pause_takes_only_step_or_section():
+    result = CliRunner().invoke(cli, ["step", "--pause", "row"])
+    assert result.exit_code == 2 and "'row' is not one of 'step', 'section'" in result.stderr

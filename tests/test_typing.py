@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import lossplay
-from lossplay.config import FIELDS, NUMBER_LIST_OPTIONS, PATH_OPTIONS, TrainOptions
+from lossplay.config import FIELDS, NAME_LIST_OPTIONS, NUMBER_LIST_OPTIONS, PATH_OPTIONS, TrainOptions
 from lossplay.landscapes import LANDSCAPE_DEFAULTS
 from lossplay.lrfind import NOT_FOR_LR_FIND
 
@@ -36,6 +36,8 @@ def test_train_options_are_the_fields_of_train_config():
         expected = field.type | os.PathLike[str] if name in PATH_OPTIONS else field.type
         if name in NUMBER_LIST_OPTIONS:  # a text '1,5' or the numbers themselves
             expected = expected | Sequence[float] | (float if name == "init_bias" else str)
+        if name in NAME_LIST_OPTIONS:  # a text 'a,b' or the names themselves
+            expected = expected | Sequence[str]
         assert set(typing.get_args(hints[name]) or [hints[name]]) == \
             set(typing.get_args(expected) or [expected]), name
     assert TrainOptions.__total__ is False

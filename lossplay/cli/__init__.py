@@ -46,10 +46,14 @@ COMMANDS = {
     "step": ("step", "Open up the training loop: show every number of the first few updates."),
     "compare": ("compare", "Train one run per loss (or optimizer, learning rate, option value) and compare them."),
     "demo": ("demo", "List the demos, or run one: what to watch for, the runs, then what happened."),
+    "quiz": ("quiz", "Predict the next update of the training loop, then see it worked out."),
+    "lesson": ("lesson", "List the lessons, or run one: a question to the class before each command, an "
+                         "explanation after."),
     "losses": ("catalogs", "List the losses, or show one in full with a worked example."),
     "optimizers": ("catalogs", "List the optimizers, or show one in full with its first steps on a parabola."),
     "gradcheck": ("catalogs", "Check every loss and model's gradient against finite differences."),
     "datasets": ("datasets", "List the built-in and shipped datasets: task, size, features, what each is good for."),
+    "configs": ("configs", "List the config files shipped with lossplay, or print one."),
     "landscape": ("landscape", "Draw the cost over two parameters, with each optimizer's path across it."),
     "lr-find": ("lrfind", "Find a learning rate: raise it step by step and watch where the cost falls fastest."),
     "report": ("report", "Write a self-contained HTML handout of a run, comparison, landscape or lr-find folder."),
@@ -187,10 +191,13 @@ def cli():
       lossplay step                           one update, every number shown
       lossplay compare mse mae huber --outliers   losses side by side
       lossplay demo                           the classroom demos
+      lossplay quiz                           predict the next update, then check
+      lossplay lesson                         lessons for a class: predict, run, discuss
       lossplay landscape                      the cost surface and optimizers' paths
       lossplay lr-find                        find a learning rate
       lossplay losses                         the losses, their formulas and uses
       lossplay datasets                       the datasets you can use
+      lossplay configs                        ready-made configs: --config NAME
 
     Every command has --help. Exit codes: 0 done, 2 bad input,
     3 training diverged, 130 interrupted (Ctrl-C), 143 terminated

@@ -6,11 +6,13 @@ from lossplay.cli import exit_code_of_stop
 from lossplay.cli.options import ConfigOption, SectionedCommand, config_options
 
 COMPARE_SECTION = "Comparison"
+# options of lossplay train that shape its live table, which a comparison does not print (it draws a bar per run)
+NOT_FOR_COMPARE = ("pace",)
 
 
 @click.command(cls=SectionedCommand)
 @click.argument("losses", nargs=-1, metavar="[LOSS]...")
-@config_options(shown={"loss": "mse; the names given as arguments, when there are any"})
+@config_options(exclude=NOT_FOR_COMPARE, shown={"loss": "mse; the names given as arguments, when there are any"})
 @click.option("--optimizers", metavar="A,B,...", cls=ConfigOption, section=COMPARE_SECTION,
               help="Race optimizers: one run per name (also 'momentum' and 'nesterov': SGD with μ = 0.9).")
 @click.option("--lrs", metavar="F,F,...", cls=ConfigOption, section=COMPARE_SECTION,
@@ -45,7 +47,7 @@ def compare(ctx, losses, config_file, optimizers, lrs, vary, **values):
     from_file = {}
     if config_file is not None:
         from_file = {k: v for k, v in file_values(ctx, config_file).items() if k in COMPARE_KEYS}
-    config = config_from_command_line(ctx, config_file, values)
+    config = config_from_command_line(ctx, config_file, values, exclude=NOT_FOR_COMPARE)
     chosen, labels = {}, {}  # each list from the command line, else from the file, named as it was given
     for key, given, label in (("losses", list(losses), "the losses named"), ("optimizers", optimizers, "--optimizers"),
                               ("lrs", lrs, "--lrs"), ("vary", list(vary), "--vary")):

@@ -3,7 +3,7 @@
 import click
 from click.core import ParameterSource
 
-from lossplay.config import ALL_COMMAND_KEYS, FIELDS, SECTIONS, make_config, read_toml, value_type
+from lossplay.config import ALL_COMMAND_KEYS, FIELDS, SECTIONS, make_config, read_config, value_type
 
 _CLICK_TYPES = {int: click.INT, float: click.FLOAT, str: click.STRING}
 
@@ -65,8 +65,10 @@ def config_options(exclude=(), defaults=None, shown=None):
             if name not in exclude:
                 function = _field_option(name, field, defaults.get(name), shown.get(name))(function)
         return click.option(
-            "--config", "config_file", metavar="FILE", cls=ConfigOption, section="Output",
-            help="Read options from a TOML file (keys as above, with _ for -); options given here win.",
+            "--config", "config_file", metavar="FILE|NAME", cls=ConfigOption, section="Output",
+            help="Read options from a TOML file (keys as above, with _ for -), or from a config shipped with "
+                 "lossplay, by name from any folder (see 'lossplay configs'; a file of that name in the current "
+                 "folder wins); options given here win.",
         )(function)
 
     return decorate
@@ -76,7 +78,7 @@ def file_values(ctx, config_file):
     """The values of a TOML config file, read and checked once per command (it may be standard input)."""
     cache = ctx.meta.setdefault("lossplay.config_files", {})
     if config_file not in cache:
-        cache[config_file] = read_toml(config_file, extra=ALL_COMMAND_KEYS)
+        cache[config_file] = read_config(config_file, extra=ALL_COMMAND_KEYS)
     return cache[config_file]
 
 

@@ -25,6 +25,7 @@ def train(ctx, config_file, **values):
       lossplay train --loss mae --outliers --epochs 200
       lossplay train --dataset sine --poly-degree 9 --epochs 2000 --batch-size 0
       lossplay train --dataset iris --optimizer adam --out runs/iris
+      lossplay train --pace 1        (in class: a second to read each row)
     """
     from lossplay import render
     from lossplay.api import check_run_destination, run_experiment
@@ -36,12 +37,10 @@ def train(ctx, config_file, **values):
     config = experiment.config
     check_run_destination(config, experiment.data)
     console = render.make_console()
-    observers = []
     if config.quiet:
         render.print_notes(console, experiment.notes)
     else:
         render.describe_run(console, experiment)
-        observers.append(render.LiveTraining(console, config.epochs, experiment.data.task, config.log_every))
     if config.animate:
         from lossplay.plots import can_draw_fit
 
@@ -49,6 +48,11 @@ def train(ctx, config_file, **values):
             render.print_notes(console, ["--animate draws the fit, which exists for 1-feature regression and "
                                          "2-feature classification: no animation.gif for this data."])
     with graceful_interrupt() as stop:
+        observers = []
+        if not config.quiet:
+            observers.append(render.LiveTraining(
+                console, config.epochs, experiment.data.task, config.log_every, validation=experiment.data.n_val > 0,
+                penalty=experiment.penalty.active, pace=config.pace, stop=stop))
         run = run_experiment(experiment, observers, stop)
     run.save()
     console.print(render.summary(run))

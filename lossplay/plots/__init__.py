@@ -9,6 +9,7 @@ import io
 
 import numpy as np
 
+from lossplay.formatting import plural
 from lossplay.plots.legibility import corner_note, in_view, overlap_note, overlapping
 
 STYLE = {
@@ -352,7 +353,7 @@ def _when(run):
     kept = run.outcome.kept_epoch
     if kept is not None and kept != run.epochs_run:
         return f"of epoch {kept}, the best (stopped at {run.epochs_run})"
-    return f"after {run.epochs_run} epochs"
+    return f"after {plural(run.epochs_run, 'epoch')}"
 
 
 def _signed(value):

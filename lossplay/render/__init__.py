@@ -8,8 +8,8 @@ used, so that a command loads only the part of rich it prints with.
 import importlib
 
 _PUBLIC = {
-    "datasets_table": "catalog", "gradcheck_table": "catalog", "loss_card": "catalog", "losses_table": "catalog",
-    "optimizer_card": "catalog", "optimizers_table": "catalog",
+    "configs_table": "catalog", "datasets_table": "catalog", "gradcheck_table": "catalog", "loss_card": "catalog",
+    "losses_table": "catalog", "optimizer_card": "catalog", "optimizers_table": "catalog",
     "make_console": "common", "number": "common",
     "CompareProgress": "compare", "comparison_summary": "compare", "comparison_table": "compare",
     "describe_comparison": "compare",

@@ -2,6 +2,7 @@
 
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.segment import Segment
 from rich.text import Text
 
@@ -62,6 +63,67 @@ class Hanging:
             yield Segment(self.first if i == 0 else self.rest)
             yield from line.render(console)
             yield Segment.line()
+
+
+class Fitted:
+    """The first of several layouts that fits the width it is drawn at: a table with every column, then one
+    with shorter headings or fewer columns, then one stacked in lines.
+
+    A layout fits when drawing it at the width shows every word it shows without a limit (``words``): lines
+    may wrap between words, but no word or number is cut with "…", folded, or lost with a column that found
+    no room. The last layout is drawn when none fits. A layout is a renderable or a function that makes one
+    (called only when the layouts before it do not fit). Choosing when it is drawn lets the same renderable
+    fit a terminal, a panel inside it and a test's console alike.
+    """
+
+    UNLIMITED = 10_000
+
+    def __init__(self, *layouts):
+        self.layouts = layouts
+
+    def choose(self, console, options):
+        """The layout drawn at ``options.max_width``."""
+        chosen = None
+        for layout in self.layouts:
+            chosen = layout() if callable(layout) else layout
+            if words(console, options, chosen) == words(console, options.update_width(self.UNLIMITED), chosen):
+                break
+        return chosen
+
+    def __rich_console__(self, console, options):
+        yield self.choose(console, options)
+
+    def __rich_measure__(self, console, options):
+        return Measurement.get(console, options, self.choose(console, options))
+
+
+# the characters of rules and borders, whose length follows the width
+_LINE_DRAWING = set("─━═│┃║╭╮╰╯┌┐└┘├┤┬┴┼╶╴╸╺ ")
+
+
+def words(console, options, renderable):
+    """The words a renderable shows when drawn with ``options``, sorted (rules and borders left out): the same
+    at two widths when the narrower one only wraps lines between words."""
+    lines = console.render_lines(renderable, options, pad=False)
+    text = "\n".join("".join(segment.text for segment in line) for line in lines)
+    return sorted(word for word in text.split() if not set(word) <= _LINE_DRAWING)
+
+
+# Columns that a live display (a progress bar) leaves free at the right of the terminal. Ctrl-C makes the terminal
+# echo "^C" at the cursor; at the end of a full line that echo wraps to a new line, rich then redraws the bar one
+# line too low, and the old bar stays on the screen above the new one.
+ROOM_FOR_CTRL_C = 2
+
+
+class Narrower:
+    """A renderable drawn ``by`` columns narrower than the width it is given (see ``ROOM_FOR_CTRL_C``)."""
+
+    def __init__(self, renderable, by=ROOM_FOR_CTRL_C):
+        self.renderable = renderable
+        self.by = by
+
+    def __rich_console__(self, console, options):
+        yield from console.render(self.renderable, options.update_width(max(options.max_width - self.by, 1)))
 
 
 def shell_lines(command, width=78, indent="    "):

@@ -43,11 +43,11 @@ def lr_find_table(result):
         return Text("No update was made: the test was stopped before its first step.")
     smoothing = result.beta > 0
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("step", justify="right")
-    table.add_column("lr", justify="right")
-    table.add_column("batch cost" if smoothing else "cost (all rows)", justify="right")
+    table.add_column("step", justify="right", no_wrap=True)
+    table.add_column("lr", justify="right", no_wrap=True)
+    table.add_column("batch cost" if smoothing else "cost (all rows)", justify="right", no_wrap=True)
     if smoothing:
-        table.add_column("smoothed", justify="right")
+        table.add_column("smoothed", justify="right", no_wrap=True)
     table.add_column("")
     marks = {}
     if result.stopped_at_step is not None:

@@ -4,27 +4,37 @@ Each step reads top to bottom the way the loop computes it: the batch, the
 forward pass, the loss, the backward pass, the update, and whether it helped.
 Every number comes from the loop's own ``StepRecord``; one row (or one
 parameter) is worked out in full so it can be followed with pencil and paper.
-Wide data is cut to what fits in 80 columns, with a note saying so.
+Wide data is cut to what fits the width, with a note saying so.
+
+The compact layout fits one step of the usual examples on a projector's
+screen (about 25 lines of 80 columns): four rows and four parameters at most,
+no legend under the batch, and one line for each worked row. ``sections`` gives a step section by section, so
+that ``lossplay step --pause section`` can stop after each.
 """
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group
 from rich.markup import escape
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from lossplay.formatting import factor
-from lossplay.render.common import Hanging, number, shown
+from lossplay.formatting import factor, plural
+from lossplay.render.common import Fitted, Hanging, number, shown
 from lossplay.terminal import printable
 
 MAX_ROWS = 6
 MAX_FEATURES = 3
 MAX_CLASSES = 3
 MAX_PARAMETERS = 8
+# the compact layout's limits
+COMPACT_ROWS = 4
+COMPACT_PARAMETERS = 4
 
 
 def _heading(index, title, formula=""):
@@ -34,11 +44,15 @@ def _heading(index, title, formula=""):
     return text
 
 
-def _table(first, *columns):
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False)
-    table.add_column(escape(first))
+def _table(first, *columns, title=None, narrow=False):
+    """A table of numbers: a first column of names (wrapped between words), then right-aligned columns whose
+    numbers are never wrapped ("before → after" cells may be). ``narrow``: two spaces between columns instead
+    of three, and a name longer than its column folded onto the next line."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0, 0, 1) if narrow else (0, 1), show_edge=False,
+                  title=title)
+    table.add_column(escape(first), overflow="fold" if narrow else "ellipsis")
     for label in columns:
-        table.add_column(escape(label), justify="right")
+        table.add_column(escape(label), justify="right", no_wrap=" → " not in label)
     return table
 
 
@@ -53,9 +67,12 @@ def _indent(renderable, by=3):
     return Padding(renderable, (0, 0, 0, by), expand=False)
 
 
-def _clauses(text):
+def _clauses(text, compact=False):
     """A worked formula with one clause per line ('a; b; c' becomes three lines), so that a
-    narrow terminal wraps between clauses rather than inside them."""
+    narrow terminal wraps between clauses rather than inside them; ``compact`` keeps it on one line
+    (wrapped between words)."""
+    if compact:
+        return Text(text)
     parts = re.split(r";\s+", text)
     return _lines([parts[0], *("  " + part for part in parts[1:])])
 
@@ -65,10 +82,27 @@ def _lines(lines):
     return Group(*(Text(line) for line in lines))
 
 
-class StepView:
-    """Renders the step records of one experiment."""
+@dataclass(frozen=True)
+class Section:
+    """One section of a step: its heading and what it shows."""
 
-    def __init__(self, experiment):
+    number: int
+    title: str
+    renderable: Group
+
+
+SECTION_TITLES = ("The batch", "Forward pass", "Loss", "Backward pass", "Update", "Did it help?")
+
+
+class StepView:
+    """Renders the step records of one experiment, ``width`` columns wide (the batch table shows the
+    features that fit), in the full or the ``compact`` layout."""
+
+    def __init__(self, experiment, compact=False, width=80):
+        self.compact = compact
+        self.width = width
+        self.max_rows = COMPACT_ROWS if compact else MAX_ROWS
+        self.max_parameters = COMPACT_PARAMETERS if compact else MAX_PARAMETERS
         self.experiment = experiment
         self.data = experiment.data
         self.model = experiment.model
@@ -103,70 +137,98 @@ class StepView:
     # -- the whole step ------------------------------------------------------------
 
     def render(self, record):
-        parts = [
-            Rule(f"Step {record.step} · epoch {record.epoch}, batch {record.batch_in_epoch} of "
-                 f"{record.batches_per_epoch} · lr {number(record.lr)}", style="bold"),
-            *self.batch(record),
-            *self.forward(record),
-            *self.loss_section(record),
-            *self.backward(record),
-            *self.update(record),
-            *self.verdict(record),
-        ]
-        return Group(*parts)
+        """The whole step."""
+        return Group(*(section.renderable for section in self.sections(record)))
+
+    def sections(self, record):
+        """The step's six sections in order; the first begins with the step's rule."""
+        rule = Rule(f"Step {record.step} · epoch {record.epoch}, batch {record.batch_in_epoch} of "
+                    f"{record.batches_per_epoch} · lr {number(record.lr)}", style="bold")
+        parts = ([rule, *self.batch(record)], self.forward(record), self.loss_section(record),
+                 self.backward(record), self.update(record), self.verdict(record))
+        return [Section(i, title, Group(*shown)) for i, (title, shown) in enumerate(zip(SECTION_TITLES, parts), 1)]
+
+    def _titled(self, index, title, formula="", worked=None):
+        """A section's heading; in the compact layout the worked line follows on the same line when it fits."""
+        heading = _heading(index, title, formula)
+        if not (self.compact and worked):
+            return [heading, *([_indent(worked)] if worked else [])]
+        joined = Text.assemble(heading, "   ", worked)
+        if joined.cell_len <= self.width:
+            return [joined]
+        return [heading, _indent(worked)]
 
     # -- 1. the batch ----------------------------------------------------------------
 
     def _shown_rows(self, record):
         n = record.rows.size
-        return range(min(n, MAX_ROWS)), n - min(n, MAX_ROWS)
+        return range(min(n, self.max_rows)), n - min(n, self.max_rows)
 
     def _cut_note(self, hidden):
         if hidden:
-            return [_indent(Text(f"… and {hidden} more rows of this batch (--json shows them all)", style="dim"))]
+            return [_indent(Text(f"… and {plural(hidden, 'more row')} of this batch (--json shows them all)",
+                                 style="dim"))]
         return []
 
-    def _feature_columns(self, budget):
-        """The features that fit in ``budget`` characters (at most 3), and how many are left out."""
+    def _feature_columns(self, widths, budget, gap=3):
+        """The features that fit in ``budget`` characters (at most 3, maybe none), given each feature column's
+        ``widths``, and how many are left out."""
         d = len(self.features)
         shown, used = [], 0
         for j in range(min(d, MAX_FEATURES)):
-            width = max(len(self.features[j]), 7) + 3
-            if shown and used + width > budget:
+            if used + widths[j] + gap > budget:
                 break
             shown.append(j)
-            used += width
+            used += widths[j] + gap
         return shown, d - len(shown)
 
     def batch(self, record):
-        """The rows of the batch with the per-row numbers of the step: x, y, z (or p), L, dL/dz."""
-        outputs = self._output_columns()
-        target_width = max(len(self.target_name), *(len(c) for c in self.classes or ("0000000",)))
-        used = 6 + target_width + 3 + sum(max(len(label), 7) + 3 for label, _ in outputs)
-        shown, hidden_features = self._feature_columns(76 - used)
+        """The rows of the batch with the per-row numbers of the step: x, y, z (or p), L, dL/dz; with the
+        features that fit the width, and two spaces between columns instead of three when that is narrow."""
+        n = record.rows.size
+        title = f"The batch: {n} of the {plural(self.data.n_train, 'training row')}"
+        return [_heading(1, title),
+                Fitted(lambda: self._batch_table(record, gap=3), lambda: self._batch_table(record, gap=2),
+                       lambda: self._batch_table(record, gap=2, probabilities=False))]
+
+    def _batch_table(self, record, gap, probabilities=True):
+        """The batch table with ``gap`` spaces between columns; without the column p = σ(z) of a logistic model
+        unless ``probabilities`` (the narrowest layout: the forward pass works it out)."""
+        outputs = [(label, cell) for label, cell in self._output_columns() if probabilities or label != "p = σ(z)"]
+        rows = self._shown_rows(record)[0]
+        features = [[number(record.X[i, j]) for i in rows] for j in range(min(len(self.features), MAX_FEATURES))]
+        fixed = [["row", *(str(record.batch[i]) for i in rows)],
+                 [self.target_name, *(escape(self.target_text(record.y[i])) for i in rows)],
+                 *([label, *(cell(record, i) for i in rows)] for label, cell in outputs)]
+        used = sum(max(cell_len(text) for text in column) for column in fixed) + gap * (len(fixed) - 1)
+        widths = [max(cell_len(text) for text in [name, *cells]) for name, cells in zip(self.features, features)]
+        budget = self.width - 3 - used  # the table is indented by 3
+        shown, hidden_features = self._feature_columns(widths, budget - (1 + gap), gap)
+        if not hidden_features:  # no "…" column after all: its room goes to the features
+            shown, hidden_features = self._feature_columns(widths, budget, gap)
         columns = ["row", *(self.features[j] for j in shown)]
         if hidden_features:
             columns.append("…")
         columns.append(self.target_name)
-        table = _table(*columns, *(label for label, _ in outputs))
-        rows, hidden = self._shown_rows(record)
-        for i in rows:
-            cells = [str(record.batch[i]), *(number(record.X[i, j]) for j in shown)]
+        table = _table(*columns, *(label for label, _ in outputs), narrow=gap < 3)
+        for row, i in enumerate(rows):
+            cells = [str(record.batch[i]), *(features[j][row] for j in shown)]
             if hidden_features:
                 cells.append("…")
             cells.append(escape(self.target_text(record.y[i])))
             cells += [cell(record, i) for _, cell in outputs]
             table.add_row(*cells)
-        n = record.rows.size
-        title = f"The batch: {n} of the {self.data.n_train} training rows"
-        if self.multiclass:
+        if self.compact:
+            legend = f"…: {plural(hidden_features, 'more feature')}, not shown" if hidden_features else None
+        elif self.multiclass:
             legend = "row: its number in the dataset · p(y): probability of the true class (2) · L: loss (3)"
         else:
             legend = ("row: its number in the dataset · z: forward pass (2) · L: loss (3) · "
                       "dL/dz: backward pass (4)")
-        if hidden_features:
-            legend += f" · …: {hidden_features} more features, not shown"
-        return [_heading(1, title), _indent(table), *self._cut_note(hidden), _indent(Text(legend, style="dim"))]
+        if hidden_features and not self.compact:
+            legend += f" · …: {plural(hidden_features, 'more feature')}, not shown"
+        return Group(_indent(table), *self._cut_note(self._shown_rows(record)[1]),
+                     *([_indent(Text(legend, style="dim"))] if legend else []))
 
     def _output_columns(self):
         """(label, cell) pairs for the per-row numbers the step computes."""
@@ -179,13 +241,17 @@ class StepView:
         return columns + [("L", lambda r, i: number(r.losses[i])), ("dL/dz", lambda r, i: number(r.dz[i]))]
 
     def _per_class_table(self, record, label, values):
-        """One row per batch row, one column per class (the first few), of a (rows x classes) array."""
+        """One row per batch row, one column per class (the first few), of a (rows x classes) array; in a
+        narrow terminal the columns are headed by the class alone, under a title naming what they hold."""
+        return Fitted(lambda: self._class_columns(record, label, values),
+                      lambda: self._class_columns(record, label, values, short=True))
+
+    def _class_columns(self, record, label, values, short=False):
         rows, _ = self._shown_rows(record)
         shown, hidden = self._class_range()
-        columns = ["row", *(f"{label}[{self.class_name(c)}]" for c in shown)]
-        if hidden:
-            columns.append(f"+{hidden}")
-        table = _table(*columns)
+        names = [self.class_name(c) if short else f"{label}[{self.class_name(c)}]" for c in shown]
+        columns = ["row", *names, *([f"+{hidden}"] if hidden else [])]
+        table = _table(*columns, title=f"{label} for each class" if short else None)
         for i in rows:
             cells = [str(record.batch[i]), *(number(values[i, c]) for c in shown)]
             if hidden:
@@ -216,7 +282,7 @@ class StepView:
             formula = "z = w·x + b"
             worked = (f"row {record.batch[i]}: z = {self._dot_terms(weights, x)} + {factor(bias)} = "
                       f"{number(record.z[i])}")
-        parts = [_heading(2, "Forward pass", formula), _indent(Text(worked))]
+        parts = self._titled(2, "Forward pass", formula, Text(worked))
         if self.multiclass:
             parts.append(_indent(self._per_class_table(record, "z", record.z)))
         return parts
@@ -233,21 +299,31 @@ class StepView:
                                      self.classes)
 
     def loss_section(self, record):
-        parts = [_heading(3, "Loss", self.loss.formula),
-                 _indent(_clauses(f"row {record.batch[0]}: {self._worked_loss(record, 0)}"))]
+        worked = f"row {record.batch[0]}: {self._worked_loss(record, 0)}"
+        if self.compact:
+            parts = self._titled(3, "Loss", self.loss.formula, _clauses(worked, compact=True))
+        else:
+            parts = [_heading(3, "Loss", self.loss.formula), _indent(_clauses(worked))]
         n = record.rows.size
+        rows = "the row" if n == 1 else f"the {n} rows"
         if self.loss.weights is not None:
             weights = ", ".join(f"{self.class_name(c)}: {number(w)}" for c, w in enumerate(self.loss.weights))
             parts.append(_indent(Text.assemble(
-                ("cost", "bold"), f"      C = Σ w·L / Σ w over the {n} rows = {number(record.cost)}")))
+                ("cost", "bold"), f"      C = Σ w·L / Σ w over {rows} = {number(record.cost)}")))
             parts.append(_indent(Text(f"          with the class weights w of {weights}", style="dim")))
         else:
-            parts.append(_indent(Text.assemble(
-                ("cost", "bold"), f"      C = mean of the {n} losses = {number(record.cost)}")))
+            losses = "the loss of the row" if n == 1 else f"mean of the {n} losses"
+            cost = Text.assemble(("cost", "bold"), f"      C = {losses} = {number(record.cost)}")
+            if self.compact and not self.experiment.penalty.active:
+                cost.append(" = objective (no --l1 or --l2)", style="dim")
+            parts.append(_indent(cost))
+        if self.compact and not self.experiment.penalty.active:
+            return parts
         parts.append(_indent(Text.assemble(
             ("objective", "bold"), f" = cost + penalty = {number(record.cost)} + {number(record.penalty)} "
                                    f"= {number(record.objective)}")))
-        parts.append(_indent(Text(f"            {self._penalty_words()}", style="dim")))
+        if not self.compact:
+            parts.append(_indent(Text(f"            {self._penalty_words()}", style="dim")))
         return parts
 
     def _penalty_words(self):
@@ -294,6 +370,12 @@ class StepView:
             products.append(f"… ({n - shown} more)")
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging step's products pass 1e308: shown as inf
             mean = float(np.mean(dz * x))
+        bias_name = f"b[{self.class_name(0)}]" if self.multiclass else "b"
+        bias_grad = record.grad[-1, 0] if self.multiclass else record.grad[-1]
+        if self.compact:
+            penalty = f", with the penalty {number(grad)}" if self.experiment.penalty.active else ""
+            return Text(f"chain rule: ∂C/∂{name} = mean({dz_name} · {self.features[0]}) = {number(mean)}{penalty};  "
+                        f"∂C/∂{bias_name} = mean({dz_name}) = {number(bias_grad)}")
         lines = [
             f"chain rule: ∂C/∂{name} = mean over rows of {dz_name} · {self.features[0]}",
             f"  = ({' + '.join(products)}) / {n}",
@@ -304,14 +386,15 @@ class StepView:
             extra = penalty.l2 * weight + penalty.l1 * np.sign(weight)
             lines.append(f"  + penalty term l2·w + l1·sign(w) = {number(extra)}  →  ∂(objective)/∂{name} = "
                          f"{number(grad)}")
-        bias_name = f"b[{self.class_name(0)}]" if self.multiclass else "b"
-        bias_grad = record.grad[-1, 0] if self.multiclass else record.grad[-1]
         lines.append(f"and for the bias: ∂C/∂{bias_name} = mean over rows of {dz_name} = {number(bias_grad)}")
         return _lines(lines)
 
     def backward(self, record):
-        parts = [_heading(4, "Backward pass", self.loss.derivative_formula),
-                 _indent(_clauses(f"row {record.batch[0]}: {self._worked_derivative(record, 0)}"))]
+        worked = f"row {record.batch[0]}: {self._worked_derivative(record, 0)}"
+        if self.compact:
+            parts = self._titled(4, "Backward pass", self.loss.derivative_formula, _clauses(worked, compact=True))
+        else:
+            parts = [_heading(4, "Backward pass", self.loss.derivative_formula), _indent(_clauses(worked))]
         if self.multiclass:
             parts.append(_indent(self._per_class_table(record, "dL/dz", record.dz)))
         parts.append(_indent(self._chain_rule(record)))
@@ -325,10 +408,10 @@ class StepView:
     def _parameter_order(self, record):
         """Indices of the parameters to show: all when they fit, else the largest steps and the bias."""
         names = self.parameter_names()
-        if len(names) <= MAX_PARAMETERS:
+        if len(names) <= self.max_parameters:
             return list(range(len(names))), 0
         steps = np.abs(self._flat(record.update))
-        top = sorted(np.argsort(-steps)[:MAX_PARAMETERS])
+        top = sorted(np.argsort(-steps)[:self.max_parameters])
         return [int(i) for i in top], len(names) - len(top)
 
     def update(self, record):
@@ -338,22 +421,29 @@ class StepView:
         before, after = self._flat(record.params_before), self._flat(record.params_after)
         grad, step = self._flat(record.grad), self._flat(record.update)
         state_columns, derived_columns = self._state_columns(record)
-        tables = []
-        if state_columns:
-            state = _table("parameter", "gradient g", *(label for label, _ in state_columns))
+
+        def state_table(narrow):
+            state = _table("parameter", "gradient g", *(label for label, _ in state_columns), narrow=narrow)
             for i in order:
-                state.add_row(escape(names[i]), number(grad[i]), *(cell(i) for _, cell in state_columns))
-            tables.append(state)
-            first = ["parameter", *(label for label, _ in derived_columns)]
+                state.add_row(escape(names[i]), number(grad[i]), *(cell(i, narrow) for _, cell in state_columns))
+            return state
+
+        def moves_table(narrow):
+            first = [label for label, _ in derived_columns] if state_columns else ["gradient g"]
+            moves = _table("parameter", *first, "step", "before", "after", narrow=narrow)
+            for i in order:
+                cells = [cell(i) for _, cell in derived_columns] if state_columns else [number(grad[i])]
+                moves.add_row(escape(names[i]), *cells, number(step[i]), number(before[i]), number(after[i]))
+            return moves
+
+        tables = [Fitted(lambda: moves_table(False), lambda: moves_table(True))]
+        if state_columns:
+            tables.insert(0, Fitted(lambda: state_table(False), lambda: state_table(True)))
+        rule = Text(optimizer.rule, style="cyan")
+        if self.compact:
+            parts = self._titled(5, f"Update with {optimizer.title}", worked=rule)
         else:
-            first = ["parameter", "gradient g"]
-        moves = _table(*first, "step", "before", "after")
-        for i in order:
-            cells = [escape(names[i])]
-            cells += [cell(i) for _, cell in derived_columns] if state_columns else [number(grad[i])]
-            moves.add_row(*cells, number(step[i]), number(before[i]), number(after[i]))
-        tables.append(moves)
-        parts = [_heading(5, f"Update with {optimizer.title}"), _indent(Text(optimizer.rule, style="cyan"))]
+            parts = [_heading(5, f"Update with {optimizer.title}"), _indent(rule)]
         if record.clipped:
             clip = self.experiment.config.clip_grad
             parts.append(_indent(Text(
@@ -361,10 +451,11 @@ class StepView:
                 f"rescaled to norm {number(clip)} (the g column is after clipping).", style="yellow")))
         parts += [_indent(table) for table in tables]
         if hidden:
-            parts.append(_indent(Text(f"… {hidden} more parameters not shown; these are the "
+            parts.append(_indent(Text(f"… {plural(hidden, 'more parameter')} not shown; these are the "
                                       f"{len(order)} with the largest steps (--json shows them all)",
                                       style="dim")))
-        parts.append(_indent(_clauses(self._worked_update(record, order[0], names[order[0]]))))
+        worked = self._worked_update(record, order[0], names[order[0]])
+        parts.append(_indent(_clauses(worked, compact=self.compact)))
         return parts
 
     def _state_columns(self, record):
@@ -375,7 +466,7 @@ class StepView:
                                                                   record.trace)
 
         def transition(b, a):
-            return lambda i: f"{number(flat(b)[i])} → {number(flat(a)[i])}"
+            return lambda i, narrow=False: f"{number(flat(b)[i])}{chr(10) if narrow else ' '}→ {number(flat(a)[i])}"
 
         def value(v):
             return lambda i: number(flat(v)[i])
@@ -397,7 +488,7 @@ class StepView:
                      f"whole training split {number(train0)} → {number(train1)}")
         carries = self.experiment.optimizer.carries_momentum
         sentence = judge(batch0, batch1, train0, train1, carries_momentum=carries)
-        return [_heading(6, "Did it help?"), _indent(lines), _indent(Text(sentence, style="bold"))]
+        return [*self._titled(6, "Did it help?", worked=lines), _indent(Text(sentence, style="bold"))]
 
 
 def judge(batch_before, batch_after, train_before, train_after, tolerance=1e-12, carries_momentum=False):

@@ -2,6 +2,9 @@
 
 import math
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rich import box
@@ -13,9 +16,20 @@ from rich.table import Table
 from rich.text import Text
 
 from lossplay.evaluation import per_class
+from lossplay.formatting import parameter_numbers, plural
 from lossplay.observers import Observer
 from lossplay.reference import stable_lr_limit
-from lossplay.render.common import STATUS_STYLE, STATUS_TITLE, Hanging, main_metric, number, shell_lines, shown
+from lossplay.render.common import (
+    ROOM_FOR_CTRL_C,
+    STATUS_STYLE,
+    STATUS_TITLE,
+    Fitted,
+    Hanging,
+    main_metric,
+    number,
+    shell_lines,
+    shown,
+)
 from lossplay.terminal import printable
 from lossplay.verdicts import KIND_TITLES
 
@@ -34,7 +48,7 @@ def describe_run(console, experiment):
     console.print(
         f"Training a [bold]{c.model}[/] model with [bold]{c.loss_label}[/] loss and [bold]{c.optimizer_label}[/] "
         f"(lr {c.lr:g}) on [bold]{shown(c.dataset)}[/]: {data.n_train} training rows, {val}, {features}; "
-        f"{c.epochs} epochs, {batch}" + "".join(f"; {e}" for e in extras) + "."
+        f"{plural(c.epochs, 'epoch')}, {batch}" + "".join(f"; {e}" for e in extras) + "."
     )
     print_notes(console, experiment.notes)
 
@@ -48,7 +62,8 @@ class EpochBar:
     """``training ━━━━━━╸━━━━━━ 40/100 epochs 0:00:03``: a one-line progress bar.
 
     Drawn in a tenth of the time of rich's general ``Progress`` table, which matters because the
-    bar is redrawn whenever a row is printed above it.
+    bar is redrawn whenever a row is printed above it. It leaves ``ROOM_FOR_CTRL_C`` columns free
+    at the right, so that a Ctrl-C does not leave a second bar on the screen.
     """
 
     BOLD, GREEN, YELLOW = Style(bold=True), Style(color="green"), Style(color="yellow")
@@ -66,11 +81,21 @@ class EpochBar:
         elapsed = f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
         count = f"{self.completed:>{len(str(self.total))}}/{self.total}"
         self.bar.completed = self.completed
-        self.bar.width = max(options.max_width - len("training ") - len(count) - len(elapsed) - 9, 10)
+        words = len("training ") + len(" ") + len(count) + len(" epochs ") + len(elapsed)
+        self.bar.width = max(options.max_width - words - ROOM_FOR_CTRL_C, 10)
         yield Segment("training ", self.BOLD)
         yield from self.bar.__rich_console__(console, options)
         yield from (Segment(" "), Segment(count, self.GREEN), Segment(" epochs "), Segment(elapsed, self.YELLOW))
         yield Segment.line()
+
+
+@dataclass(frozen=True)
+class LiveColumn:
+    """One column of the live table: its heading and the text of its cell for an epoch's record."""
+
+    key: str
+    label: str
+    cell: Callable[[Any], str]
 
 
 class LiveTraining(Observer):
@@ -79,20 +104,36 @@ class LiveTraining(Observer):
     Rows are printed once, above the bar, and the bar alone is redrawn. Both happen at most
     ``REDRAWS_PER_SECOND`` times a second (rows that arrive faster wait for the next redraw),
     so drawing costs the same small share of any run, however fast its epochs.
+
+    With ``pace`` (seconds) each row is printed as soon as it is logged and stays alone on the screen for
+    that long before training goes on, so that a class can read it; the wait happens here, in the display
+    that listens to the loop, never in the loop. It ends at once when ``stop`` (the run's ``StopSignal``)
+    is set by a Ctrl-C, so that the run stops after its current step and is saved as usual.
+
+    The table fits the console's width: its columns are those that fit, in the order ``DROPPED_FIRST``
+    leaves them out (the objective first when it is the cost, without a penalty), with a note naming
+    those left out. Without a validation split there is no validation column and the metric is the
+    training split's, labelled so.
     """
 
     NUMBER_WIDTH = 10  # the widest string number() makes with 4 digits: "-1.235e+10"
     REDRAWS_PER_SECOND = 8
+    GAP = "   "
+    NAP = 0.1  # seconds: how often a paced wait looks for a Ctrl-C and redraws the bar's clock
+    # the columns a narrow terminal leaves out, first to last (the objective first only without a penalty)
+    DROPPED_FIRST = ("grad_norm", "objective", "metric")
 
-    def __init__(self, console, epochs, task, log_every=None):
+    def __init__(self, console, epochs, task, log_every=None, *, validation=True, penalty=False, pace=0.0,
+                 stop=None):
         self.console = console
         self.epochs = epochs
         self.log_every = log_every or max(1, math.ceil(epochs / 10))
-        self.metric, metric_label = main_metric(task)
-        labels = ("epoch", "train cost", "val cost", "objective", f"val {metric_label}", "‖gradient‖")
-        self.widths = [max(len("epoch"), len(str(epochs)))] + [max(len(label), self.NUMBER_WIDTH)
-                                                                 for label in labels[1:]]
-        self.header = self._line(labels)
+        self.pace = pace
+        self.stop = stop
+        self.columns, self.left_out = self._columns(task, validation, penalty, console.width)
+        self.widths = [max(len(column.label), self.NUMBER_WIDTH) for column in self.columns]
+        self.widths[0] = max(len("epoch"), len(str(epochs)))
+        self.header = self._line([column.label for column in self.columns])
         self.bar = EpochBar(epochs)
         self.live = None
         self.pending = Text()  # rows not printed yet
@@ -100,11 +141,47 @@ class LiveTraining(Observer):
         self.last_row = None
         self.latest = None
 
+    def _columns(self, task, validation, penalty, width):
+        """The columns that fit in ``width``, and the labels of those left out."""
+        metric, metric_label = main_metric(task)
+        split = "val" if validation else "train"
+
+        def metric_cell(record):
+            metrics = record.val_metrics if validation else record.train_metrics
+            return number(None if metrics is None else metrics[metric])
+
+        columns = [
+            LiveColumn("epoch", "epoch", lambda r: str(r.epoch)),
+            LiveColumn("train_loss", "train cost", lambda r: number(r.train_loss)),
+            *([LiveColumn("val_loss", "val cost", lambda r: number(r.val_loss))] if validation else []),
+            LiveColumn("objective", "objective", lambda r: number(r.objective)),
+            LiveColumn("metric", f"{split} {metric_label}", metric_cell),
+            LiveColumn("grad_norm", "‖gradient‖", lambda r: number(r.grad_norm)),
+        ]
+        order = self.DROPPED_FIRST if penalty else ("objective", *(k for k in self.DROPPED_FIRST if k != "objective"))
+        left_out = []
+        for key in order:
+            if self._table_width(columns) <= width:
+                break
+            left_out += [column.label for column in columns if column.key == key]
+            columns = [column for column in columns if column.key != key]
+        return columns, left_out
+
+    def _table_width(self, columns):
+        epoch = max(len("epoch"), len(str(self.epochs)))
+        numbers = sum(max(len(column.label), self.NUMBER_WIDTH) for column in columns[1:])
+        return epoch + numbers + len(self.GAP) * (len(columns) - 1)
+
     def _line(self, cells):
-        return "   ".join(cell.rjust(width) for cell, width in zip(cells, self.widths))
+        return self.GAP.join(cell.rjust(width) for cell, width in zip(cells, self.widths))
 
     def on_train_begin(self, loop):
-        self.pending = Text.assemble("\n", (self.header, "bold"), "\n", "─" * len(self.header))
+        if self.left_out:  # a sentence, wrapped to the width (the rows are printed as they are)
+            self.console.print()
+            self.console.print(f"Left out at this width: {', '.join(self.left_out)} (history.csv has every column).",
+                               style="dim")
+        self.pending = Text.assemble("" if self.left_out else "\n", (self.header, "bold"), "\n",
+                                     "─" * len(self.header))
 
     def _start_bar(self):
         """The bar appears under the header and first row (one drawing fewer than before them).
@@ -120,12 +197,10 @@ class LiveTraining(Observer):
         self.live.start()
 
     def _add_row(self, record):
-        split = record.val_metrics if record.val_metrics is not None else record.train_metrics
-        cells = (str(record.epoch), number(record.train_loss), number(record.val_loss), number(record.objective),
-                 number(split[self.metric]), number(record.grad_norm))
         if self.pending:
             self.pending.append("\n")
-        self.pending.append(self._line(cells), style=None if record.finite else "red")
+        self.pending.append(self._line([column.cell(record) for column in self.columns]),
+                            style=None if record.finite else "red")
         self.last_row = record.epoch
 
     def _print_pending(self, now=None):
@@ -136,19 +211,34 @@ class LiveTraining(Observer):
 
     def on_epoch_end(self, record):
         self.bar.completed = record.epoch
-        if record.epoch % self.log_every == 0 or record.epoch == self.epochs or not record.finite:
+        logged = record.epoch % self.log_every == 0 or record.epoch == self.epochs or not record.finite
+        if logged:
             self._add_row(record)
         now = time.monotonic()
         if self.live is None:
             self._print_pending(now)
             self._start_bar()
-        elif now - self.printed_at >= 1 / self.REDRAWS_PER_SECOND:
+        elif (logged and self.pace) or now - self.printed_at >= 1 / self.REDRAWS_PER_SECOND:
             if self.pending:
                 self._print_pending(now)
             elif self.live:
                 self.live.refresh()
                 self.printed_at = now
+        if logged and self.pace and record.epoch < self.epochs:
+            self._wait(self.pace)
         self.latest = record
+
+    def _wait(self, seconds):
+        """Leave the last row alone on the screen for ``seconds``, in naps of ``NAP`` seconds that end at
+        once when a Ctrl-C has asked the run to stop; the bar's clock is redrawn after each."""
+        left = seconds
+        while left > 0 and not (self.stop is not None and self.stop.requested):
+            nap = min(left, self.NAP)
+            time.sleep(nap)
+            left -= nap
+            if self.live:
+                self.live.refresh()
+        self.printed_at = time.monotonic()
 
     def on_train_end(self, outcome):
         record = self.latest
@@ -223,47 +313,94 @@ def _parameter_names(data):
     return [shown(f"w[{name}]") for name in data.feature_names] + ["b (bias)"]
 
 
+def _spreads(data, units="model"):
+    """The size of what each parameter multiplies, weights then bias (see ``formatting.parameter_numbers``):
+    each feature's standard deviation on the training rows, as the model sees them or (``units`` 'original')
+    in the data's own units; 1 for the bias."""
+    if units == "original" and data.transform.std is not None:
+        features = data.transform.std
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            features = data.X_train.std(axis=0)
+    return [*features, 1.0]
+
+
+@dataclass(frozen=True)
+class ParamColumn:
+    """A column of the learned-parameters table: its heading, its short heading with the words that
+    explain it (for a narrow terminal), and its cells."""
+
+    label: str
+    short: str
+    legend: str | None
+    cells: list
+
+
+def _param_table(names, columns, short=False, fold=False):
+    """The parameters table: the full headings, or (``short``) the short ones with a legend under it; with
+    ``fold`` a long parameter name is folded onto more lines (the narrowest layout) rather than cut."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("parameter", overflow="fold" if fold else "ellipsis")
+    for column in columns:
+        table.add_column(column.short if short else column.label, justify="right", no_wrap=True)
+    for i, name in enumerate(names):
+        table.add_row(name, *(column.cells[i] for column in columns))
+    legend = [f"{c.short}: {c.legend}" for c in columns if short and c.legend]
+    return Group(table, Text("; ".join(legend) + ".", style="dim")) if legend else table
+
+
+def _fitted_params(names, columns, optional=()):
+    """The table with full headings, else short ones, else without the ``optional`` columns (labels), the
+    last first, until it fits the width it is drawn at."""
+    layouts = [lambda: _param_table(names, columns), lambda: _param_table(names, columns, short=True)]
+    kept = list(columns)
+    for label in reversed(optional):
+        kept = [column for column in kept if column.label != label]
+        layouts.append(lambda kept=kept: _param_table(names, kept, short=True))
+    layouts.append(lambda: _param_table(names, kept, short=True, fold=True))
+    return Fitted(*layouts)
+
+
 def _vector_params(run):
-    """One row per weight and the bias: learned, in original units, least squares, true."""
+    """One row per weight and the bias: learned, in original units, least squares, true (each written with
+    ``parameter_numbers``: float noise shows as 0)."""
     data, config = run.data, run.config
     weights, bias = run.params["weights"], run.params["bias"]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("parameter")
     standardized = data.transform.mean is not None
-    table.add_column("learned (standardised)" if standardized else "learned", justify="right")
-    columns = []
+    model_spreads, original_spreads = _spreads(data), _spreads(data, "original")
+
+    def cells(w, b, spreads):
+        return parameter_numbers([*w, b], spreads)
+
+    columns = [ParamColumn("learned (standardised)" if standardized else "learned", "learned",
+                           "in standardised units" if standardized else None,
+                           cells(weights, bias, model_spreads))]
     if standardized:
-        columns.append(("original units", run.original_params()))
+        columns.append(ParamColumn("original units", "original", "in the data's units",
+                                   cells(*run.original_params(), original_spreads)))
     lsq = run.least_squares()
+    optional = []
     if lsq is not None:
         reference = data.transform.to_original_units(*lsq) if standardized else lsq
-        columns.append(("least squares" if run.config.l2 == 0 else "exact minimum", reference))
+        label, short = ("least squares", "least sq.") if run.config.l2 == 0 else ("exact minimum", "exact min.")
+        columns.append(ParamColumn(label, short, None, cells(*reference, original_spreads)))
+        optional.append(label)
     true = data.true_params
     if true is not None and config.poly_degree == 1 and len(true["weights"]) == weights.shape[0]:
-        columns.append(("true", (np.array(true["weights"]), true["bias"])))
-    for label, _ in columns:
-        table.add_column(label, justify="right")
-    learned = [*weights, bias]
-    for i, name in enumerate(_parameter_names(data)):
-        cells = [number(learned[i])]
-        for _, (w, b) in columns:
-            cells.append(number(w[i] if i < len(w) else b))
-        table.add_row(name, *cells)
-    return table
+        columns.append(ParamColumn("true", "true", None, cells(true["weights"], true["bias"], original_spreads)))
+        optional.append("true")
+    return _fitted_params(_parameter_names(data), columns, optional)
 
 
 def _matrix_params(run):
-    """One row per weight and the bias, one column per class (softmax)."""
+    """One row per weight and the bias, one column per class (softmax); float noise shows as 0."""
     data = run.data
-    weights, bias = run.params["weights"], run.params["bias"]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("parameter")
-    for name in data.classes:
-        table.add_column(shown(f"class {name}"), justify="right")
-    rows = np.vstack([weights, bias[None, :]])
-    for name, row in zip(_parameter_names(data), rows):
-        table.add_row(name, *(number(v) for v in row))
-    return table
+    rows = np.vstack([run.params["weights"], run.params["bias"][None, :]])
+    spreads = np.repeat(_spreads(data), rows.shape[1])
+    cells = np.array(parameter_numbers(rows.ravel(), spreads)).reshape(rows.shape)
+    columns = [ParamColumn(shown(f"class {name}"), shown(str(name)), None, list(cells[:, c]))
+               for c, name in enumerate(data.classes)]
+    return _fitted_params(_parameter_names(data), columns)
 
 
 FINDING_STYLE = {"converged": "green", "still_improving": "cyan", "unstable": "yellow", "overfitting": "yellow",
@@ -341,5 +478,6 @@ def summary(run):
         files = ", ".join(run.files.values())
         parts += [Text(""), Text(f"Saved in {printable(run.folder)}/: run.json, {files}")]
     style = STATUS_STYLE.get(run.status, "white")
-    title = f"{STATUS_TITLE.get(run.status, run.status)}: {run.epochs_run} epochs, {run.outcome.steps} updates"
+    title = (f"{STATUS_TITLE.get(run.status, run.status)}: {plural(run.epochs_run, 'epoch')}, "
+             f"{plural(run.outcome.steps, 'update')}")
     return Panel(Group(*parts), title=title, title_align="left", border_style=style, padding=(0, 1))

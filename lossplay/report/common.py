@@ -1,12 +1,8 @@
-"""What every page says the same way: the words for losses, models and metrics, values as text, the settings."""
+"""What every page says the same way: the words for models, metrics and pictures, values as text, the data."""
 
-import shlex
-from pathlib import Path
-
-from lossplay.catalog import LOSSES, OPTIMIZERS, OPTIONS
-from lossplay.config import FIELDS, SECTIONS, flag_name
+from lossplay.config import FIELDS
 from lossplay.formatting import number
-from lossplay.report.markup import element, escape, join
+from lossplay.report.paths import shown_name
 
 TASK_WORDS = {"regression": "regression", "binary": "binary classification",
               "multiclass": "multi-class classification"}
@@ -40,17 +36,8 @@ MULTICLASS_METRICS = {
 
 
 
-LOSS_WORDS = {name: entry.title for name, entry in LOSSES.items()}
-
-
 MODEL_WORDS = {"linear": "prediction = w·x + b", "logistic": "probability of class 1 = σ(w·x + b)",
                "softmax": "class probabilities = softmax(W·x + b)"}
-
-
-# the options of each loss and optimizer worth naming next to it, with the symbol the formulas use
-# which options each loss and optimizer reads, with their symbols: from the catalog
-LOSS_OPTIONS = {name: tuple((o, OPTIONS[o].symbol) for o in entry.options) for name, entry in LOSSES.items()}
-OPTIMIZER_OPTIONS = {name: entry.options for name, entry in OPTIMIZERS.items()}
 
 
 LOSS_CURVE_TEXT = (
@@ -137,16 +124,6 @@ def is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def plural(count, word):
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def dataset_label(name):
-    """A dataset's name for a title: a CSV file's name without its folders."""
-    if not name:
-        return None
-    name = str(name)
-    return Path(name).name if ("/" in name or "\\" in name) else name
 
 
 def summarise(value):
@@ -162,107 +139,20 @@ def summarise(value):
     return setting(value)
 
 
-def settings_from(config):
-    """The options that matter first, each as (label, value text), left out when not in the config."""
-    c = config
-    rows = []
-
-    def get(name):
-        return c.get(name)
-
-    rows.append(("Dataset", get("dataset")))
-    model = get("model")
-    rows.append(("Model", f"{model}: {MODEL_WORDS[model]}" if lookup(MODEL_WORDS, model) else model))
-    loss = get("loss")
-    if loss is not None:
-        extras = [f"{symbol} = {setting(get(name))}" for name, symbol in lookup(LOSS_OPTIONS, loss, ())
-                  if get(name) is not None]
-        if get("class_weight") is not None:
-            extras.append(f"class weights {get('class_weight')}")
-        words = f": {LOSS_WORDS[loss]}" if lookup(LOSS_WORDS, loss) else ""
-        rows.append(("Loss", f"{loss}{words}" + (f" ({', '.join(extras)})" if extras else "")))
-    optimizer = get("optimizer")
-    if optimizer is not None:
-        extras = []
-        for name in lookup(OPTIMIZER_OPTIONS, optimizer, ()):
-            value = get(name)
-            default = OPTIONS[name].default
-            if value is None or (value == default and name != "weight_decay"):
-                continue
-            if name == "nesterov":
-                extras.append("Nesterov")
-            else:
-                extras.append(f"{name.replace('_', ' ')} {setting(value)}")
-        rows.append(("Optimizer", f"{optimizer}" + (f" ({', '.join(extras)})" if extras else "")))
-    if get("lr") is not None:
-        lr = setting(get("lr"))
-        schedule = get("lr_schedule")
-        if schedule not in (None, "constant"):
-            lr += f", {schedule} schedule"
-        if get("warmup_epochs"):
-            lr += f", after {plural(get('warmup_epochs'), 'warm-up epoch')}"
-        rows.append(("Learning rate", lr))
-    if get("epochs") is not None:
-        epochs = str(get("epochs"))
-        if get("patience") is not None:
-            epochs += f" at most: early stopping with patience {get('patience')}"
-        rows.append(("Epochs", epochs))
-    batch = get("batch_size")
-    if batch is not None:
-        rows.append(("Batch size", "full batch: every training row in each update" if batch == 0
-                     else f"{batch} rows per update"))
-    penalties = [f"{name.upper()} λ = {setting(get(name))}" for name in ("l1", "l2") if get(name)]
-    if get("l1") is not None or get("l2") is not None:
-        rows.append(("Penalty", " + ".join(penalties) if penalties else "none"))
-    if get("clip_grad") is not None:
-        rows.append(("Gradient clipping", f"norm at most {setting(get('clip_grad'))}"))
-    if get("seed") is not None:
-        rows.append(("Seed", setting(get("seed"))))
-    return [(label, value) for label, value in rows if value is not None]
+def original_units(weights, bias, standardization):
+    """Weights and bias in the features' own units, undoing (x − mean) / std; None when not possible."""
+    mean, std = sequence(standardization.get("mean")), sequence(standardization.get("std"))
+    if not (len(mean) == len(std) == len(weights) and is_number(bias)
+            and all(is_number(v) for v in [*mean, *std, *weights])) or any(s == 0 for s in std):
+        return None
+    converted = [w / s for w, s in zip(weights, std)]
+    return converted, bias - sum(w * m for w, m in zip(converted, mean))
 
 
-def every_option(config):
-    """Every option of the config but the output ones, grouped like ``lossplay train --help``."""
-    groups = {name: [] for name in SECTIONS}
-    other = []
-    for name, value in config.items():
-        if is_output_option(name):
-            continue
-        row = element("tr", element("th", flag_name(name), scope="row",
-                                    title=FIELDS[name].metadata["help"] if name in FIELDS else None),
-                      element("td", setting(value)))
-        if name in FIELDS:
-            groups.setdefault(FIELDS[name].metadata["section"], []).append(row)
-        else:
-            other.append(row)
-    if other:
-        groups["Other options"] = other
-    tables = [element("table", element("caption", title), element("tbody", *rows), class_="compact")
-              for title, rows in groups.items() if rows]
-    return element("div", *tables, class_="options")
-
-
-def command_line(config):
-    """The ``lossplay train`` command that trains this run again, from its resolved options, as markup:
-    each option and its value in a span that a narrow page does not break."""
-    words = [escape("lossplay train")]
-    always = ("dataset", "loss", "optimizer", "lr")
-    for name, value in config.items():
-        if name not in FIELDS or is_output_option(name):
-            continue
-        metadata = FIELDS[name].metadata
-        if value == FIELDS[name].default and name not in always:
-            continue
-        if isinstance(value, bool):
-            on, _, off = (metadata["flag"] or flag_name(name)).partition("/")
-            if value or off:
-                words.append(element("span", on if value else off))
-            continue
-        if value is None:
-            continue
-        text = shlex.quote(repr(value) if isinstance(value, float) else str(value))
-        words.append(element("span", f"{flag_name(name)} {text}"))
-    return join(words, " ")
+def line_text(slope, intercept):
+    """'2.98x + 1.97': a straight line's slope and intercept, with 3 significant digits."""
+    sign = "+" if intercept >= 0 else "−"
+    return f"{number(slope, 3)}x {sign} {number(abs(intercept), 3)}"
 
 
 def data_rows(data, config):
@@ -285,7 +175,10 @@ def data_rows(data, config):
     if classes:
         rows.append(("Classes", ", ".join(str(c) for c in classes)))
     if config.get("poly_degree") not in (None, 1):
-        rows.append(("Polynomial features", f"powers 1 to {config['poly_degree']} of each original feature"))
+        rows.append(("Polynomial features",
+                     f"every product of the original features up to degree {config['poly_degree']}"
+                     if config.get("interactions") else
+                     f"powers 1 to {config['poly_degree']} of each original feature"))
     if "standardization" in data:
         rows.append(("Standardised", "yes: each feature rescaled to mean 0 and standard deviation 1 on the "
                                      "training rows" if data.get("standardization") else "no"))
@@ -299,7 +192,8 @@ def data_rows(data, config):
 
 def page_title(config):
     """'huber loss with adam on linear', with whatever of the three the config holds."""
-    loss, optimizer, dataset = config.get("loss"), config.get("optimizer"), dataset_label(config.get("dataset"))
+    loss, optimizer, dataset = (shown_name(config[name]) if config.get(name) else None
+                                for name in ("loss", "optimizer", "dataset"))
     words = [f"{loss} loss"] if loss else []
     if optimizer:
         words.append(f"with {optimizer}" if words else str(optimizer))

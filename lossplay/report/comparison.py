@@ -6,25 +6,25 @@ from pathlib import Path
 
 from lossplay.config import flag_name
 from lossplay.errors import LossplayError
-from lossplay.formatting import number
+from lossplay.formatting import number, plural
 from lossplay.report.common import (
     COMPARISON_ANIMATION_TEXT,
     LOSS_CURVE_TEXT,
     METRICS,
     data_rows,
-    dataset_label,
     is_number,
     is_output_option,
+    line_text,
     mapping,
-    plural,
+    original_units,
     sequence,
     setting,
-    settings_from,
     status_word,
 )
 from lossplay.report.markup import element, join, key_values, paragraph, section, table
+from lossplay.report.paths import shown_name
 from lossplay.report.reading import read_json
-from lossplay.report.run import original_units
+from lossplay.report.settings import every_option, loss_text, optimizer_text, settings_rows
 from lossplay.verdicts import comparison_sentences
 
 
@@ -38,7 +38,7 @@ class ComparedRun:
 
     @property
     def name(self):
-        return str(self.entry.get("name", self.entry.get("dir", "?")))
+        return shown_name(self.entry.get("name", self.entry.get("dir", "?")))
 
     @property
     def config(self):
@@ -82,6 +82,19 @@ def merged_config(runs, varied):
     return merged
 
 
+def compared_settings(runs, merged, varied):
+    """The settings rows of a comparison: those of ``merged``, with a varied loss or optimizer described run
+    by run (each with its own options), since a list of names says nothing about their options."""
+    own = {"Loss": ("loss", loss_text), "Optimizer": ("optimizer", optimizer_text)}
+    rows = []
+    for label, value in settings_rows(merged):
+        if label in own and own[label][0] in varied:
+            describe = own[label][1]
+            value = "; ".join(dict.fromkeys(describe(run.config) for run in runs if run.config))
+        rows.append((label, value))
+    return rows
+
+
 def best_names(doc, metric):
     """The names of the runs in the best group of ``metric`` (compare.json's ranking), when the runs do
     not all tie; diverged runs are never among them."""
@@ -89,7 +102,7 @@ def best_names(doc, metric):
     found = sequence(mapping(ranking.get("by_metric")).get(metric))
     if not found and ranking.get("metric") == metric:
         found = sequence(ranking.get("groups"))
-    return {str(name) for name in sequence(found[0])} if len(found) > 1 else set()
+    return {shown_name(name) for name in sequence(found[0])} if len(found) > 1 else set()
 
 
 def fitted_line(run):
@@ -104,11 +117,6 @@ def fitted_line(run):
         return float(weights[0]), float(bias)
     converted = original_units(weights, bias, standardization)
     return None if converted is None else (converted[0][0], converted[1])
-
-
-def line_text(slope, intercept):
-    sign = "+" if intercept >= 0 else "−"
-    return f"{number(slope, 3)}x {sign} {number(abs(intercept), 3)}"
 
 
 def comparison_table(runs, common, split, true_params, doc):
@@ -141,7 +149,7 @@ def comparison_table(runs, common, split, true_params, doc):
     if has_lines and len(weights) == 1 and is_number(weights[0]) and is_number(true.get("bias")):
         rows.append(["true line", "", "", *[""] * len(common), line_text(weights[0], true["bias"]),
                      *[""] * has_shares])
-    return table(header, rows, class_="comparison"), has_shares
+    return table(header, rows, class_="comparison", label="The runs side by side"), has_shares
 
 
 def comparison_picture_text(task, raw_features, outliers):
@@ -173,7 +181,7 @@ def comparison_page(folder, doc, pictures):
     split = "val" if all(mapping(run.entry.get("metrics")).get("val") or run.entry.get("status") == "diverged"
                          for run in runs) else "train"
     names = [run.name for run in runs]
-    dataset = dataset_label(config.get("dataset"))
+    dataset = shown_name(config["dataset"]) if config.get("dataset") else None
     title = (f"Comparison on {dataset}: " if dataset else "Comparison: ") + ", ".join(names)
     varied = varied_options(runs)
     body = []
@@ -211,9 +219,10 @@ def comparison_page(folder, doc, pictures):
         body.append(section("The picture", *overview))
 
     if config:
+        merged = merged_config(runs, varied)
         body.append(section("What was trained", paragraph(
             "The settings of every run; where they differ, the values of the runs are listed in order.",
-            class_="note"), key_values(settings_from(merged_config(runs, varied))),
+            class_="note"), key_values(compared_settings(runs, merged, varied)), every_option(merged),
             element("h3", "The data"), key_values(data_rows(data, config))))
     curves = []
     for run in runs:
@@ -231,7 +240,7 @@ def comparison_page(folder, doc, pictures):
     if curves:
         intro = (LOSS_CURVE_TEXT[0] + " Each run's cost is measured with its own loss, so compare the shapes "
                  "of the curves rather than their heights.")
-        body.append(section("Each run's loss curve", paragraph(intro), element("div", *curves, class_="grid")))
+        body.append(section("Each run's loss curve", paragraph(intro), *curves))
 
     listed = ["compare.json", *(name for name in ("compare.png", "compare.gif") if (Path(folder) / name).is_file())]
     listed += [f"{run.entry.get('dir')}/" for run in runs if run.entry.get("dir")]

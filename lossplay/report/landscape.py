@@ -4,16 +4,16 @@ from lossplay.formatting import number
 from lossplay.report.common import (
     ANY_ANIMATION_TEXT,
     data_rows,
-    every_option,
     is_number,
     mapping,
     page_title,
     sequence,
     setting,
-    settings_from,
     summarise,
 )
 from lossplay.report.markup import element, join, key_values, paragraph, section, table
+from lossplay.report.paths import shown_name
+from lossplay.report.settings import every_option, settings_rows
 
 LANDSCAPE_TEXTS = {
     "picture": ("The objective over the two parameters as a contour map, lighter where it is lower, with every "
@@ -48,13 +48,14 @@ def paths_table(paths):
         steps, points = path.get("steps"), path.get("points")
         if steps is None and isinstance(points, list) and points:
             steps = len(points) - 1  # the first point is the start
-        row = [setting(path.get("name", "")), setting(path.get("optimizer", "")), number(path.get("lr")),
+        row = [shown_name(setting(path.get("name", ""))), shown_name(setting(path.get("optimizer", ""))),
+               number(path.get("lr")),
                "—" if steps is None else str(steps), number(path.get("final_cost"))]
         rows.append(row + ([setting(path.get("status"))] if with_status else []))
     header = ["path", "optimizer", "learning rate", "steps", "final cost"] + ["status"] * with_status
-    notes = [paragraph(f"{setting(path.get('name', ''))}: {path['message']}.", class_="note")
+    notes = [paragraph(f"{shown_name(setting(path.get('name', '')))}: {path['message']}.", class_="note")
              for path in paths if path.get("message")]
-    return [table(header, rows, class_="paths"), *notes] if rows else []
+    return [table(header, rows, class_="paths", label="The paths"), *notes] if rows else []
 
 
 def landscape_page(folder, doc, pictures):
@@ -78,14 +79,13 @@ def landscape_page(folder, doc, pictures):
     if figures:
         body.append(section("The pictures", *figures))
     # each path has its own optimizer and learning rate: the table above shows them
-    settings = [(label, value) for label, value in settings_from(config)
-                if label not in ("Optimizer", "Learning rate", "Epochs")]
-    content = [key_values(settings), element("h3", "The data"), key_values(data_rows(data, config))]
+    settings = [(label, value) for label, value in settings_rows(config)
+                if label not in ("Optimizer", "Learning rate", "Epochs", "Early stopping")]
+    content = [key_values(settings), *([every_option(config)] if config else []), element("h3", "The data"),
+               key_values(data_rows(data, config))]
     grid = mapping(doc.get("grid"))
     if grid:
         content += [element("h3", "The grid"), key_values([(str(k), grid_range(v)) for k, v in grid.items()
                                                           if v is not None])]
     body.append(section("What was computed", *content))
-    if config:
-        body.append(section("Every option", every_option(config)))
     return title, join(body, "\n"), doc.get("lossplay_version")

@@ -3,17 +3,10 @@
 import math
 
 from lossplay.formatting import number
-from lossplay.report.common import (
-    ANY_ANIMATION_TEXT,
-    data_rows,
-    every_option,
-    is_number,
-    mapping,
-    page_title,
-    sequence,
-    settings_from,
-)
+from lossplay.report.common import ANY_ANIMATION_TEXT, data_rows, is_number, mapping, page_title, sequence
 from lossplay.report.markup import element, join, key_values, paragraph, section
+from lossplay.report.paths import files_note
+from lossplay.report.settings import every_option, recorded_command, settings_rows
 
 
 def lr_find_page(folder, doc, pictures):
@@ -29,8 +22,7 @@ def lr_find_page(folder, doc, pictures):
         command, check = doc.get("suggested_command"), doc.get("suggested_command_check")
         if isinstance(command, str) and isinstance(check, str):
             findings.append(("Suggested learning rate",
-                             join([f"{number(suggested)}, where the smoothed cost falls fastest. {check} ",
-                                   element("code", command)])))
+                             f"{number(suggested)}, where the smoothed cost falls fastest. {check}"))
         else:  # no rate passed the check, or a folder of an older lossplay that did not check it
             findings.append(("Suggested learning rate",
                              f"{number(suggested)}, where the smoothed cost falls fastest; no train command was "
@@ -59,7 +51,14 @@ def lr_find_page(folder, doc, pictures):
         lr, cost = min(pairs, key=lambda pair: pair[1])
         findings.append(("Lowest smoothed cost", f"{number(cost)} at learning rate {number(lr)}"))
     if findings:
-        body.append(section("What it found", key_values(findings)))
+        found = [key_values(findings)]
+        command = doc.get("suggested_command")
+        if is_number(suggested) and isinstance(command, str) and isinstance(doc.get("suggested_command_check"), str):
+            note = files_note(config)
+            found += [paragraph("The command that trains with the suggested rate:"),
+                      element("pre", element("code", recorded_command(command))),
+                      *([paragraph(note, class_="note")] if note else [])]
+        body.append(section("What it found", *found))
     files = mapping(doc.get("files"))
     texts = {"picture": (
         "The batch cost of each step (faint) and its smoothed average (bold) against the learning rate, on a "
@@ -72,9 +71,7 @@ def lr_find_page(folder, doc, pictures):
                for key, name in files.items() if isinstance(name, str)]
     if figures:
         body.append(section("The picture", *figures))
-    settings = [(label, value) for label, value in settings_from(config) if label != "Learning rate"]
-    body.append(section("The settings", key_values(settings), element("h3", "The data"),
-                        key_values(data_rows(data, config))))
-    if config:
-        body.append(section("Every option", every_option(config)))
+    settings = [(label, value) for label, value in settings_rows(config) if label != "Learning rate"]
+    body.append(section("The settings", key_values(settings), *([every_option(config)] if config else []),
+                        element("h3", "The data"), key_values(data_rows(data, config))))
     return title, join(body, "\n"), doc.get("lossplay_version")

@@ -74,3 +74,26 @@ def cell_number(text):
         return float(text)
     except (TypeError, ValueError):
         return None
+
+
+def true_parameters(config, features):
+    """{"weights": [...], "bias": b}: the parameters a generated dataset was drawn from, in the data's units,
+    or None when the run's data has none (a CSV file, classes, a sine) or the model saw other features
+    (polynomial ones, a selection of columns).
+
+    run.json records the dataset's name, not these numbers: they are the generator's own (``linear`` is
+    y = 3x + 2 plus noise), the same for every seed, sample count and noise, so the fewest rows are drawn.
+    """
+    from lossplay.data import GENERATORS, load_dataset
+
+    name = config.get("dataset")
+    if not isinstance(name, str) or name not in GENERATORS or config.get("poly_degree", 1) != 1:
+        return None
+    generator = GENERATORS[name]
+    try:
+        dataset = load_dataset(name) if generator.fixed else load_dataset(name, samples=4)
+    except LossplayError:
+        return None
+    if dataset.true_params is None or list(dataset.feature_names) != [str(f) for f in features]:
+        return None
+    return {"weights": list(dataset.true_params["weights"]), "bias": dataset.true_params["bias"]}

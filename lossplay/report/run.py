@@ -1,6 +1,6 @@
 """The page of a training run (run.json): status, settings, how training went, metrics, parameters, pictures."""
 
-from lossplay.formatting import number
+from lossplay.formatting import number, plural
 from lossplay.report.common import (
     ANIMATION_TEXT,
     ANY_ANIMATION_TEXT,
@@ -9,18 +9,19 @@ from lossplay.report.common import (
     METRICS,
     MULTICLASS_METRICS,
     REGIONS_TEXT,
-    command_line,
     data_rows,
-    every_option,
     is_number,
+    line_text,
     mapping,
+    original_units,
     page_title,
     sequence,
     setting,
-    settings_from,
 )
-from lossplay.report.markup import element, join, key_values, paragraph, section, table
-from lossplay.report.reading import cell_number, read_history
+from lossplay.report.markup import breakable, element, join, key_values, paragraph, section, table
+from lossplay.report.paths import files_note
+from lossplay.report.reading import cell_number, read_history, true_parameters
+from lossplay.report.settings import every_option, recorded_command, settings_rows, train_command
 from lossplay.verdicts import KIND_TITLES
 
 
@@ -30,11 +31,12 @@ def status_sentences(doc, config):
     epochs_run, epochs, patience = doc.get("epochs_run"), config.get("epochs"), config.get("patience")
     of_total = f" of {epochs}" if epochs is not None else ""
     if status == "completed":
-        ran = f"all {epochs} epochs ran" if epochs is not None else "every epoch ran"
+        ran = ("every epoch ran" if epochs is None else "its one epoch ran" if epochs == 1
+               else f"all {epochs} epochs ran")
         return "Completed", [f"Training completed: {ran}, and the numbers below are those of the last epoch."]
     if status == "early_stopped":
         sentences = [f"Early stopping ended training after epoch {epochs_run}{of_total}: the validation cost had "
-                     f"not improved for {patience} epochs." if patience is not None and epochs_run is not None
+                     f"not improved for {plural(patience, 'epoch')}." if patience is not None and epochs_run is not None
                      else "Early stopping ended training: the validation cost had stopped improving."]
         kept = doc.get("kept_epoch")
         if is_number(kept) and kept != epochs_run:
@@ -52,7 +54,8 @@ def status_sentences(doc, config):
             f"Each update overshot the minimum by more than the last: the learning rate{learning_rate} is too "
             "large for this problem. The numbers below belong to a model that blew up."]
     if status == "interrupted":
-        after = f" after {epochs_run}{of_total} epochs" if epochs_run is not None else ""
+        after = f" after {epochs_run}{of_total} epochs" if of_total else f" after {plural(epochs_run, 'epoch')}" \
+            if epochs_run is not None else ""
         return "Interrupted", [f"Training was stopped (Ctrl-C or SIGTERM){after}: the numbers below are those it had "
                                "reached, and the loss curve ends there."]
     if status is None:
@@ -87,7 +90,7 @@ def training_sentences(doc, history, has_validation):
     for advice in sequence(diagnosis.get("advice")):
         advice = mapping(advice)
         sentences.append(join(["Advice, checked by training it first: ", str(advice.get("why", "")), " ",
-                               element("code", str(advice.get("command", "")))]))
+                               element("code", recorded_command(advice.get("command", "")))]))
     return sentences
 
 
@@ -105,21 +108,13 @@ def metrics_table(metrics, loss, task):
             if task == "multiclass":
                 meaning = MULTICLASS_METRICS.get(name, meaning)
         rows.append([title, number(train.get(name)), number(val.get(name)) if val else "—", meaning])
-    return table(["metric", "training", "validation", "what it measures"], rows, class_="metrics")
+    return table(["metric", "training", "validation", "what it measures"], rows, class_="metrics",
+                 label="The metrics on the training and validation rows")
 
 
-def original_units(weights, bias, standardization):
-    """Weights and bias in the features' own units, undoing (x − mean) / std; None when not possible."""
-    mean, std = sequence(standardization.get("mean")), sequence(standardization.get("std"))
-    if not (len(mean) == len(std) == len(weights) and is_number(bias)
-            and all(is_number(v) for v in [*mean, *std, *weights])) or any(s == 0 for s in std):
-        return None
-    converted = [w / s for w, s in zip(weights, std)]
-    return converted, bias - sum(w * m for w, m in zip(converted, mean))
-
-
-def parameters_section(params, data):
-    """The learned weights (by feature name) and bias: a column, or a matrix for softmax."""
+def parameters_section(params, data, config):
+    """The learned weights (by feature name) and bias: a column, or a matrix for softmax; beside them the
+    values in the data's units and, for generated data, the true ones it was drawn from."""
     weights, bias = params.get("weights"), params.get("bias")
     features = [str(f) for f in sequence(data.get("features"))]
     standardization = mapping(data.get("standardization"))
@@ -132,27 +127,45 @@ def parameters_section(params, data):
         classes = [str(c) for c in sequence(data.get("classes"))]
         k = max(len(row) for row in weights)
         classes = classes if len(classes) == k else [str(i) for i in range(k)]
-        rows = [[f"w[{name}]", *(number(v) for v in row)] for name, row in zip(names, weights)]
+        rows = [[breakable(f"w[{name}]"), *(number(v) for v in row)] for name, row in zip(names, weights)]
         if isinstance(bias, list):
             rows.append(["b (bias)", *(number(v) for v in bias)])
         intro = (f"One weight per feature and class, {units}: the class whose score Σ w·x + b is highest wins, "
                  "and softmax turns the scores into probabilities.")
         return section("Learned parameters", paragraph(intro),
-                       table(["parameter", *(f"class {c}" for c in classes)], rows, class_="params"))
+                       table(["parameter", *(f"class {c}" for c in classes)], rows, class_="params",
+                             label="The learned parameters"))
     header = ["parameter", "learned"]
-    rows = [[f"w[{name}]", number(w)] for name, w in zip(names, weights)]
+    rows = [[breakable(f"w[{name}]"), number(w)] for name, w in zip(names, weights)]
     rows.append(["b (bias)", number(bias)])
     converted = original_units(weights, bias, standardization) if standardization else None
     if converted is not None:
         header.append("in the data's units")
         for row, value in zip(rows, [*converted[0], converted[1]]):
             row.append(number(value))
-    intro = f"The weights (one per feature) and the bias, {units}."
+    true = true_parameters(config, features) if len(features) == len(weights) else None
+    if true is not None:
+        header.append("true")
+        for row, value in zip(rows, [*true["weights"], true["bias"]]):
+            row.append(number(value))
+    intro = [f"The weights (one per feature) and the bias, {units}."]
     if data.get("task") == "binary":
-        intro += " The decision boundary is where w·x + b = 0, that is where the probability of class 1 is 0.5."
+        intro.append("The decision boundary is where w·x + b = 0, that is where the probability of class 1 is 0.5.")
     if converted is not None:
-        intro += " The last column converts them back to the features' own units, to compare with the data."
-    return section("Learned parameters", paragraph(intro), table(header, rows, class_="params"))
+        intro.append(f"The {'third' if true is not None else 'last'} column converts them back to the features' "
+                     "own units, to compare with the data.")
+    if true is not None:
+        intro.append("The last column holds the true values the generated data was drawn from, before its noise: "
+                     "no run can learn them exactly from noisy rows, but a good fit comes close.")
+    learned = converted if converted is not None else (weights, bias) if not standardization else None
+    sentences = [paragraph(" ".join(intro))]
+    if true is not None and learned is not None and len(weights) == 1 and is_number(learned[1]):
+        sentences.append(paragraph(
+            "The true line: ", element("strong", f"y = {line_text(true['weights'][0], true['bias'])}"),
+            "; the learned line: ", element("strong", f"y = {line_text(learned[0][0], learned[1])}"), ".",
+            class_="lines"))
+    return section("Learned parameters", *sentences, table(header, rows, class_="params",
+                                                           label="The learned parameters"))
 
 
 def run_page(folder, doc, pictures):
@@ -169,7 +182,7 @@ def run_page(folder, doc, pictures):
                             *(element("p", s) for s in status_text),
                             class_=f"status status-{doc.get('status')}"))
 
-    body.append(section("What was trained", key_values(settings_from(config)),
+    body.append(section("What was trained", key_values(settings_rows(config)), every_option(config),
                         element("h3", "The data"), key_values(data_rows(data, config))))
 
     shown = set()
@@ -197,7 +210,7 @@ def run_page(folder, doc, pictures):
                                     class_="note"))
     if result:
         body.append(section("The result", *result))
-    parameters = parameters_section(mapping(doc.get("params")), data)
+    parameters = parameters_section(mapping(doc.get("params")), data, config)
     if parameters is not None:
         body.append(parameters)
     if isinstance(files.get("fit"), str):
@@ -216,10 +229,11 @@ def run_page(folder, doc, pictures):
                             *more, class_="animations" if animations_only else None))
 
     if config:
+        note = files_note(config)
         body.append(section("Train it again", paragraph("This command trains the same run again, number for "
                                                         "number:"),
-                            element("pre", element("code", command_line(config))),
-                            element("h3", "Every option"), every_option(config)))
+                            element("pre", element("code", train_command(config))),
+                            *([paragraph(note, class_="note")] if note else [])))
     listed = ["run.json", *(str(name) for name in files.values())]
     body.append(paragraph("Files in the folder: ", join(listed, ", "), ".", class_="files"))
     return page_title(config), join(body, "\n"), doc.get("lossplay_version")
