@@ -244,6 +244,13 @@ class TrainConfig:
         "beside the loss curves drawn so far: animation.gif (compare: compare.gif).", flag="--animate")
 
     @property
+    def dataset_label(self):
+        """The dataset as pictures show it: a file by its own name, without the folders it is in (a picture
+        is shared; the path of the machine it was made on is nobody's business)."""
+        name = str(self.dataset)
+        return name.replace("\\", "/").rsplit("/", 1)[-1] if "/" in name or "\\" in name else name
+
+    @property
     def loss_label(self):
         """The loss as tables and pictures show it (``catalog.label``)."""
         return catalog.label(self.loss)

@@ -417,3 +417,20 @@ def test_a_note_goes_to_the_emptiest_corner():
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     assert legibility.emptiest_corner(ax) == "lower left"
+
+
+def test_a_picture_names_a_data_file_without_the_folders_it_is_in(tmp_path):
+    """Pictures are shared: a CSV given by its absolute path is named by its own name only."""
+    from matplotlib.text import Text
+
+    import lossplay
+    from lossplay import plots
+
+    folder = tmp_path / "home" / "teacher" / "week-07"
+    folder.mkdir(parents=True)
+    csv = folder / "heights.csv"
+    csv.write_text("x,y\n" + "".join(f"{i},{2 * i + 1 + (i % 3) * 0.1}\n" for i in range(20)))
+    run = lossplay.train(dataset=str(csv), epochs=3)
+    for figure in (plots.loss_curve(run), plots.fit(run)):
+        texts = " ".join(t.get_text() for t in figure.findobj(Text))
+        assert "heights.csv" in texts and "week-07" not in texts

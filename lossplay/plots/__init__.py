@@ -132,7 +132,7 @@ def printable_texts(figure):
 def run_title(config):
     """'huber loss · adam (lr 0.05) · linear model · dataset linear'."""
     return (f"{config.loss_label} loss · {config.optimizer_label} (lr {config.lr:g}) · "
-            f"{config.model} model · dataset {config.dataset}")
+            f"{config.model} model · dataset {config.dataset_label}")
 
 
 @_styled
@@ -527,7 +527,7 @@ def comparison(cmp):
         fig = _figure(9.0, 5.6)
         _comparison_curves(cmp, fig.add_subplot())
     first = cmp.entries[0].run.config
-    fig.suptitle(f"Comparison on dataset {first.dataset}: {', '.join(e.name for e in cmp.entries)}",
+    fig.suptitle(f"Comparison on dataset {first.dataset_label}: {', '.join(e.name for e in cmp.entries)}",
                  fontweight="bold")
     return fig
 

@@ -311,7 +311,7 @@ def comparison_gif(cmp):
                     drawn.append((entry.name, made.allsegs[0], made))
                 elif _diverged_by(entry.run, index):
                     diverged.append(entry.name)
-        title.set_text(f"Comparison on dataset {entries[0].run.config.dataset}: epoch {epoch}")
+        title.set_text(f"Comparison on dataset {entries[0].run.config.dataset_label}: epoch {epoch}")
         lines = [d[:2] for d in drawn] + ([true[:2]] if true is not None else [])
         groups = overlapping(lines, y0, y1) if regression else overlapping_lines(lines, (x1 - x0, y1 - y0))
         note.show(left_out_note(diverged, steep) if diverged or steep else None, overlap_note(groups))

@@ -98,7 +98,8 @@ def _title(scape):
     c = scape.config
     data = scape.experiment.data
     units = "standardised features" if c.standardize else "the data's own units"
-    return (f"{c.loss_label} loss · {c.model} model · dataset {c.dataset} ({data.n_train} training rows, {units}) · "
+    return (f"{c.loss_label} loss · {c.model} model · dataset {c.dataset_label} ({data.n_train} training rows, "
+            f"{units}) · "
             f"{'full batch' if scape.experiment.batches_per_epoch == 1 else f'batches of {c.batch_size}'}")
 
 

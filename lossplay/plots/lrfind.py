@@ -83,7 +83,7 @@ def lr_find_curve(result):
     ax.set_ylabel(f"{what}: mean {c.loss_label} loss" + (" (log scale)" if view is not None and view[2] else ""))
     batch = "full batch" if c.batch_size == 0 else f"batches of {c.batch_size}"
     fig.suptitle("Learning-rate range test: the rate grows at every step", fontweight="bold")
-    ax.set_title(f"{c.loss_label} loss · {c.optimizer_label} · {c.model} model · dataset {c.dataset} · {batch}",
+    ax.set_title(f"{c.loss_label} loss · {c.optimizer_label} · {c.model} model · dataset {c.dataset_label} · {batch}",
                  fontsize=11)
     handles, labels = ax.get_legend_handles_labels()
     order = sorted(range(len(labels)), key=lambda i: _legend_rank(labels[i]))
