@@ -35,24 +35,22 @@ _LOADED: dict[tuple[str, str, str], type] = {}  # (kind, resolved path, class na
 
 def loss_class(name):
     """The class of loss ``name``: a built-in one (in any case) or a user's (``PATH.py:CLASS``)."""
-    name = canonical_name(name)
-    if name in LOSSES:
-        return LOSSES[name]
-    if is_plugin(name):
-        return _load(name, "loss")
-    raise LossplayError(f"Unknown loss '{name}'.{did_you_mean(name, LOSSES)} Choose from: {', '.join(LOSSES)}, "
-                        "or give your own as FILE.py:CLASS.")
+    return _class_of(name, LOSSES, "loss")
 
 
 def optimizer_class(name):
     """The class of optimizer ``name``: a built-in one (in any case) or a user's (``PATH.py:CLASS``)."""
+    return _class_of(name, OPTIMIZERS, "optimizer")
+
+
+def _class_of(name, built_in, kind):
     name = canonical_name(name)
-    if name in OPTIMIZERS:
-        return OPTIMIZERS[name]
+    if name in built_in:
+        return built_in[name]
     if is_plugin(name):
-        return _load(name, "optimizer")
-    raise LossplayError(f"Unknown optimizer '{name}'.{did_you_mean(name, OPTIMIZERS)} Choose from: "
-                        f"{', '.join(OPTIMIZERS)}, or give your own as FILE.py:CLASS.")
+        return _load(name, kind)
+    raise LossplayError(f"Unknown {kind} '{name}'.{did_you_mean(name, built_in)} Choose from: "
+                        f"{', '.join(built_in)}, or give your own as FILE.py:CLASS.")
 
 
 def make_loss(name, **options):
