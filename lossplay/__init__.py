@@ -15,7 +15,7 @@ editors and type checkers read them from the imports under ``TYPE_CHECKING``.
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from lossplay.version import __version__
 
 _PUBLIC = {
     "Run": "lossplay.api", "step": "lossplay.api", "train": "lossplay.api",

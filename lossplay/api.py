@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from lossplay import __version__, runs
+from lossplay import runs
 from lossplay.config import STEP_DEFAULTS, TrainConfig, TrainOptions, as_config, check_steps, coerce, takes_options
 from lossplay.errors import LossplayError, called_as
 from lossplay.experiment import build
@@ -32,6 +32,7 @@ from lossplay.observers import History, Observer
 from lossplay.reference import mse_minimum
 from lossplay.terminal import printable
 from lossplay.verdicts import diagnose
+from lossplay.version import __version__
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from lossplay import __version__
 from lossplay import runs as run_folders
 from lossplay.advice import RATE_FACTORS, Advice, one_digit
 from lossplay.catalog import OPTIONS, label
@@ -48,6 +47,7 @@ from lossplay.models import WithoutBias
 from lossplay.observers import DivergenceGuard, Observer
 from lossplay.reference import mse_minimum
 from lossplay.registry import default_lr
+from lossplay.version import __version__
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from lossplay import __version__, runs
+from lossplay import runs
 from lossplay.config import TrainConfig, TrainOptions, takes_options
 from lossplay.errors import LossplayError, called_as, spell
 from lossplay.formatting import number
@@ -74,6 +74,7 @@ from lossplay.interrupt import graceful_interrupt
 from lossplay.loop import Stop
 from lossplay.observers import Observer
 from lossplay.reference import stable_lr_limit
+from lossplay.version import __version__
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

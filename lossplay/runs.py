@@ -42,9 +42,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lossplay import __version__
 from lossplay.errors import LossplayError, spell
 from lossplay.interrupt import graceful_interrupt, held_signals
+from lossplay.version import __version__
 
 RUNS_DIR = "runs"
 # the file that says what a folder holds, for each kind of folder

@@ -12,7 +12,6 @@ marker, so ``--force`` replaces only a handout lossplay wrote.
 from dataclasses import dataclass
 from pathlib import Path
 
-from lossplay import __version__
 from lossplay.errors import LossplayError
 from lossplay.formatting import number, plural
 from lossplay.report.common import is_number, mapping, sequence, status_word
@@ -20,6 +19,7 @@ from lossplay.report.markup import Pictures, element, join, page, paragraph, sec
 from lossplay.report.settings import recorded_command
 from lossplay.runs import Contents
 from lossplay.verdicts import comparison_sentences, landscape_sentences
+from lossplay.version import __version__
 
 PICTURE_TITLES = {"loss_curve.png": "the loss curve", "fit.png": "the data and the fit",
                   "compare.png": "the runs side by side", "landscape.png": "the cost landscape and the paths",

@@ -5,11 +5,11 @@ import html
 import shlex
 from pathlib import Path
 
-from lossplay import __version__
 from lossplay.report.paths import file_name
 from lossplay.report.reading import cell_number
 from lossplay.report.style import STYLE
 from lossplay.runs import GENERATOR_META
+from lossplay.version import __version__
 
 PICTURE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"GIF87a": "image/gif", b"GIF89a": "image/gif",
                  b"\xff\xd8\xff": "image/jpeg"}
