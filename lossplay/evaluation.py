@@ -11,7 +11,8 @@ with the largest logit.
     balanced accuracy  the mean of recall_c over the classes present in y
 
 The curves sweep the threshold over every distinct score, highest first: at score s the rows with
-p ≥ s are positive, so rows that tie move together.
+a score ≥ s are positive, so rows that tie move together. The score of a row is its logit z, which orders
+the rows as p = σ(z) does without p's rounding to exactly 1 for z beyond about 37.
 
     ROC            TPR = TP / P against FPR = FP / N, from (0, 0) to (1, 1)
     roc_auc        the area under it by the trapezoid rule; equal to the chance that a random positive row
@@ -163,17 +164,18 @@ def evaluate(y, z, n_classes, threshold=0.5, bins=CALIBRATION_BINS):
     per-class ``precision_per_class`` and ``recall_per_class`` (several classes), and for a binary task
     ``roc_auc``, ``average_precision`` and ``ece``."""
     y = np.asarray(y).astype(np.intp)
-    confusion = confusion_matrix(y, predictions(z, threshold), n_classes)
+    predicted = predictions(z, threshold)
+    confusion = confusion_matrix(y, predicted, n_classes)
     out = {"confusion_matrix": confusion.tolist(), "balanced_accuracy": balanced_accuracy(confusion)}
     p = probabilities(z)
     if np.ndim(z) == 1:
-        out["roc_auc"] = roc_auc(y, p)
-        out["average_precision"] = average_precision(y, p)
+        # the curves rank the rows by their logits: the same order as p = σ(z), which rounds to 1 beyond z ≈ 37
+        out["roc_auc"] = roc_auc(y, z)
+        out["average_precision"] = average_precision(y, z)
         out["ece"] = calibration(y, p, bins).ece
     else:
         precision, recall = per_class(confusion)
         out["precision_per_class"] = precision.tolist()
         out["recall_per_class"] = recall.tolist()
-        top = np.argmax(p, axis=1)
-        out["ece"] = calibration(top == y, p[np.arange(y.size), top], bins).ece
+        out["ece"] = calibration(predicted == y, p[np.arange(y.size), predicted], bins).ece
     return out

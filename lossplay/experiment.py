@@ -233,7 +233,7 @@ def make_experiment_loss(config, data):
     """The loss of a resolved config: on the probability for a logistic model, class-weighted if asked."""
     loss = make_loss(config.loss, **{name: getattr(config, name) for name in OPTIONS})
     if is_plugin(config.loss):
-        check_loss(loss, config.loss)
+        check_loss(loss, config.loss, n_classes=data.n_classes)
     if loss.task == "regression" and config.model == "logistic":
         loss = OnProbability(loss)
     if config.class_weight is not None:
@@ -249,11 +249,12 @@ def make_experiment_loss(config, data):
     return loss
 
 
-def make_experiment_optimizer(config):
-    """The optimizer of a resolved config, with the options it takes (a user's one checked first)."""
+def make_experiment_optimizer(config, shape):
+    """The optimizer of a resolved config, with the options it takes (a user's one checked first, on
+    parameters of ``shape``, the run's)."""
     optimizer = make_optimizer(config.optimizer, **{name: getattr(config, name) for name in OPTIONS})
     if is_plugin(config.optimizer):
-        check_optimizer(optimizer, config.optimizer)
+        check_optimizer(optimizer, config.optimizer, shape)
     return optimizer
 
 
@@ -369,9 +370,9 @@ def build(config, dataset=None):
     if isinstance(loss, OnProbability):
         notes.append(f"--loss {config.loss} on a logistic model trains the {config.loss} of the probability "
                      "σ(z): a lesson in why classifiers use cross-entropy, not a recommendation.")
-    optimizer = make_experiment_optimizer(config)
-    penalty = Penalty(l1=config.l1, l2=config.l2)
     theta0 = initial_parameters(config, model, data, notes)
+    optimizer = make_experiment_optimizer(config, theta0.shape)
+    penalty = Penalty(l1=config.l1, l2=config.l2)
     return Experiment(config, dataset, data, model, loss, optimizer, penalty, theta0, notes, requested)
 
 
@@ -396,8 +397,8 @@ def initial_parameters(config, model, data, notes):
         notes.append(f"{spell('init', config.init)} has no effect: {spell('init_weights')} sets every weight.")
     if (config.init_weights is not None or config.init_bias is not None) and config.standardize:
         notes.append(f"The start of {spell('init_weights')}/{spell('init_bias')} is in standardised units, the "
-                     f"ones the model trains in; add {spell('standardize', False)} to give it in the data's own "
-                     "units.")
+                     f"ones the model trains in; with {spell('standardize', False)} the model trains on the "
+                     "data's own units, and the start is given in them.")
     return theta
 
 

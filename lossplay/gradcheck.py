@@ -70,14 +70,15 @@ def cases_of(name, loss):
 
 
 def other_values(defaults):
-    """{option: a second value} for each numeric option of ``defaults`` ({option: default}): twice the default,
-    else half of it, else 0.3 or 0.7, the first in the option's range. Checking a loss there too catches a
+    """{option: a second value} for each option of ``defaults`` ({option: default}) that lossplay knows as a
+    number (``catalog.OPTIONS``) or whose default is a float: twice the default, else half of it, else 0.3
+    or 0.7, the first in the option's range. Checking a loss there too catches a
     derivative right only at the default (a forgotten δ is invisible at δ = 1)."""
     out = {}
     for name, default in defaults.items():
-        if isinstance(default, bool) or not isinstance(default, (int, float, type(None))):
-            continue
         option = OPTIONS.get(name)
+        if isinstance(default, bool) or not (isinstance(default, float) or (option and option.kind is float)):
+            continue  # a number lossplay knows nothing of (a count, a list, None) is left as it is
         candidates = ([] if default is None else [2.0 * default, 0.5 * default]) + [0.3, 0.7]
         for value in candidates:
             if value != default and (option is None or option.test(value)):

@@ -432,7 +432,7 @@ def follow(experiment, name, changes, start, steps):
     # the options of the loss and optimizer as given, so that another optimizer's own defaults fill the rest
     config = experiment.config.replace(**{**{name: getattr(requested, name) for name in OPTIONS}, **changes})
     config = config.replace(**option_defaults(config, config.loss))
-    optimizer = make_experiment_optimizer(config)
+    optimizer = make_experiment_optimizer(config, experiment.theta0.shape)
     runner = dataclasses.replace(experiment, config=config, optimizer=optimizer)
     epochs = math.ceil(steps / runner.batches_per_epoch)
     loop = runner.training_loop(epochs=epochs)

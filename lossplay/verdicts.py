@@ -34,7 +34,7 @@ A run's findings, each with the epoch where it begins:
   2% and 3 noise(c). A spike that lifts both curves is therefore not
   overfitting. The epoch is where v is lowest near b: the turn.
 - ``still_improving`` / ``converged`` (not said of a run that early stopping
-  ended, which was stopped on purpose, nor of fewer than 5 epochs): with W = max(2, 10% of the epochs),
+  ended, which was stopped on purpose, nor of fewer than 8 epochs): with W = max(2, 10% of the epochs),
   the smoothed objective fell by d2 over the last W epochs and by d1 over the
   W before. If d2 is within 3 noise(o) of zero, the curve is flat. Otherwise
   the falls shrink by q = d2 / d1 per window, and a geometric series gives the
@@ -74,15 +74,16 @@ OVERFIT_RISE = 0.1  # overfitting: the validation cost's end level at least 10% 
 TRAIN_FLAT = 0.02  # ... while the training cost ends no more than 2% above its value at the turn
 STILL_TO_COME = 0.01  # still improving: at least 1% of the final objective still to fall
 CONVERGED_BAND = 0.01
-TREND_EPOCHS = 5  # fewer epochs than this are too few to tell a flat curve from a falling one
+TREND_EPOCHS = 8  # fewer epochs are too few to tell a flat curve from a falling one (the running median of 5
+# has too few neighbours at the ends: a steady fall over 5 epochs would pass for noise)
 
 COST_METRICS = ("loss", "mse", "mae", "rmse", "log_loss")
 RELATIVE_MARGIN = 0.05
 R2_MARGIN = 0.01
-SHARE_METRICS = ("accuracy", "precision", "recall", "f1")
+SHARE_METRICS = ("accuracy", "precision", "recall", "f1", "balanced_accuracy")
 SHARE_MARGIN = 0.02
 ROWS_MARGIN = 2
-HIGHER_IS_BETTER = {"r2", "accuracy", "precision", "recall", "f1"}
+HIGHER_IS_BETTER = {"r2", "accuracy", "precision", "recall", "f1", "balanced_accuracy"}
 SPEED_MARGIN = 0.02  # speed: epochs until a run comes within 2% of the best final value
 SPEED_RATIO = 0.75  # ... and a run is faster when it needs at most 3/4 of the epochs (and 2 fewer)
 
@@ -350,7 +351,8 @@ def diagnose(curves, status="completed", message=None, kept_epoch=None, corrupte
             findings += [f for f in (_trend(finite),) if f is not None]
             if finite.epochs.size - 1 < TREND_EPOCHS and status == "completed":
                 few = plural(finite.epochs.size - 1, "epoch is", "epochs are")
-                notes.append(f"{few} too few to tell whether the cost has flattened "
+                what = "objective" if not np.allclose(finite.objective, finite.train) else "cost"
+                notes.append(f"{few} too few to tell whether the {what} has flattened "
                              f"or is still falling: train for {TREND_EPOCHS} or more to read the trend.")
     if status == "interrupted":
         findings.append(Finding("interrupted", last_epoch,

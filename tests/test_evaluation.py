@@ -108,3 +108,30 @@ def test_run_json_records_the_classifiers_view_of_each_split(tmp_path):
     assert 0.5 < val["roc_auc"] <= 1 and 0 < val["average_precision"] <= 1 and 0 <= val["ece"] <= 1
     assert set(document["metrics"]["train"]) >= {"confusion_matrix", "roc_auc", "average_precision", "ece"}
     assert document["config"]["threshold"] == 0.6
+
+
+def test_the_areas_rank_rows_by_their_logits_where_p_rounds_to_one():
+    """σ(40) and σ(50) are both exactly 1.0 in float64; the logits still order the rows."""
+    out = evaluation.evaluate(np.array([1, 0, 1, 0]), np.array([40.0, 38.0, 50.0, -3.0]), 2)
+    assert out["roc_auc"] == 1.0 and out["average_precision"] == 1.0
+
+
+def test_the_threshold_point_counts_no_predicted_row_as_precision_zero():
+    from lossplay.plots.classifier import _threshold_point
+
+    fpr, tpr, precision, recall = _threshold_point(np.array([0, 1, 1]), np.array([-3.0, -2.0, -1.0]), 0.9)
+    assert (fpr, tpr, precision, recall) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_a_class_without_predictions_shows_no_precision_rather_than_zero():
+    from rich.console import Console
+
+    from lossplay.render.training import classifier_block
+
+    run = lossplay.train(dataset="blobs", loss="bce", threshold=0.99, epochs=1, lr=1e-6)
+    console = Console(width=80, record=True)
+    for part in classifier_block(run):
+        console.print(part)
+    text = console.export_text()
+    precision = [line.split() for line in text.splitlines() if line.startswith("precision")]
+    assert precision == [["precision", "50%", "—"]]

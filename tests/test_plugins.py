@@ -255,3 +255,99 @@ def test_gradcheck_tries_a_second_value_of_each_option_and_shows_where_it_differ
     assert invoke("train", "--loss", wrong, "--epochs", "5", "--no-plot").exit_code == 0  # right at delta = 1
     refused = invoke("train", "--loss", wrong, "--delta", "2")
     assert refused.exit_code == 2 and "disagrees with the slope" in refused.output
+
+
+SHARP_CE = """\
+    import numpy as np
+
+
+    class SharpCE:
+        \"\"\"Cross-entropy of softmax(5z): tiny derivatives where the model is sure.\"\"\"
+        task = "multiclass"
+
+        def losses(self, z, y):
+            s = 5 * z
+            m = s.max(axis=1, keepdims=True)
+            return (m[:, 0] + np.log(np.exp(s - m).sum(axis=1))) - s[np.arange(len(y)), y]
+
+        def derivative(self, z, y):
+            s = 5 * z
+            p = np.exp(s - s.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(y)), y] -= 1
+            return 5 * p
+    """
+
+OPTIONS_OF_ITS_OWN = """\
+    import numpy as np
+
+
+    class Smooth:
+        task = "regression"
+
+        def __init__(self, k=3, weights=None):
+            self.k, self.weights = k, weights
+
+        def losses(self, z, y):
+            return np.log(np.cosh(z - y)) * self.k / 3
+
+        def derivative(self, z, y):
+            return np.tanh(z - y) * self.k / 3
+
+
+    class AllKinks:
+        task = "regression"
+
+        def losses(self, z, y):
+            return (z - y) ** 2
+
+        def derivative(self, z, y):
+            return 5 * (z - y)
+
+        def near_kink(self, z, y, tolerance):
+            return np.ones(np.shape(y), dtype=bool)
+    """
+
+FLAT_OPTIMIZER = """\
+    from typing import NamedTuple
+
+    import numpy as np
+
+
+    class State(NamedTuple):
+        t: int
+
+
+    class Flat:
+        def init(self, theta):
+            return State(0)
+
+        def update(self, grad, state, lr, params=None, trace=None):
+            return -lr * np.ravel(grad), State(state.t + 1)
+    """
+
+
+def test_a_right_loss_with_tiny_derivatives_is_not_refused_for_rounding(in_tmp):
+    sharp = write(in_tmp, "sharp.py", SHARP_CE) + ":SharpCE"
+    result = invoke("train", "--loss", sharp, "--dataset", "iris", "--epochs", "3", "--no-plot", "--out", "r")
+    assert result.exit_code == 0, result.output
+
+
+def test_options_lossplay_does_not_know_are_left_at_their_defaults_by_gradcheck(in_tmp):
+    smooth = write(in_tmp, "own.py", OPTIONS_OF_ITS_OWN) + ":Smooth"
+    result = invoke("gradcheck", "--loss", smooth)
+    assert result.exit_code == 0, result.output
+    assert "k =" not in result.output and "weights =" not in result.output
+
+
+def test_a_loss_that_calls_every_row_a_kink_is_refused(in_tmp):
+    write(in_tmp, "own.py", OPTIONS_OF_ITS_OWN)
+    result = invoke("train", "--loss", "own.py:AllKinks")
+    assert result.exit_code == 2 and "near_kink(z, y, tolerance) leaves out 30 of the 30 rows" in result.output
+
+
+def test_an_optimizer_is_checked_on_parameters_of_the_runs_own_shape(in_tmp):
+    flat = write(in_tmp, "flat.py", FLAT_OPTIMIZER) + ":Flat"
+    assert invoke("train", "--optimizer", flat, "--epochs", "2", "--no-plot", "--out", "a").exit_code == 0
+    result = invoke("train", "--optimizer", flat, "--dataset", "iris", "--epochs", "2")
+    assert result.exit_code == 2 and "update must return a step of theta's shape (5, 3), got (15,)" in result.output

@@ -248,3 +248,17 @@ def test_every_demo_checks_its_claim_on_its_own_seed(name):
     cmp = demos.run(demos.find(name))
     lesson = cmp.to_json()["lesson"]
     assert set(lesson) >= {"claim", "holds", "evidence"} and lesson["holds"] is True, lesson["summary"]
+
+
+@pytest.mark.parametrize("epochs", [5, 6, 7])
+def test_a_steady_fall_over_few_epochs_is_not_called_converged(epochs):
+    e = np.arange(epochs + 1, dtype=float)
+    diagnosis = diagnose(Curves.of(e, 100 - e, 100 - e))
+    assert not any(f.kind in ("converged", "still_improving") for f in diagnosis.findings)
+    assert any("too few to tell" in note for note in diagnosis.notes)
+
+
+@pytest.mark.parametrize("epochs", [8, 12])
+def test_a_steady_fall_over_eight_epochs_or_more_is_still_improving(epochs):
+    e = np.arange(epochs + 1, dtype=float)
+    assert [f.kind for f in diagnose(Curves.of(e, 100 - e, 100 - e)).findings] == ["still_improving"]

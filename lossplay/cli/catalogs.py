@@ -83,12 +83,18 @@ def gradcheck(ctx, loss_name, seed, tolerance):
       lossplay gradcheck --loss my_loss.py:Cauchy
     """
     from lossplay import render
-    from lossplay.catalog import label
+    from lossplay.catalog import is_plugin, label
+    from lossplay.errors import LossplayError
     from lossplay.gradcheck import cases_with_options, check_all
     from lossplay.registry import loss_class
 
-    only = None if loss_name is None else cases_with_options(label(loss_name), loss_class(loss_name))
-    results = check_all(seed, only)
+    cls = None if loss_name is None else loss_class(loss_name)
+    try:
+        results = check_all(seed, None if cls is None else cases_with_options(label(loss_name), cls))
+    except Exception as error:  # a user's own loss failed inside its code
+        if loss_name is None or not is_plugin(loss_name):
+            raise
+        raise LossplayError(f"--loss {loss_name}: running it raised {type(error).__name__}: {error}.") from None
     console = render.make_console()
     console.print(render.gradcheck_table(results, tolerance))
     failed = [r for r in results if not r.passed(tolerance)]

@@ -77,8 +77,8 @@ def classifier(run):
         fig = _figure(13.0, 11.0)
         (ax_roc, ax_pr), (ax_rel, ax_cm) = fig.subplots(2, 2)
         p = probabilities(z)
-        _roc(ax_roc, y, p, evaluation, run.config.threshold)
-        _precision_recall(ax_pr, y, p, evaluation, run.config.threshold)
+        _roc(ax_roc, y, z, evaluation, run.config.threshold)
+        _precision_recall(ax_pr, y, z, evaluation, run.config.threshold)
         _reliability(ax_rel, y, p, evaluation)
     else:
         fig = _figure(13.0, 6.0)
@@ -89,26 +89,29 @@ def classifier(run):
     return fig
 
 
-def _threshold_point(y, p, threshold):
-    """(FPR, TPR, precision, recall) of the rows with p ≥ threshold."""
-    chosen = p >= threshold
+def _threshold_point(y, z, threshold):
+    """(FPR, TPR, precision, recall) of the threshold's predictions, as the confusion matrix counts them
+    (a precision over no predicted row is 0, as in run.json)."""
+    from lossplay.evaluation import predictions
+
+    chosen = predictions(z, threshold) == 1
     positives, negatives = np.sum(y == 1), np.sum(y != 1)
     tp, fp = np.sum(chosen & (y == 1)), np.sum(chosen & (y != 1))
     return (fp / negatives if negatives else 0.0, tp / positives if positives else 0.0,
-            tp / (tp + fp) if tp + fp else 1.0, tp / positives if positives else 0.0)
+            tp / (tp + fp) if tp + fp else 0.0, tp / positives if positives else 0.0)
 
 
-def _roc(ax, y, p, evaluation, threshold):
+def _roc(ax, y, z, evaluation, threshold):
     from lossplay.evaluation import roc_curve
 
     ax.plot([0, 1], [0, 1], color="0.5", ls=":", lw=1.5, label="guessing (area 0.5)")
     if evaluation["roc_auc"] is None:
         _one_class(ax)
     else:
-        fpr, tpr, _ = roc_curve(y, p)
+        fpr, tpr, _ = roc_curve(y, z)
         ax.plot(fpr, tpr, color=TRAIN_COLOR, lw=2.4, drawstyle="default",
                 label=f"ROC curve (area {evaluation['roc_auc']:.3f})")
-        x, t, _, _ = _threshold_point(y, p, threshold)
+        x, t, _, _ = _threshold_point(y, z, threshold)
         ax.plot([x], [t], "D", color=THRESHOLD_COLOR, ms=11, mec="black", zorder=5, label=f"threshold {threshold:g}")
     ax.set_xlabel("false positive rate: negatives called positive")
     ax.set_ylabel("true positive rate (recall)")
@@ -118,7 +121,7 @@ def _roc(ax, y, p, evaluation, threshold):
     legend_below(ax, fontsize=10)
 
 
-def _precision_recall(ax, y, p, evaluation, threshold):
+def _precision_recall(ax, y, z, evaluation, threshold):
     from lossplay.evaluation import precision_recall_curve
 
     share = float(np.mean(y == 1))
@@ -126,11 +129,11 @@ def _precision_recall(ax, y, p, evaluation, threshold):
     if evaluation["average_precision"] is None:
         _one_class(ax)
     else:
-        precision, recall, _ = precision_recall_curve(y, p)
+        precision, recall, _ = precision_recall_curve(y, z)
         area = evaluation["average_precision"]
         ax.plot(np.r_[0.0, recall], np.r_[precision[0], precision], color=TRAIN_COLOR, lw=2.4,
                 drawstyle="steps-pre", label=f"precision-recall (average precision {area:.3f})")
-        _, _, prec, rec = _threshold_point(y, p, threshold)
+        _, _, prec, rec = _threshold_point(y, z, threshold)
         ax.plot([rec], [prec], "D", color=THRESHOLD_COLOR, ms=11, mec="black", zorder=5,
                 label=f"threshold {threshold:g}")
     ax.set_xlabel("recall: positives found")
@@ -181,11 +184,19 @@ def _confusion(ax, counts, names):
 
 
 def _per_class(ax, evaluation, names):
+    """Each class's precision and recall as bars; a share of no row (a class never predicted, or without
+    rows) has no bar and is marked —."""
     x = np.arange(len(names))
-    ax.bar(x - 0.2, evaluation["precision_per_class"], width=0.4, color=TRAIN_COLOR, edgecolor="black",
-           label="precision: called this class and right")
-    ax.bar(x + 0.2, evaluation["recall_per_class"], width=0.4, color=VAL_COLOR, edgecolor="black", hatch="//",
-           label="recall: rows of this class found")
+    counts = np.array(evaluation["confusion_matrix"])
+    for offset, values, rows, style in (
+            (-0.2, evaluation["precision_per_class"], counts.sum(axis=0),
+             {"color": TRAIN_COLOR, "label": "precision: called this class and right"}),
+            (0.2, evaluation["recall_per_class"], counts.sum(axis=1),
+             {"color": VAL_COLOR, "hatch": "//", "label": "recall: rows of this class found"})):
+        heights = np.where(rows > 0, values, np.nan)
+        ax.bar(x + offset, heights, width=0.4, edgecolor="black", **style)
+        for position in x[rows == 0]:
+            ax.text(position + offset, 0.02, "—", ha="center", va="bottom", fontsize=12)
     ax.set_xticks(x, [_short(n) for n in names])
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share")

@@ -279,9 +279,11 @@ def classifier_block(run):
     for name in names:
         table.add_column(shown(name), justify="right")
     table.add_column("recall", justify="right")
-    for i, name in enumerate(names):
-        table.add_row(shown(name), *(str(c) for c in counts[i]), f"{recall[i]:.0%}")
-    table.add_row("precision", *(f"{v:.0%}" for v in precision), "", style="dim")
+    rows, predicted = counts.sum(axis=1), counts.sum(axis=0)
+    for i, name in enumerate(names):  # a share of no row is shown as —, not 0%
+        table.add_row(shown(name), *(str(c) for c in counts[i]), f"{recall[i]:.0%}" if rows[i] else "—")
+    table.add_row("precision", *(f"{v:.0%}" if n else "—" for v, n in zip(precision, predicted)), "",
+                  style="dim")
     words = "validation" if split == "val" else "training"
     rule = f", p ≥ {run.config.threshold:g} is class 1" if run.data.task == "binary" else ""
     parts = [Text(f"Confusion matrix of the {counts.sum()} {words} rows (rows: true class{rule}):", style="bold"),
