@@ -60,6 +60,7 @@ class Run:
         self._diagnosis = None
         self._advice = None
         self._evaluations = {}
+        self.advice_stopped: KeyboardInterrupt | None = None  # a Ctrl-C or SIGTERM while advice was checked
 
     def __repr__(self):
         return printable(f"<Run {self.config.loss_label}/{self.config.optimizer_label} on {self.config.dataset}: "
@@ -185,6 +186,12 @@ class Run:
             self._advice = advise(self.experiment, self.diagnosis)
         return list(self._advice)
 
+    def advice_notes(self):
+        """Why no advice is given when its checking was interrupted (else none)."""
+        if self.advice_stopped is None:
+            return []
+        return ["The advice was not checked: the checking was interrupted, so none is given."]
+
     @property
     def notes(self):
         """Things worth knowing about the data and options (a constant feature, a batch too large)."""
@@ -286,7 +293,7 @@ class Run:
             "kept_epoch": self.kept_epoch,
             "diagnosis": {"findings": [f.to_dict() for f in self.diagnosis.findings],
                           "advice": [a.to_dict() for a in (self._advice or [])],
-                          "notes": list(self.diagnosis.notes)},
+                          "notes": [*self.diagnosis.notes, *self.advice_notes()]},
         }
 
     def default_folder_name(self):
@@ -326,7 +333,8 @@ class Run:
         ``force`` (default: the config's) allows a non-empty ``out``, where only the files lossplay
         wrote are replaced; ``plots`` (default: not ``no_plot``) draws loss_curve.png and, when
         possible, fit.png; ``animate`` (default: the config's) adds animation.gif when the fit can be
-        drawn; ``advice`` checks the advice of the diagnosis (``advice()``) so that run.json records it.
+        drawn; ``advice`` checks the advice of the diagnosis (``advice()``) so that run.json records it (a
+        Ctrl-C or SIGTERM while it does skips the advice, kept in ``advice_stopped``, and the run is saved).
         The folder is written by ``runs.write_folder``: whole or not at all; a first Ctrl-C or
         SIGTERM while saving is ignored so the folder is finished, a second one abandons it (the old
         folder stays as it was).
@@ -337,7 +345,10 @@ class Run:
         plots = (not c.no_plot) if plots is None else plots
         animate = c.animate if animate is None else animate
         if advice:
-            self.advice()
+            try:
+                self.advice()
+            except KeyboardInterrupt as stop:  # checking advice trains more runs: a Ctrl-C skips it, not the run
+                self._advice, self.advice_stopped = [], stop
         self.folder = runs.write_folder(out, self.contents(plots, animate), force=force,
                                         default_name=self.default_folder_name())
         return self.folder

@@ -107,8 +107,9 @@ def _split_words(cmp):
 
 
 def _finding_words(run):
+    """The run's findings in a few words, in time order: 'unstable, then converged' (it jumped, then settled)."""
     kinds = [f.kind.replace("_", " ") for f in run.diagnosis.findings]
-    return ", ".join(kinds) if kinds else "no finding"
+    return ", then ".join(kinds) if kinds else "no finding"
 
 
 # -- outliers ---------------------------------------------------------------------------

@@ -14,6 +14,8 @@ def number(value, digits=4):
     if not math.isfinite(value):
         return str(value)
     text = f"{value:.{digits}g}"
+    if "e+" in text and abs(value) < 1e4:  # 520 to 2 digits: '520', not '5.2e+02'
+        text = f"{float(text):.0f}"
     return "0" if text == "-0" else text
 
 

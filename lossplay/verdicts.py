@@ -250,9 +250,14 @@ def _times(ratio):
     return "∞×" if not math.isfinite(ratio) else f"{ratio:.3g}×"
 
 
+def _end_count(values):
+    """k = max(3, 5% of the epochs): how many of the last values make a curve's end level."""
+    return max(3, int(math.ceil(0.05 * (values.size - 1))))
+
+
 def _end_level(values):
-    k = max(3, int(math.ceil(0.05 * (values.size - 1))))
-    return float(np.median(values[-k:]))
+    """The median of a curve's last ``_end_count`` values."""
+    return float(np.median(values[-_end_count(values):]))
 
 
 def _overfitting(curves, corrupted_rows=0):
@@ -275,9 +280,11 @@ def _overfitting(curves, corrupted_rows=0):
         return None
     trend = "kept falling" if end_c < c_at_turn - max(TRAIN_FLAT * abs(c_at_turn), NOISE_FACTOR * noise(c[start:])) \
         else "stayed flat"
-    detail = (f"The validation cost was lowest around epoch {epochs[turn]} ({number(v[turn])}) and rose to about "
-              f"{number(end_v)} by the end ({(end_v / low_v - 1):.0%} above its low), while the training cost "
-              f"{trend} ({number(c_at_turn)} → {number(end_c)}): " + (
+    k = _end_count(v)
+    detail = (f"The validation cost was lowest around epoch {epochs[turn]} ({number(v[turn])}) and rose "
+              f"{(end_v / low_v - 1):.0%} above that low by the end (the median of its last {k} epochs is "
+              f"{number(end_v)}), while the training cost {trend} (a median of {number(c_at_turn)} around the "
+              f"turn, {number(end_c)} over the last {k} epochs): " + (
                   "the model follows the training rows, corrupted targets and all, away from what the clean "
                   "validation rows need." if corrupted_rows else "the model is learning the training rows' noise."))
     return Finding("overfitting", int(epochs[turn]), detail)
@@ -309,20 +316,20 @@ def _trend(curves):
         q = d2 / d1
         to_come = d2 * q / (1.0 - q)
     if to_come > STILL_TO_COME * max(abs(level), tiny):
-        # a cost that cannot go below 0 (every built-in loss's) cannot fall by more than its level
-        bounded = float(np.min(o)) >= 0 and to_come >= level
-        pace = "and not slowing down" if not math.isfinite(to_come) or bounded else \
-            f"at that pace about {number(to_come, 2)} more is still to come"
+        # the projection decides, but its amount is not promised: the floor of the cost is unknown here
+        before = f" and {number(d1)} over the {window} before" if math.isfinite(d1) else ""
+        pace = ("not slowing down" if not math.isfinite(to_come) or d2 >= d1 else "slowing down, but not enough "
+                "to call it flat")
         return Finding("still_improving", None,
                        f"The training {what} was still falling at the end: by {number(d2)} over the last "
-                       f"{plural(window, 'epoch')} to {number(o[-1])}, {pace}.")
+                       f"{plural(window, 'epoch')}{before}, to {number(o[-1])}; {pace}.")
     band = max(CONVERGED_BAND * abs(level), wiggle, tiny)
     outside = np.flatnonzero(np.abs(curve - level) > band)
     settled = 0 if not outside.size else int(outside[-1]) + 1
     settled = min(settled, n)
     return Finding("converged", int(epochs[settled]),
-                   f"The training {what} flattened: from epoch {epochs[settled]} it stayed within "
-                   f"{number(band, 2)} of {number(level)}.")
+                   f"The training {what} flattened: from epoch {epochs[settled]} its running median (of 5 epochs) "
+                   f"stayed within {number(band, 2)} of its final value, {number(level)}.")
 
 
 def diagnose(curves, status="completed", message=None, kept_epoch=None, corrupted_rows=0):
@@ -346,8 +353,10 @@ def diagnose(curves, status="completed", message=None, kept_epoch=None, corrupte
         findings += [f for f in (unstable, _overfitting(finite, corrupted_rows)) if f is not None]
         o = finite.objective
         # a run that ends bouncing far above its lowest objective has neither converged nor kept improving,
-        # and one that early stopping ended was stopped on purpose, whatever its training objective was doing
-        if status != "early_stopped" and (unstable is None or o[-1] <= (1 + JUMP) * float(o.min())):
+        # one that early stopping ended was stopped on purpose, whatever its training objective was doing,
+        # and the overfitting finding already says what the training cost did over the end
+        overfit = any(f.kind == "overfitting" for f in findings)
+        if status != "early_stopped" and not overfit and (unstable is None or o[-1] <= (1 + JUMP) * float(o.min())):
             findings += [f for f in (_trend(finite),) if f is not None]
             if finite.epochs.size - 1 < TREND_EPOCHS and status == "completed":
                 few = plural(finite.epochs.size - 1, "epoch is", "epochs are")

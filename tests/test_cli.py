@@ -625,3 +625,19 @@ def test_the_shipped_configs_are_the_repositorys():
     assert {name: config.text for name, config in shipped_configs().items()} == \
         {path.stem: path.read_text(encoding="utf-8") for path in folder.glob("*.toml")
          if not path.name.startswith("lesson_")}  # the lessons of lossplay lesson
+
+
+def test_ctrl_c_while_advice_is_checked_skips_the_advice_and_keeps_the_run(in_tmp, monkeypatch):
+    """Checking advice trains more runs after the run itself: a Ctrl-C then must not lose the run."""
+    import lossplay.advice
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lossplay.advice, "advise", interrupted)
+    result = invoke("train", "--epochs", "5", "--lr", "0.001", "--no-plot", "--out", "r")
+    assert result.exit_code == 130
+    document = json.loads((in_tmp / "r" / "run.json").read_text())
+    assert document["status"] == "completed" and document["diagnosis"]["advice"] == []
+    assert document["diagnosis"]["notes"][-1].startswith("The advice was not checked")
+    assert "The advice was not checked" in " ".join(result.output.split())

@@ -262,3 +262,14 @@ def test_a_steady_fall_over_few_epochs_is_not_called_converged(epochs):
 def test_a_steady_fall_over_eight_epochs_or_more_is_still_improving(epochs):
     e = np.arange(epochs + 1, dtype=float)
     assert [f.kind for f in diagnose(Curves.of(e, 100 - e, 100 - e)).findings] == ["still_improving"]
+
+
+def test_an_overfitting_run_gets_no_second_word_on_its_training_cost():
+    """The overfitting finding says what the training cost did over the end; a trend finding beside it
+    ('flattened', with another criterion) could contradict it."""
+    e = np.arange(61, dtype=float)
+    train = 1 / (1 + e)
+    val = 1 / (1 + e) + 0.002 * np.maximum(e - 20, 0)
+    diagnosis = diagnose(Curves.of(e, train, train, val))
+    assert [f.kind for f in diagnosis.findings] == ["overfitting"]
+    assert "the median of its last 3 epochs" in diagnosis.findings[0].detail

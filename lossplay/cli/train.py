@@ -2,7 +2,7 @@
 
 import click
 
-from lossplay.cli import EXIT_DIVERGED, exit_code_of_stop
+from lossplay.cli import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_TERMINATED, exit_code_of_stop
 from lossplay.cli.options import SectionedCommand, config_from_command_line, config_options
 
 
@@ -30,7 +30,7 @@ def train(ctx, config_file, **values):
     from lossplay import render
     from lossplay.api import check_run_destination, run_experiment
     from lossplay.experiment import build
-    from lossplay.interrupt import graceful_interrupt
+    from lossplay.interrupt import Terminated, graceful_interrupt
 
     config = config_from_command_line(ctx, config_file, values)
     experiment = build(config)
@@ -58,6 +58,9 @@ def train(ctx, config_file, **values):
     console.print(render.summary(run))
     for command in render.advice_commands(run.advice()):
         console.print(command, soft_wrap=True)
+    if run.advice_stopped is not None:
+        render.print_notes(console, run.advice_notes())
+        ctx.exit(EXIT_TERMINATED if isinstance(run.advice_stopped, Terminated) else EXIT_INTERRUPTED)
     if run.status == "diverged":
         ctx.exit(EXIT_DIVERGED)
     if run.status == "interrupted":

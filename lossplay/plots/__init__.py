@@ -77,9 +77,14 @@ def probability_colormap():
     return LinearSegmentedColormap.from_list("class_probability", [CLASS_COLORS[0], "white", CLASS_COLORS[1]])
 
 
+NOTE_WIDTH = 60  # characters per line of a note under a panel
+
+
 def legend_below(ax, note=None, ncols=2, offset=-0.14, **options):
     """The legend of ``ax`` under its x label, never over the data; ``note`` (which lines overlap, say) is
     its title, in grey."""
+    if note:
+        note = _wrapped(note, NOTE_WIDTH)  # a long note stays within its panel
     legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, offset), ncols=ncols, frameon=False,
                        title=note, title_fontsize=NOTE_SIZE, **options)
     legend.get_title().set_color(NOTE_COLOR)

@@ -141,19 +141,19 @@ def landscape(scape):
 
 
 def _shared_steps_note(scape, ax):
-    """'sgd and momentum take the same first step': the paths whose first updates lie on one another on the
-    map (closer than the overlap share of the axes), or None."""
+    """'On this map, sgd and momentum lie on one another for the first update': the paths whose first
+    updates are drawn closer than the overlap share of the axes (not that their steps are equal), or None."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     clauses = []
     for i, first in enumerate(scape.paths):
         for second in scape.paths[i + 1:]:
             shared = shared_steps(first.points, second.points, (x1 - x0, y1 - y0))
             if shared == min(first.steps, second.steps):
-                clauses.append(f"{first.label} and {second.label} overlap all the way")
+                clauses.append(f"{first.label} and {second.label} lie on one another all the way")
             elif shared:
-                clauses.append(f"{first.label} and {second.label} take the same first "
-                               + ("step" if shared == 1 else f"{shared} steps"))
-    return "; ".join(clauses) or None
+                clauses.append(f"{first.label} and {second.label} lie on one another for the first "
+                               + ("update" if shared == 1 else f"{shared} updates"))
+    return ("On this map, " + "; ".join(clauses) + ".") if clauses else None
 
 
 # -- the animation --------------------------------------------------------------------------
