@@ -236,11 +236,15 @@ class Adam(Optimizer):
                  ("v: before → after", before.v, after.v)], derived)
 
     def worked_update(self, i, name, grad, lr, step, before, after, trace):
-        t, s = after.count, _at(step, i)
+        t, s, g = after.count, _at(step, i), _at(grad, i)
         m, v = _at(after.m, i), _at(after.v, i)
         m_hat, v_hat = _at(trace["m_hat"], i), _at(trace["v_hat"], i)
-        text = (f"{name}: t = {t}; m = {number(m)}, v = {number(v)}; m̂ = m/(1 − β₁^{t}) = {number(m_hat)}, "
-                f"v̂ = v/(1 − β₂^{t}) = {number(v_hat)}; step = −lr·m̂/(√v̂ + ε)")
+        b1, b2 = self.beta1, self.beta2
+        text = (f"{name}: t = {t}; m = β₁·m + (1 − β₁)·g = {number(b1)}·{factor(_at(before.m, i))} + "
+                f"{number(1 - b1)}·{factor(g)} = {number(m)}; v = β₂·v + (1 − β₂)·g² = "
+                f"{number(b2)}·{factor(_at(before.v, i))} + {number(1 - b2)}·{factor(g)}² = {number(v)}; "
+                f"m̂ = m/(1 − β₁^{t}) = {number(m_hat)}, v̂ = v/(1 − β₂^{t}) = {number(v_hat)}; "
+                "step = −lr·m̂/(√v̂ + ε)")
         if "decay" in trace:
             decay = _at(trace["decay"], i)
             return text + f" − lr·λ·w = {number(s - decay)} + {factor(decay)} = {number(s)}"

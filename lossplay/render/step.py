@@ -24,7 +24,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from lossplay.formatting import factor, plural
+from lossplay.formatting import factor, parameter_numbers, plural
 from lossplay.render.common import Fitted, Hanging, number, shown
 from lossplay.terminal import printable
 
@@ -270,7 +270,8 @@ class StepView:
 
     def forward(self, record):
         theta = record.params_before
-        weights, bias = theta[:-1], theta[-1]
+        shown = np.array([float(v) for v in self._shown_parameters(theta)]).reshape(theta.shape)  # noise as 0
+        weights, bias = shown[:-1], shown[-1]
         i = 0
         x = record.X[i]
         if self.multiclass:
@@ -405,6 +406,15 @@ class StepView:
     def _flat(self, array):
         return np.asarray(array).reshape(-1)
 
+    def _shown_parameters(self, theta):
+        """The parameters theta as text, flat, with float noise shown as 0 (``formatting.parameter_numbers``:
+        a weight's share is its size times its feature's spread on the training rows, a bias's its size)."""
+        theta = np.asarray(theta)
+        outputs = theta.shape[1] if theta.ndim == 2 else 1
+        with np.errstate(all="ignore"):  # huge features overflow their spread: it is then inf, and no weight is noise
+            spreads = np.r_[np.repeat(np.std(self.experiment.data.X_train, axis=0), outputs), np.ones(outputs)]
+        return parameter_numbers(theta.reshape(-1), spreads)
+
     def _parameter_order(self, record):
         """Indices of the parameters to show: all when they fit, else the largest steps and the bias."""
         names = self.parameter_names()
@@ -418,7 +428,7 @@ class StepView:
         optimizer = self.experiment.optimizer
         names = self.parameter_names()
         order, hidden = self._parameter_order(record)
-        before, after = self._flat(record.params_before), self._flat(record.params_after)
+        before, after = self._shown_parameters(record.params_before), self._shown_parameters(record.params_after)
         grad, step = self._flat(record.grad), self._flat(record.update)
         state_columns, derived_columns = self._state_columns(record)
 
@@ -433,7 +443,7 @@ class StepView:
             moves = _table("parameter", *first, "step", "before", "after", narrow=narrow)
             for i in order:
                 cells = [cell(i) for _, cell in derived_columns] if state_columns else [number(grad[i])]
-                moves.add_row(escape(names[i]), *cells, number(step[i]), number(before[i]), number(after[i]))
+                moves.add_row(escape(names[i]), *cells, number(step[i]), before[i], after[i])
             return moves
 
         tables = [Fitted(lambda: moves_table(False), lambda: moves_table(True))]
