@@ -564,8 +564,8 @@ def landscape(config: TrainConfig | None = None, /, *, optimizers: str | Iterabl
     steps = coerce(steps, int, f"{origin}: 'steps'")
     grid = coerce(grid, int, f"{origin}: 'grid'")
     no_bias = coerce(no_bias, bool, f"{origin}: 'no_bias'")
-    if steps < 1:
-        raise LossplayError(f"{spell('steps')} must be at least 1, got {steps}.")
+    if not 1 <= steps <= MAX_STEPS:
+        raise LossplayError(f"{spell('steps')} must be at least 1 and at most {MAX_STEPS:,}, got {steps}.")
     if not 11 <= grid <= 401:
         raise LossplayError(f"{spell('grid')} must be between 11 and 401 points a side, got {grid}.")
     label = spell("optimizers")

@@ -214,3 +214,8 @@ def test_a_train_option_a_command_does_not_take_is_named_with_only_close_alterna
     assert quiet.exit_code == 2 and "has no option --quiet" in quiet.output and "Did you mean" not in quiet.output
     optimizer = invoke("landscape", "--optimizer", "adam")
     assert "Did you mean --optimizers?" in optimizer.output
+
+
+def test_the_python_api_bounds_the_steps_as_the_command_line_does():
+    with pytest.raises(lossplay.LossplayError, match="at most 5,000"):
+        lossplay.landscape(steps=10**8)
