@@ -217,5 +217,7 @@ def test_a_train_option_a_command_does_not_take_is_named_with_only_close_alterna
 
 
 def test_the_python_api_bounds_the_steps_as_the_command_line_does():
-    with pytest.raises(lossplay.LossplayError, match="at most 5,000"):
-        lossplay.landscape(steps=10**8)
+    from lossplay.errors import LossplayError
+
+    with pytest.raises(LossplayError, match="at most 5,000"):
+        landscape(steps=10**8)
