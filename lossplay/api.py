@@ -128,16 +128,28 @@ class Run:
             self._evaluations[split] = self._evaluate(split)
         return self._evaluations[split]
 
+    @property
+    def judged_split(self):
+        """The split a classifier's end-of-run view is drawn and printed for: 'val', or 'train' without one."""
+        return "val" if self.data.n_val else "train"
+
+    def outputs(self, split="val"):
+        """(y, z) of a split: its targets and the model's raw outputs with the final parameters; None for a
+        split without rows."""
+        data = self.data
+        X, y = (data.X_val, data.y_val) if split == "val" else (data.X_train, data.y_train)
+        if X is None:
+            return None
+        with np.errstate(all="ignore"):
+            return y, self.experiment.model.raw(self.theta, X)
+
     def _evaluate(self, split):
         from lossplay.evaluation import evaluate
 
-        data = self.data
-        X, y = (data.X_val, data.y_val) if split == "val" else (data.X_train, data.y_train)
-        if data.task == "regression" or X is None or not np.isfinite(self.theta).all():
+        outputs = self.outputs(split)
+        if self.data.task == "regression" or outputs is None or not np.isfinite(self.theta).all():
             return None
-        with np.errstate(all="ignore"):
-            z = self.experiment.model.raw(self.theta, X)
-        return evaluate(y, z, data.n_classes, self.config.threshold)
+        return evaluate(*outputs, self.data.n_classes, self.config.threshold)
 
     def metrics_with_evaluation(self):
         """``metrics`` with each split's ``evaluation`` added (what run.json records)."""

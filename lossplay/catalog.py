@@ -19,6 +19,7 @@ see ``lossplay.plugins``.
 import inspect
 import math
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath, PureWindowsPath
 
 from lossplay.errors import LossplayError, spell
 
@@ -155,6 +156,14 @@ def canonical_name(name):
     return name if is_plugin(name) else name.lower()
 
 
+def file_name(value):
+    """A path's last part, the name of the file or folder without the folders above it (either separator);
+    any other text as it is. Pictures and handouts are shared: the folders of the machine that made them
+    are nobody else's business."""
+    text = str(value)
+    return (PureWindowsPath(text) if "\\" in text else PurePosixPath(text)).name or text
+
+
 def label(name):
     """A loss or optimizer name as tables and pictures show it: a built-in name as it is, a user's class as
     'FILE.py:CLASS' without its folders (short, and readable without running the file)."""
@@ -164,7 +173,7 @@ def label(name):
     if not is_plugin(name):
         return name
     path, _, cls = str(name).rpartition(":")
-    return f"{path.replace(chr(92), '/').rsplit('/', 1)[-1]}:{cls}"
+    return f"{file_name(path)}:{cls}"
 
 
 def owners(option, table):

@@ -247,8 +247,7 @@ class TrainConfig:
     def dataset_label(self):
         """The dataset as pictures show it: a file by its own name, without the folders it is in (a picture
         is shared; the path of the machine it was made on is nobody's business)."""
-        name = str(self.dataset)
-        return name.replace("\\", "/").rsplit("/", 1)[-1] if "/" in name or "\\" in name else name
+        return catalog.file_name(self.dataset)
 
     @property
     def loss_label(self):

@@ -119,7 +119,8 @@ def test_the_areas_rank_rows_by_their_logits_where_p_rounds_to_one():
 def test_the_threshold_point_counts_no_predicted_row_as_precision_zero():
     from lossplay.plots.classifier import _threshold_point
 
-    fpr, tpr, precision, recall = _threshold_point(np.array([0, 1, 1]), np.array([-3.0, -2.0, -1.0]), 0.9)
+    confusion = evaluation.evaluate(np.array([0, 1, 1]), np.array([-3.0, -2.0, -1.0]), 2, 0.9)["confusion_matrix"]
+    fpr, tpr, precision, recall = _threshold_point(confusion)
     assert (fpr, tpr, precision, recall) == (0.0, 0.0, 0.0, 0.0)
 
 

@@ -48,21 +48,15 @@ def draw_metric(ax, run):
     legend_below(ax, overlap_note(overlapping(curves, *ax.get_ylim())), ncols=1, offset=-0.16)
 
 
-def _split(run):
-    return "val" if run.data.n_val else "train"
-
-
 @_styled
 def classifier(run):
     """The confusion matrix of the validation split (training without one) and, for a binary task, the
     ROC curve, the precision-recall curve and the reliability diagram, the threshold marked on each."""
     from lossplay.evaluation import probabilities
 
-    split = _split(run)
+    split = run.judged_split
     data = run.data
-    X, y = (data.X_val, data.y_val) if split == "val" else (data.X_train, data.y_train)
-    with np.errstate(all="ignore"):
-        z = run.experiment.model.raw(run.theta, X)
+    y, z = run.outputs(split)
     evaluation = run.evaluation(split)
     words = "validation" if split == "val" else "training"
     if evaluation is None:  # parameters that are not finite classify nothing
@@ -89,16 +83,12 @@ def classifier(run):
     return fig
 
 
-def _threshold_point(y, z, threshold):
-    """(FPR, TPR, precision, recall) of the threshold's predictions, as the confusion matrix counts them
-    (a precision over no predicted row is 0, as in run.json)."""
-    from lossplay.evaluation import predictions
-
-    chosen = predictions(z, threshold) == 1
-    positives, negatives = np.sum(y == 1), np.sum(y != 1)
-    tp, fp = np.sum(chosen & (y == 1)), np.sum(chosen & (y != 1))
-    return (fp / negatives if negatives else 0.0, tp / positives if positives else 0.0,
-            tp / (tp + fp) if tp + fp else 0.0, tp / positives if positives else 0.0)
+def _threshold_point(confusion):
+    """(FPR, TPR, precision, recall) of the threshold's predictions, read from the binary confusion matrix
+    run.json records (a precision over no predicted row is 0, as there)."""
+    (tn, fp), (fn, tp) = np.asarray(confusion)
+    return (fp / (tn + fp) if tn + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0,
+            tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0)
 
 
 def _roc(ax, y, z, evaluation, threshold):
@@ -111,7 +101,7 @@ def _roc(ax, y, z, evaluation, threshold):
         fpr, tpr, _ = roc_curve(y, z)
         ax.plot(fpr, tpr, color=TRAIN_COLOR, lw=2.4, drawstyle="default",
                 label=f"ROC curve (area {evaluation['roc_auc']:.3f})")
-        x, t, _, _ = _threshold_point(y, z, threshold)
+        x, t, _, _ = _threshold_point(evaluation["confusion_matrix"])
         ax.plot([x], [t], "D", color=THRESHOLD_COLOR, ms=11, mec="black", zorder=5, label=f"threshold {threshold:g}")
     ax.set_xlabel("false positive rate: negatives called positive")
     ax.set_ylabel("true positive rate (recall)")
@@ -133,7 +123,7 @@ def _precision_recall(ax, y, z, evaluation, threshold):
         area = evaluation["average_precision"]
         ax.plot(np.r_[0.0, recall], np.r_[precision[0], precision], color=TRAIN_COLOR, lw=2.4,
                 drawstyle="steps-pre", label=f"precision-recall (average precision {area:.3f})")
-        _, _, prec, rec = _threshold_point(y, z, threshold)
+        _, _, prec, rec = _threshold_point(evaluation["confusion_matrix"])
         ax.plot([rec], [prec], "D", color=THRESHOLD_COLOR, ms=11, mec="black", zorder=5,
                 label=f"threshold {threshold:g}")
     ax.set_xlabel("recall: positives found")

@@ -139,3 +139,17 @@ def shell_lines(command, width=78, indent="    "):
             line += " --" + word
     lines.append(line)
     return "\n".join(lines)
+
+
+def parameter_spreads(data, units="model"):
+    """The size of what each parameter multiplies, weights then bias (see ``formatting.parameter_numbers``):
+    each feature's standard deviation on the training rows, as the model sees them or (``units`` 'original')
+    in the data's own units; 1 for the bias."""
+    import numpy as np
+
+    if units == "original" and data.transform.std is not None:
+        features = data.transform.std
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            features = data.X_train.std(axis=0)
+    return [*features, 1.0]

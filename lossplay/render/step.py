@@ -12,6 +12,7 @@ no legend under the batch, and one line for each worked row. ``sections`` gives 
 that ``lossplay step --pause section`` can stop after each.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lossplay.formatting import factor, parameter_numbers, plural
-from lossplay.render.common import Fitted, Hanging, number, shown
+from lossplay.render.common import Fitted, Hanging, number, parameter_spreads, shown
 from lossplay.terminal import printable
 
 MAX_ROWS = 6
@@ -406,14 +407,16 @@ class StepView:
     def _flat(self, array):
         return np.asarray(array).reshape(-1)
 
+    @functools.cached_property
+    def _spreads(self):
+        return parameter_spreads(self.experiment.data)
+
     def _shown_parameters(self, theta):
-        """The parameters theta as text, flat, with float noise shown as 0 (``formatting.parameter_numbers``:
-        a weight's share is its size times its feature's spread on the training rows, a bias's its size)."""
+        """The parameters theta as text, flat, with float noise shown as 0 (``formatting.parameter_numbers``,
+        with the spreads of ``render.common.parameter_spreads``)."""
         theta = np.asarray(theta)
         outputs = theta.shape[1] if theta.ndim == 2 else 1
-        with np.errstate(all="ignore"):  # huge features overflow their spread: it is then inf, and no weight is noise
-            spreads = np.r_[np.repeat(np.std(self.experiment.data.X_train, axis=0), outputs), np.ones(outputs)]
-        return parameter_numbers(theta.reshape(-1), spreads)
+        return parameter_numbers(theta.reshape(-1), np.repeat(self._spreads, outputs))
 
     def _parameter_order(self, record):
         """Indices of the parameters to show: all when they fit, else the largest steps and the bias."""

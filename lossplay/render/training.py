@@ -27,6 +27,7 @@ from lossplay.render.common import (
     Hanging,
     main_metric,
     number,
+    parameter_spreads,
     shell_lines,
     shown,
 )
@@ -267,7 +268,7 @@ def classifier_block(run):
     """A classifier's confusion matrix of its validation split (training without one), with each true class's
     recall and each predicted class's precision, and for a binary task the ROC and precision-recall areas and
     the calibration error; [] for regression or parameters that are not finite."""
-    split = "val" if run.data.n_val else "train"
+    split = run.judged_split
     evaluation = run.evaluation(split) if run.data.task != "regression" else None
     if evaluation is None:
         return []
@@ -315,18 +316,6 @@ def _parameter_names(data):
     return [shown(f"w[{name}]") for name in data.feature_names] + ["b (bias)"]
 
 
-def _spreads(data, units="model"):
-    """The size of what each parameter multiplies, weights then bias (see ``formatting.parameter_numbers``):
-    each feature's standard deviation on the training rows, as the model sees them or (``units`` 'original')
-    in the data's own units; 1 for the bias."""
-    if units == "original" and data.transform.std is not None:
-        features = data.transform.std
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            features = data.X_train.std(axis=0)
-    return [*features, 1.0]
-
-
 @dataclass(frozen=True)
 class ParamColumn:
     """A column of the learned-parameters table: its heading, its short heading with the words that
@@ -369,7 +358,7 @@ def _vector_params(run):
     data, config = run.data, run.config
     weights, bias = run.params["weights"], run.params["bias"]
     standardized = data.transform.mean is not None
-    model_spreads, original_spreads = _spreads(data), _spreads(data, "original")
+    model_spreads, original_spreads = parameter_spreads(data), parameter_spreads(data, "original")
 
     def cells(w, b, spreads):
         return parameter_numbers([*w, b], spreads)
@@ -398,7 +387,7 @@ def _matrix_params(run):
     """One row per weight and the bias, one column per class (softmax); float noise shows as 0."""
     data = run.data
     rows = np.vstack([run.params["weights"], run.params["bias"][None, :]])
-    spreads = np.repeat(_spreads(data), rows.shape[1])
+    spreads = np.repeat(parameter_spreads(data), rows.shape[1])
     cells = np.array(parameter_numbers(rows.ravel(), spreads)).reshape(rows.shape)
     columns = [ParamColumn(shown(f"class {name}"), shown(str(name)), None, list(cells[:, c]))
                for c, name in enumerate(data.classes)]

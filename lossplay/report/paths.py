@@ -8,9 +8,8 @@ the footer. The full paths are not in the page at all, not even in a tooltip.
 """
 
 import shlex
-from pathlib import PurePosixPath, PureWindowsPath
 
-from lossplay.catalog import is_plugin, label
+from lossplay.catalog import file_name, is_plugin, label
 
 # the options whose values a recorded command may hold as a path or a user's PATH.py:CLASS
 PATH_OPTIONS = ("--dataset", "--loss", "--optimizer", "--optimizers", "--config")
@@ -19,12 +18,6 @@ PATH_OPTIONS = ("--dataset", "--loss", "--optimizer", "--optimizers", "--config"
 def has_folders(value):
     """Whether a text names a file with its folders (a separator in it)."""
     return "/" in value or "\\" in value
-
-
-def file_name(value):
-    """A path's last part: the name of the file or folder without the folders above it."""
-    text = str(value)
-    return (PureWindowsPath(text) if "\\" in text else PurePosixPath(text)).name or text
 
 
 def shown_name(value):
