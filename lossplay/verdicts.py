@@ -232,7 +232,7 @@ def _unstable(curves):
     o, epochs = curves.objective, curves.epochs
     first, ratio = found[0]
     worst_index, worst = max(found, key=lambda item: item[1])
-    what = "objective" if not np.allclose(curves.objective, curves.train) else "cost"
+    what = _objective_word(curves)
     detail = (f"The training {what} jumped up: at epoch {epochs[first]} it rose to {_times(ratio)} its lowest "
               f"value so far")
     if len(found) > 1:
@@ -244,6 +244,11 @@ def _unstable(curves):
         detail += f". It ended at {number(o[-1])}, {_times(o[-1] / lowest_before_end)} its lowest value"
     return Finding("unstable", int(epochs[first]),
                    detail + ": some steps overshot the minimum (too large a rate, or momentum carrying past it).")
+
+
+def _objective_word(curves):
+    """'objective' when a penalty makes it differ from the training cost, else 'cost'."""
+    return "objective" if not np.allclose(curves.objective, curves.train) else "cost"
 
 
 def _times(ratio):
@@ -294,7 +299,7 @@ def _trend(curves):
     """``converged`` or ``still_improving`` for the training objective (see the module for the criterion)."""
     o, epochs = curves.objective, curves.epochs
     n = o.size - 1
-    what = "objective" if not np.allclose(curves.objective, curves.train) else "cost"
+    what = _objective_word(curves)
     if n < TREND_EPOCHS:
         return None
     curve = smooth(o)
@@ -360,7 +365,7 @@ def diagnose(curves, status="completed", message=None, kept_epoch=None, corrupte
             findings += [f for f in (_trend(finite),) if f is not None]
             if finite.epochs.size - 1 < TREND_EPOCHS and status == "completed":
                 few = plural(finite.epochs.size - 1, "epoch is", "epochs are")
-                what = "objective" if not np.allclose(finite.objective, finite.train) else "cost"
+                what = _objective_word(finite)
                 notes.append(f"{few} too few to tell whether the {what} has flattened "
                              f"or is still falling: train for {TREND_EPOCHS} or more to read the trend.")
     if status == "interrupted":
